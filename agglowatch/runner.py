@@ -1,0 +1,223 @@
+"""One monitoring run as plain functions: open → (harvest → store) per source → close.
+
+flows/monitor.py chains these inside Prefect tasks; tests and `check --live` call them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dedupe.index import Deduper
+from sources.registry import load_kinds
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from storage.seeds import sync_seeds
+from storage.signature_index import SqlSignatureIndex
+
+from agglowatch.config import Config
+from agglowatch.errors import AgglowatchError
+from agglowatch.records import Harvest, SourceOutcome, Validators
+from agglowatch.run_report import build_report
+from dedupe.normalise import match_text
+from sources.base import PageFetcher, SourceContext, kind_for
+from storage import runs, source_state, store
+from storage.db import make_engine, session_factory, transaction, upgrade
+from storage.models import Document, Run, SeedDocument
+from tagging import Tagger, load_taxonomy
+
+
+@dataclass(slots=True)
+class RunContext:
+    """What every stage of one run shares."""
+
+    config: Config
+    run_id: str
+    started: dt.datetime
+    engine: Engine
+    factory: sessionmaker[Session]
+    tagger: Tagger
+    sources: list[Any]
+    holder: str
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Fetched:
+    """A source's harvest with the validators it started from (to save only what changed)."""
+
+    harvest: Harvest
+    before: dict[str, Validators]
+    validators: dict[str, Validators]
+
+
+@dataclass(slots=True)
+class SourceReport:
+    outcome: SourceOutcome
+    result: store.StoreResult
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def open_database(config: Config) -> tuple[Engine, sessionmaker[Session]]:
+    engine = make_engine(config.database, config.base_dir)
+    upgrade(engine)
+    return engine, session_factory(engine)
+
+
+def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> RunContext:
+    """Migrate, close dead runs, take the sources' leases, load seeds, record the run."""
+    load_kinds()
+    engine, factory = open_database(config)
+    now = utcnow()
+    run_id = now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
+    holder = runs.holder_id(run_id)
+    tagger = Tagger(load_taxonomy(config.path(config.themes)))
+    ctx = RunContext(config, run_id, now, engine, factory, tagger, sources, holder, dry_run)
+    if dry_run:
+        return ctx
+    with transaction(factory) as session:
+        stale = runs.close_stale_runs(session, now)
+    ctx.notes.extend(f"closed run {run_id} left unfinished as failed" for run_id in stale)
+    with factory() as session:
+        runs.acquire_leases(session, [s.name for s in sources], holder, now)
+    try:
+        with transaction(factory) as session:
+            sync_seeds(
+                session, config.path(config.seeds), SqlSignatureIndex(session), config.dedupe
+            )
+            runs.start_run(session, run_id, [s.name for s in sources], now)
+    except BaseException:
+        release(ctx)
+        raise
+    return ctx
+
+
+def source_for_run(config: Config, source: Any) -> Any:
+    """Resolve paths in a source's config against the config file's folder."""
+    if source.kind == "folder":
+        return source.model_copy(update={"path": str(config.path(source.path))})
+    return source
+
+
+async def harvest_source(ctx: RunContext, fetcher: Any, source: Any) -> Fetched:
+    """Network and parsing for one source; raises SourceError subclasses on failure."""
+    with ctx.factory() as session:
+        prior = source_state.load_prior(session, source.name)
+    page_fetcher: PageFetcher = fetcher.for_source(source.name, dict(prior.validators))
+    context = SourceContext(
+        config=source_for_run(ctx.config, source),
+        fetcher=page_fetcher,
+        state=prior.state,
+        last_success=prior.last_ok_at,
+        now=utcnow(),
+    )
+    harvest = await kind_for(source.kind).harvest(context)
+    return Fetched(harvest, prior.validators, page_fetcher.validators)
+
+
+def store_source(ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport:
+    """Everything one source wrote this run, in one transaction (all or nothing)."""
+    with transaction(ctx.factory) as session:
+        report = _store_in(session, ctx, source, fetched)
+        if ctx.dry_run:
+            session.rollback()
+    return report
+
+
+def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport:
+    now = utcnow()
+    harvest = fetched.harvest
+    store_ctx = store.StoreContext(
+        ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
+    )
+    result = store.store_documents(session, source.name, harvest.documents, store_ctx)
+    listed = list(harvest.listed_urls)
+    listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
+    result.removed = store.mark_missing(
+        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx
+    )
+    source_state.save_validators(session, source.name, fetched.validators, fetched.before, now)
+    outcome = source_state.record_success(
+        session, source.name, source.kind, harvest, ctx.config.broken_after, now
+    )
+    outcome.new = len(result.new)
+    _heartbeat(session, ctx, now)
+    return SourceReport(outcome, result)
+
+
+def fail_source(ctx: RunContext, source: Any, error: BaseException) -> SourceReport:
+    """Record a source that failed; the run goes on."""
+    message = describe_error(error)
+    with transaction(ctx.factory) as session:
+        now = utcnow()
+        outcome = source_state.record_failure(
+            session, source.name, source.kind, message, ctx.config.broken_after, now
+        )
+        _heartbeat(session, ctx, now)
+        if ctx.dry_run:
+            session.rollback()
+    return SourceReport(outcome, store.StoreResult())
+
+
+def describe_error(error: BaseException) -> str:
+    if isinstance(error, AgglowatchError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _deduper(session: Session, ctx: RunContext) -> Deduper:
+    return Deduper(SqlSignatureIndex(session), ctx.config.dedupe, text_of=_text_lookup(session))
+
+
+def _text_lookup(session: Session) -> Callable[[str], str | None]:
+    def text_of(key: str) -> str | None:
+        kind, _, ident = key.partition(":")
+        model: Any = SeedDocument if kind == "seed" else Document
+        row = session.get(model, ident)
+        return match_text(row.text) if row is not None else None
+
+    return text_of
+
+
+def _heartbeat(session: Session, ctx: RunContext, now: dt.datetime) -> None:
+    if ctx.dry_run:
+        return
+    runs.renew_leases(session, ctx.holder, now)
+    run = session.get(Run, ctx.run_id)
+    if run is not None:
+        run.heartbeat = now
+
+
+def close_run(ctx: RunContext, reports: list[SourceReport]) -> dict[str, Any]:
+    """Build the run report, record it, release the leases."""
+    report = build_report(ctx.run_id, ctx.started, utcnow(), reports, notes=ctx.notes)
+    if not ctx.dry_run:
+        with transaction(ctx.factory) as session:
+            runs.finish_run(session, ctx.run_id, report["status"], report)
+    release(ctx)
+    return report
+
+
+def abort_run(ctx: RunContext, error: BaseException) -> None:
+    """The run stopped: record it as failed and free the sources for the next run."""
+    if not ctx.dry_run:
+        with transaction(ctx.factory) as session:
+            run = session.get(Run, ctx.run_id)
+            if run is not None:
+                run.status, run.finished = "failed", utcnow()
+                run.report = {"error": describe_error(error)}
+    release(ctx)
+
+
+def release(ctx: RunContext) -> None:
+    if ctx.dry_run:
+        return
+    with transaction(ctx.factory) as session:
+        runs.release_leases(session, ctx.holder)

@@ -1,0 +1,39 @@
+"""The one matching form of text shared by dedupe and tagging: NFKC, Simplified, case-folded.
+
+Traditional Chinese is kept as written in stored documents; only the matching form is folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified characters (a no-op on Simplified and Latin text)."""
+    return _t2s().convert(text) if _HAN.search(text) else text
+
+
+def fold(text: str) -> str:
+    """Matching form: NFKC (full-width → ASCII), Simplified, case-folded, spaces collapsed."""
+    folded = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
+    return _SPACES.sub(" ", folded)
+
+
+def han_share(text: str) -> float:
+    """Share of Han characters among the letters of `text` (0.0 for empty text)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if _HAN.match(ch)) / len(letters)

@@ -1,0 +1,97 @@
+"""Decode fetched bytes: header charset, then BOM, then <meta>, then detection.
+
+Chinese sites often declare gb2312 while using GBK/GB18030 characters, and often declare nothing;
+every GB charset is therefore read as gb18030 (a strict superset), and Big5 as big5hkscs.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE
+)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_\-.]+)["']""")
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([^\s;"']+)""", re.IGNORECASE)
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "big5": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "ascii": "utf-8",
+    "us-ascii": "utf-8",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+}
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def normalise_charset(name: str | None) -> str | None:
+    """Map a declared charset to the Python codec that reads it best, or None if unknown."""
+    if not name:
+        return None
+    label = name.strip().strip("\"'").lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    match = _HEADER_CHARSET.search(content_type or "")
+    return normalise_charset(match.group(1)) if match else None
+
+
+def sniff_declared(content: bytes) -> str | None:
+    """Charset a document declares in itself (<meta> or the XML declaration)."""
+    head = content[:4096]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    return normalise_charset(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, str]:
+    """Return (text, codec). Never raises: undecodable bytes become U+FFFD."""
+    for bom, codec in _BOMS:
+        if content.startswith(bom):
+            return content.decode(codec, errors="replace"), codec
+    for declared in (charset_from_content_type(content_type), sniff_declared(content)):
+        if declared and _decodes_cleanly(content, declared):
+            return content.decode(declared, errors="replace"), declared
+    guessed = detect(content)
+    return content.decode(guessed, errors="replace"), guessed
+
+
+def detect(content: bytes) -> str:
+    """Guess the charset of undeclared (or wrongly declared) bytes; prefers UTF-8, then GB18030."""
+    if _decodes_cleanly(content, "utf-8"):
+        return "utf-8"
+    if _decodes_cleanly(content, "gb18030"):
+        return "gb18030"
+    best = from_bytes(content[:200_000]).best()
+    return normalise_charset(best.encoding if best else None) or "utf-8"
+
+
+def _decodes_cleanly(content: bytes, codec: str, tolerance: float = 0.001) -> bool:
+    """True when the bytes read in `codec` with (almost) no errors."""
+    sample = content[:500_000]
+    try:
+        sample.decode(codec)
+        return True
+    except UnicodeDecodeError:
+        pass
+    except LookupError:
+        return False
+    decoded = sample.decode(codec, errors="replace")
+    return decoded.count("\ufffd") <= max(2, int(len(decoded) * tolerance))

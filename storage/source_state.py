@@ -1,0 +1,171 @@
+"""Per-source state between runs: URL validators, the kind's own state, and health.
+
+Health: a source that fails `broken_after` runs in a row, whose listing suddenly yields nothing
+after having yielded items, or whose dates stop parsing, is `broken`; the report and the next digest
+name it with the runs in a row and the last good run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from agglowatch.records import Harvest, SourceOutcome, Validators
+from storage.models import Source, UrlState
+from storage.upsert import upsert
+
+
+def load_validators(session: Session, source: str) -> dict[str, Validators]:
+    rows = session.scalars(select(UrlState).where(UrlState.source == source))
+    return {
+        row.url: Validators(row.etag, row.last_modified, row.lastmod, row.content_hash)
+        for row in rows
+    }
+
+
+def save_validators(
+    session: Session,
+    source: str,
+    validators: dict[str, Validators],
+    before: dict[str, Validators],
+    now: dt.datetime,
+) -> None:
+    """Write only the validators that changed this run."""
+    columns = ["etag", "last_modified", "lastmod", "content_hash", "updated_at"]
+    for url, value in validators.items():
+        if before.get(url) == value or len(url) > 2048:
+            continue
+        row = {
+            "source": source,
+            "url": url,
+            "etag": (value.etag or "")[:512] or None,
+            "last_modified": value.last_modified,
+            "lastmod": value.lastmod,
+            "content_hash": value.content_hash,
+            "updated_at": now,
+        }
+        session.execute(upsert(session, UrlState, row, ["source", "url"], columns))
+
+
+@dataclass(slots=True)
+class PriorState:
+    """What the store remembers of a source when a run starts."""
+
+    state: dict[str, Any]
+    last_ok_at: dt.datetime | None
+    validators: dict[str, Validators]
+
+
+def load_prior(session: Session, name: str) -> PriorState:
+    source = session.get(Source, name)
+    return PriorState(
+        state=dict(source.state) if source else {},
+        last_ok_at=_aware(source.last_ok_at) if source else None,
+        validators=load_validators(session, name),
+    )
+
+
+def _source_row(session: Session, name: str, kind: str) -> Source:
+    source = session.get(Source, name)
+    if source is None:
+        source = Source(name=name, kind=kind, state={}, failures_in_row=0)
+        session.add(source)
+    source.kind = kind
+    return source
+
+
+def record_success(
+    session: Session,
+    name: str,
+    kind: str,
+    harvest: Harvest,
+    broken_after: int,
+    now: dt.datetime,
+) -> SourceOutcome:
+    """Judge a harvest that completed: ok, not_modified, empty or broken."""
+    source = _source_row(session, name, kind)
+    items = len(harvest.listed_urls) or len(harvest.documents)
+    problem = _health_problem(source, harvest, items)
+    status = problem[0] if problem else _ok_status(harvest)
+    source.state = {**harvest.state, "dates_parsed": _dates_ok(harvest, source.state)}
+    source.last_run_at, source.last_status = now, status
+    if status == "broken":
+        source.failures_in_row += 1
+        source.last_error = problem[1] if problem else None
+    else:
+        source.failures_in_row, source.last_error, source.last_ok_at = 0, None, now
+        if items:
+            source.last_items_at = now
+    return _outcome(source, harvest, items, status)
+
+
+def _health_problem(source: Source, harvest: Harvest, items: int) -> tuple[str, str] | None:
+    if items == 0:
+        if source.last_items_at is not None:
+            return "broken", "the listing yielded nothing (it used to: check the selector or URL)"
+        return None
+    docs = harvest.documents
+    if docs and harvest.dates_unparsed >= len(docs) and source.state.get("dates_parsed"):
+        return "broken", f"no date could be read in any of {len(docs)} documents (it used to)"
+    return None
+
+
+def _dates_ok(harvest: Harvest, previous: dict[str, Any]) -> bool:
+    if not harvest.documents:
+        return bool(previous.get("dates_parsed"))
+    return harvest.dates_unparsed < len(harvest.documents)
+
+
+def _ok_status(harvest: Harvest) -> str:
+    if not harvest.listed_urls and not harvest.documents:
+        return "empty"
+    if not harvest.documents and harvest.stats.not_modified:
+        return "not_modified"
+    return "ok"
+
+
+def record_failure(
+    session: Session, name: str, kind: str, error: str, broken_after: int, now: dt.datetime
+) -> SourceOutcome:
+    """A harvest that raised: `error`, or `broken` after `broken_after` failures in a row."""
+    source = _source_row(session, name, kind)
+    source.failures_in_row += 1
+    source.last_run_at, source.last_error = now, error
+    source.last_status = "broken" if source.failures_in_row >= broken_after else "error"
+    return SourceOutcome(
+        name=name,
+        status=source.last_status,
+        error=error,
+        failures_in_row=source.failures_in_row,
+        last_ok=_iso(source.last_ok_at),
+    )
+
+
+def _outcome(source: Source, harvest: Harvest, items: int, status: str) -> SourceOutcome:
+    stats = harvest.stats
+    return SourceOutcome(
+        name=source.name,
+        status=status,
+        requests=stats.requests,
+        not_modified=stats.not_modified,
+        bytes=stats.bytes,
+        items=items,
+        error=source.last_error if status == "broken" else None,
+        failures_in_row=source.failures_in_row,
+        last_ok=_iso(source.last_ok_at),
+    )
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    aware = _aware(value)
+    return aware.isoformat() if aware else None

@@ -1,0 +1,390 @@
+"""Write one source's harvest: new documents, versions of changed ones, duplicates, removals.
+
+Called inside one transaction per source (storage.db.transaction), so a crash leaves either the
+whole source's writes or none of them. Identity is the canonical URL (unique in the table and
+inserted with ON CONFLICT DO NOTHING, so concurrent shards never store a document twice).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
+from dedupe.normalise import canonical_url, doc_id_for, normalise
+from storage.changes import metadata_changes, text_changes
+from storage.models import Document, DocumentVersion, SeedDocument
+from storage.upsert import insert_ignore
+
+NO_REMOVAL_KINDS = frozenset({"crossref", "openalex"})  # incremental APIs list only what is new
+
+
+class Tagging(Protocol):
+    def tag_record(self, record: DocumentRecord) -> TagResult: ...
+
+
+class NearDuplicates(Protocol):
+    """The dedupe stage as the store sees it (dedupe.index.Deduper)."""
+
+    def check(self, doc: NormalisedDocument) -> Any: ...  # Match(key, similarity) | None
+
+    def add(self, key: str, doc: NormalisedDocument) -> None: ...
+
+
+@dataclass(slots=True)
+class StoreContext:
+    run_id: str
+    now: dt.datetime
+    tagger: Tagging
+    deduper: NearDuplicates
+    removed_after: int = 3
+
+
+@dataclass(slots=True)
+class StoreResult:
+    """One source's contribution to the run report."""
+
+    new: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def store_documents(
+    session: Session, source: str, records: list[DocumentRecord], ctx: StoreContext
+) -> StoreResult:
+    result = StoreResult()
+    for record in records:
+        store_document(session, source, record, ctx, result)
+    return result
+
+
+def store_document(
+    session: Session, source: str, record: DocumentRecord, ctx: StoreContext, result: StoreResult
+) -> None:
+    norm = normalise(record)
+    norm.doc_id = doc_id_for(norm.canonical_url, None)
+    existing = find_existing(session, norm)
+    if existing is not None:
+        _update_existing(session, existing, norm, ctx, result)
+        return
+    duplicate = find_duplicate(session, norm, ctx.deduper)
+    tags = ctx.tagger.tag_record(record)
+    if not _insert_new(session, source, norm, tags, duplicate, ctx):
+        racing = find_existing(session, norm)  # another shard inserted it a moment ago
+        if racing is not None:
+            _update_existing(session, racing, norm, ctx, result)
+        return
+    ctx.deduper.add(f"doc:{norm.doc_id}", norm)
+    _report_new(result, norm, tags, duplicate)
+
+
+def find_existing(session: Session, norm: NormalisedDocument) -> Document | None:
+    """The stored document with this canonical URL (or id), if any."""
+    found = session.scalars(
+        select(Document).where(Document.canonical_url == norm.canonical_url)
+    ).first()
+    return found or session.get(Document, norm.doc_id)
+
+
+def find_duplicate(
+    session: Session, norm: NormalisedDocument, deduper: NearDuplicates
+) -> DuplicateRef | None:
+    """Exact matches first (DOI, text hash; seeds before documents), then near duplicates."""
+    exact = _exact_duplicate(session, norm)
+    if exact is not None:
+        return exact
+    match = deduper.check(norm)
+    if match is None:
+        return None
+    return resolve_key(session, match.key, round(float(match.similarity), 4))
+
+
+def _exact_duplicate(session: Session, norm: NormalisedDocument) -> DuplicateRef | None:
+    seed = session.scalars(
+        select(SeedDocument).where(SeedDocument.text_hash == norm.text_hash).limit(1)
+    ).first()
+    if seed is not None:
+        return DuplicateRef(id=seed.id, url=seed.url or "", seed=True, similarity=1.0)
+    conditions = [Document.text_hash == norm.text_hash]
+    if norm.record.doi:
+        conditions.append(Document.doi == norm.record.doi)
+    for condition in conditions:
+        doc = session.scalars(
+            select(Document).where(condition).order_by(Document.first_seen).limit(1)
+        ).first()
+        if doc is not None:
+            return root_of(doc, 1.0)
+    return None
+
+
+def resolve_key(session: Session, key: str, similarity: float) -> DuplicateRef | None:
+    """Turn an index key ("doc:<id>" / "seed:<file>") into the root of its cluster."""
+    kind, _, ident = key.partition(":")
+    if kind == "seed":
+        seed = session.get(SeedDocument, ident)
+        return DuplicateRef(ident, seed.url or "" if seed else "", True, similarity)
+    doc = session.get(Document, ident)
+    return root_of(doc, similarity) if doc is not None else None
+
+
+def root_of(doc: Document, similarity: float) -> DuplicateRef:
+    """The earliest document of `doc`'s cluster: itself, or what it duplicates."""
+    if doc.duplicate_of:
+        ref = doc.duplicate_of
+        return DuplicateRef(ref["id"], ref["url"], bool(ref["seed"]), similarity)
+    return DuplicateRef(doc.id, doc.url, False, similarity)
+
+
+def _insert_new(
+    session: Session,
+    source: str,
+    norm: NormalisedDocument,
+    tags: TagResult,
+    duplicate: DuplicateRef | None,
+    ctx: StoreContext,
+) -> bool:
+    values = _document_values(source, norm, tags, duplicate, ctx)
+    inserted = session.execute(insert_ignore(session, Document, values)).rowcount
+    if not inserted:
+        return False
+    session.add(_version_row(norm, 1, ctx, {}))
+    return True
+
+
+def _document_values(
+    source: str,
+    norm: NormalisedDocument,
+    tags: TagResult,
+    duplicate: DuplicateRef | None,
+    ctx: StoreContext,
+) -> dict[str, Any]:
+    record = norm.record
+    return {
+        "id": norm.doc_id,
+        "source": source,
+        "url": record.url,
+        "canonical_url": norm.canonical_url,
+        "listing_url": canonical_url(record.listing_url or record.url),
+        "text_hash": norm.text_hash,
+        "cluster_id": duplicate.id if duplicate else norm.doc_id,
+        "duplicate_of": _ref_json(duplicate),
+        "first_seen": ctx.now,
+        "last_seen": ctx.now,
+        "changed_at": ctx.now,
+        "version": 1,
+        "status": "active",
+        "missing_runs": 0,
+        "first_run_id": ctx.run_id,
+        **_content_values(record, tags),
+    }
+
+
+def _content_values(record: DocumentRecord, tags: TagResult) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "authors": list(record.authors),
+        "published": record.published,
+        "language": record.language,
+        "doi": record.doi,
+        "abstract": record.abstract,
+        "keywords": list(record.keywords),
+        "container": record.container,
+        "text": record.text,
+        "themes": [{"id": t.id, "score": t.score, "terms": list(t.terms)} for t in tags.themes],
+        "regions": [{"id": r.id, "terms": list(r.terms)} for r in tags.regions],
+        "extra": dict(record.extra),
+    }
+
+
+def _ref_json(ref: DuplicateRef | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"id": ref.id, "url": ref.url, "seed": ref.seed, "similarity": ref.similarity}
+
+
+def _version_row(
+    norm: NormalisedDocument, version: int, ctx: StoreContext, changes: dict[str, Any]
+) -> DocumentVersion:
+    record = norm.record
+    meta = {
+        "published": record.published.isoformat() if record.published else None,
+        "authors": list(record.authors),
+        "url": record.url,
+        "doi": record.doi,
+    }
+    return DocumentVersion(
+        document_id=norm.doc_id,
+        version=version,
+        run_id=ctx.run_id,
+        created_at=ctx.now,
+        title=record.title,
+        text=record.text,
+        text_hash=norm.text_hash,
+        meta=meta,
+        changes=changes,
+    )
+
+
+def _update_existing(
+    session: Session,
+    doc: Document,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    result: StoreResult,
+) -> None:
+    changes = document_changes(doc, norm)
+    came_back = doc.status == "removed"
+    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    if not changes:
+        if came_back:
+            result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
+        else:
+            result.unchanged += 1
+        return
+    _apply_new_version(session, doc, norm, ctx, changes)
+    if came_back:
+        changes["status"] = ["removed", "active"]
+    result.updated.append(_entry(doc, _public_changes(changes)))
+
+
+def document_changes(doc: Document, norm: NormalisedDocument) -> dict[str, Any]:
+    """Metadata old → new and text sentences added/removed; empty when nothing real changed."""
+    record = norm.record
+    old = {"title": doc.title, "published": _iso(doc.published), "authors": doc.authors}
+    new = {"title": record.title, "published": _iso(record.published), "authors": record.authors}
+    changes: dict[str, Any] = dict(metadata_changes(old, new))
+    if doc.text_hash != norm.text_hash and record.text.strip():
+        text = text_changes(doc.text, record.text)
+        if text["added"] or text["removed"]:
+            changes["text"] = text
+    return changes
+
+
+def _apply_new_version(
+    session: Session,
+    doc: Document,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    changes: dict[str, Any],
+) -> None:
+    record = norm.record
+    if not record.text.strip():  # a feed-only fallback must not wipe a stored article text
+        record.text = doc.text
+    if not record.published and doc.published:
+        record.published = doc.published
+    tags = ctx.tagger.tag_record(record)
+    for key, value in _content_values(record, tags).items():
+        setattr(doc, key, value)
+    doc.url, doc.text_hash, doc.changed_at = record.url, norm.text_hash, ctx.now
+    doc.version += 1
+    norm.doc_id = doc.id
+    session.add(_version_row(norm, doc.version, ctx, changes))
+    if "text" in changes:
+        ctx.deduper.add(f"doc:{doc.id}", norm)
+
+
+def _public_changes(changes: dict[str, Any]) -> dict[str, Any]:
+    public = {k: v for k, v in changes.items() if k != "text"}
+    if "text" in changes:
+        text = changes["text"]
+        public["text"] = {
+            "added": text["added"],
+            "removed": text["removed"],
+            "excerpt_added": text["excerpt_added"],
+            "excerpt_removed": text["excerpt_removed"],
+        }
+    return public
+
+
+def _entry(doc: Document, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": doc.id, "url": doc.url, "title": doc.title}
+    if changes is not None:
+        entry["changes"] = changes
+    return entry
+
+
+def _report_new(
+    result: StoreResult,
+    norm: NormalisedDocument,
+    tags: TagResult,
+    duplicate: DuplicateRef | None,
+) -> None:
+    record = norm.record
+    if duplicate is not None:
+        result.duplicates.append({"url": record.url, "duplicate_of": _ref_json(duplicate)})
+        return
+    result.new.append(
+        {
+            "id": norm.doc_id,
+            "url": record.url,
+            "title": record.title,
+            "themes": [theme.id for theme in tags.themes],
+            "regions": [region.id for region in tags.regions],
+            "published": _iso(record.published),
+        }
+    )
+
+
+def mark_missing(
+    session: Session,
+    source: str,
+    kind: str,
+    listed_urls: list[str],
+    complete: bool,
+    ctx: StoreContext,
+) -> list[dict[str, Any]]:
+    """Count runs in a row a document is missing from its listing; `removed` at the limit.
+
+    A windowed listing (a feed, the first pages of a site) drops old items as new ones arrive;
+    only documents at least as recent as the oldest listed one count as missing there.
+    """
+    if kind in NO_REMOVAL_KINDS:
+        return []
+    listed = {canonical_url(url) for url in listed_urls}
+    active = list(
+        session.scalars(
+            select(Document).where(Document.source == source, Document.status == "active")
+        )
+    )
+    present = [d for d in active if d.canonical_url in listed or d.listing_url in listed]
+    _touch_present(session, present, ctx.now)
+    oldest = _oldest_date(present)
+    removed: list[dict[str, Any]] = []
+    for doc in active:
+        if doc.canonical_url in listed or doc.listing_url in listed:
+            continue
+        if not complete and (oldest is None or doc.published is None or doc.published < oldest):
+            continue
+        doc.missing_runs += 1
+        if doc.missing_runs >= ctx.removed_after:
+            doc.status, doc.removed_at = "removed", ctx.now
+            removed.append(_entry(doc))
+    return removed
+
+
+def _touch_present(session: Session, present: list[Document], now: dt.datetime) -> None:
+    ids = [doc.id for doc in present]
+    for chunk in range(0, len(ids), 500):
+        session.execute(
+            update(Document)
+            .where(Document.id.in_(ids[chunk : chunk + 500]))
+            .values(missing_runs=0, last_seen=now)
+            .execution_options(synchronize_session=False)
+        )
+    for doc in present:
+        doc.missing_runs, doc.last_seen = 0, now
+
+
+def _oldest_date(docs: list[Document]) -> dt.date | None:
+    dates = [doc.published for doc in docs if doc.published is not None]
+    return min(dates) if dates else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,34 @@
+"""Each database's own upsert: INSERT ... ON CONFLICT, never check-then-insert."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+
+def _insert(session: Session, model: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"database {dialect!r} is not supported (use SQLite or PostgreSQL)")
+
+
+def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> Insert:
+    """INSERT that does nothing when a unique key already exists (rowcount tells which)."""
+    statement: Insert = _insert(session, model).values(**values).on_conflict_do_nothing()
+    return statement
+
+
+def upsert(
+    session: Session, model: Any, values: dict[str, Any], keys: list[str], update: list[str]
+) -> Insert:
+    """INSERT, or UPDATE the `update` columns when the `keys` conflict."""
+    statement = _insert(session, model).values(**values)
+    changes = {column: statement.excluded[column] for column in update}
+    result: Insert = statement.on_conflict_do_update(index_elements=keys, set_=changes)
+    return result
