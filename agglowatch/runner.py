@@ -62,7 +62,8 @@ class SourceReport:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    """Now, to the microsecond: a digest built right after a run must see that run's documents."""
+    return dt.datetime.now(dt.UTC)
 
 
 def open_database(config: Config) -> tuple[Engine, sessionmaker[Session]]:
@@ -140,9 +141,10 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     listed = list(harvest.listed_urls)
     listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
-    result.removed = store.mark_missing(
-        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx
+    result.removed, listed_unchanged = store.mark_missing(
+        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx, result
     )
+    result.unchanged += listed_unchanged
     source_state.save_validators(session, source.name, fetched.validators, fetched.before, now)
     outcome = source_state.record_success(
         session, source.name, source.kind, harvest, ctx.config.broken_after, now

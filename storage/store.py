@@ -53,6 +53,7 @@ class StoreResult:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
+    touched: set[str] = field(default_factory=set)  # ids of documents parsed this run
 
 
 def store_documents(
@@ -81,6 +82,7 @@ def store_document(
             _update_existing(session, racing, norm, ctx, result)
         return
     ctx.deduper.add(f"doc:{norm.doc_id}", norm)
+    result.touched.add(norm.doc_id)
     _report_new(result, norm, tags, duplicate)
 
 
@@ -239,6 +241,7 @@ def _update_existing(
     result: StoreResult,
 ) -> None:
     changes = document_changes(doc, norm)
+    result.touched.add(doc.id)
     came_back = doc.status == "removed"
     doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
     if not changes:
@@ -338,14 +341,16 @@ def mark_missing(
     listed_urls: list[str],
     complete: bool,
     ctx: StoreContext,
-) -> list[dict[str, Any]]:
+    result: StoreResult,
+) -> tuple[list[dict[str, Any]], int]:
     """Count runs in a row a document is missing from its listing; `removed` at the limit.
 
     A windowed listing (a feed, the first pages of a site) drops old items as new ones arrive;
     only documents at least as recent as the oldest listed one count as missing there.
+    Returns the removed documents and how many listed ones were not re-parsed (unchanged).
     """
     if kind in NO_REMOVAL_KINDS:
-        return []
+        return [], 0
     listed = {canonical_url(url) for url in listed_urls}
     active = list(
         session.scalars(
@@ -365,7 +370,7 @@ def mark_missing(
         if doc.missing_runs >= ctx.removed_after:
             doc.status, doc.removed_at = "removed", ctx.now
             removed.append(_entry(doc))
-    return removed
+    return removed, sum(1 for doc in present if doc.id not in result.touched)
 
 
 def _touch_present(session: Session, present: list[Document], now: dt.datetime) -> None:

@@ -1,0 +1,74 @@
+"""Precision and recall of the tagger on the labelled set, per theme and per region.
+
+    uv run python -m bench.eval_tagging [--taxonomy themes.yaml] [--split NAME] [--mistakes]
+
+Prints one line per theme and region (documents labelled, tp/fp/fn, precision, recall, F1) and the
+micro-averaged figures the tests hold to (themes >= 0.85, regions >= 0.90 micro-F1).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from tagging.evaluation import EvalReport, LabelStats, evaluate, load_eval_set
+from tagging.tagger import Tagger
+from tagging.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SET = ROOT / "tests" / "data" / "tagging_eval.yaml"
+DEFAULT_TAXONOMY = ROOT / "themes.yaml"
+
+
+def _row(label: str, stats: LabelStats) -> str:
+    support = stats.tp + stats.fn
+    return (
+        f"  {label:28} {support:4d} {stats.tp:4d} {stats.fp:4d} {stats.fn:4d}"
+        f"  {stats.precision:6.2f} {stats.recall:6.2f} {stats.f1:6.2f}"
+    )
+
+
+def _table(title: str, table: dict[str, LabelStats], micro: LabelStats) -> list[str]:
+    head = (
+        f"{title:30} {'docs':>4} {'tp':>4} {'fp':>4} {'fn':>4}  {'prec':>6} {'recall':>6} {'f1':>6}"
+    )
+    lines = [head]
+    lines += [_row(label, stats) for label, stats in table.items()]
+    lines.append(_row("micro", micro))
+    return lines
+
+
+def render(report: EvalReport, *, mistakes: bool = False) -> str:
+    lines = [f"{report.documents} documents", ""]
+    lines += _table("themes", report.themes, report.themes_micro)
+    lines.append("")
+    lines += _table("regions", report.regions, report.regions_micro)
+    lines.append("")
+    lines.append(
+        f"micro-F1: themes {report.themes_micro.f1:.3f}, regions {report.regions_micro.f1:.3f}"
+    )
+    if mistakes:
+        lines.append("")
+        lines += [
+            f"  {m.error.upper()} {m.kind} {m.label:28} {m.document}" for m in report.mistakes
+        ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY)
+    parser.add_argument("--set", dest="eval_set", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--split", default=None, help="dev, holdout, holdout2... (default: all)")
+    parser.add_argument(
+        "--mistakes", action="store_true", help="list every false positive/negative"
+    )
+    args = parser.parse_args(argv)
+    tagger = Tagger(load_taxonomy(args.taxonomy))
+    report = evaluate(tagger, load_eval_set(args.eval_set), split=args.split)
+    print(render(report, mistakes=args.mistakes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,187 @@
+"""The theme and region taxonomy (themes.yaml), validated once at load.
+
+A bad file raises ConfigError naming the file, the theme or region and the field, so the user
+can fix it; nothing is tagged with a half-read taxonomy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from agglowatch.errors import ConfigError
+from tagging.terms import HAN, is_latin, match_form
+
+ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _chinese_term(value: str) -> str:
+    _check_term(value)
+    if not HAN.search(value):
+        raise ValueError(f"{value!r} has no Chinese character; put it in the _en list")
+    return value
+
+
+def _english_term(value: str) -> str:
+    _check_term(value)
+    if not is_latin(value):
+        raise ValueError(f"{value!r} contains Chinese characters; put it in the _zh list")
+    return value
+
+
+def _check_term(value: str) -> None:
+    if not match_form(value):
+        raise ValueError(f"{value!r} is empty once normalised; give words, not punctuation")
+
+
+ZhTerm = Annotated[str, AfterValidator(_chinese_term)]
+EnTerm = Annotated[str, AfterValidator(_english_term)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entry(_Strict):
+    """One theme or region: labels, terms in both languages, exclusions, optional threshold."""
+
+    id: str
+    label_en: str = Field(min_length=1)
+    label_zh: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    terms_zh: list[ZhTerm] = Field(default_factory=list)
+    terms_en: list[EnTerm] = Field(default_factory=list)
+    support_zh: list[ZhTerm] = Field(default_factory=list)
+    support_en: list[EnTerm] = Field(default_factory=list)
+    exclude_zh: list[ZhTerm] = Field(default_factory=list)
+    exclude_en: list[EnTerm] = Field(default_factory=list)
+    threshold: float | None = Field(default=None, gt=0, le=1)
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_slug(cls, value: str) -> str:
+        if not ENTRY_ID.match(value):
+            raise ValueError("must be lower-case letters, digits and '-', e.g. 'carbon-neutrality'")
+        return value
+
+    @model_validator(mode="after")
+    def _has_distinct_terms(self) -> Entry:
+        if not (self.terms_zh or self.terms_en or self.support_zh or self.support_en):
+            raise ValueError("needs at least one term (terms_zh, terms_en, support_zh, support_en)")
+        seen: dict[str, str] = {}
+        for term, _ in self.weighted_terms(1.0):
+            key = match_form(term)
+            if key in seen:
+                raise ValueError(f"terms {seen[key]!r} and {term!r} are the same once normalised")
+            seen[key] = term
+        return self
+
+    def weighted_terms(self, support_weight: float) -> list[tuple[str, float]]:
+        """Every term as written in the taxonomy, with its weight, in display order."""
+        full = [(term, 1.0) for term in (*self.terms_zh, *self.terms_en)]
+        support = [(term, support_weight) for term in (*self.support_zh, *self.support_en)]
+        return full + support
+
+    @property
+    def exclusions(self) -> list[str]:
+        return [*self.exclude_zh, *self.exclude_en]
+
+
+class Defaults(_Strict):
+    threshold: float = Field(default=0.3, gt=0, le=1)
+    region_threshold: float = Field(default=0.35, gt=0, le=1)
+    support_weight: float = Field(default=0.3, gt=0, le=1)
+
+
+class Taxonomy(_Strict):
+    """Themes and regions; ids are unique within each list."""
+
+    version: Literal[1] = 1
+    defaults: Defaults = Defaults()
+    themes: list[Entry] = Field(min_length=1)
+    regions: list[Entry] = Field(default_factory=list)
+
+    @field_validator("themes", "regions")
+    @classmethod
+    def _unique_ids(cls, entries: list[Entry]) -> list[Entry]:
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.id in seen:
+                raise ValueError(f"id {entry.id!r} is used twice; ids must be unique")
+            seen.add(entry.id)
+        return entries
+
+    def theme_threshold(self, entry: Entry) -> float:
+        return entry.threshold if entry.threshold is not None else self.defaults.threshold
+
+    def region_threshold(self, entry: Entry) -> float:
+        return entry.threshold if entry.threshold is not None else self.defaults.region_threshold
+
+    @property
+    def theme_ids(self) -> list[str]:
+        return [entry.id for entry in self.themes]
+
+    @property
+    def region_ids(self) -> list[str]:
+        return [entry.id for entry in self.regions]
+
+
+def load_taxonomy(path: str | os.PathLike[str]) -> Taxonomy:
+    """Read and validate a themes.yaml; every problem is a ConfigError that names the file."""
+    file = Path(path)
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such taxonomy file (see 'themes' in the config)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot be read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: the top level must be a mapping with 'themes' and 'regions'")
+    return parse_taxonomy(raw, file)
+
+
+def parse_taxonomy(raw: dict[str, Any], file: str | os.PathLike[str] = "<taxonomy>") -> Taxonomy:
+    """Validate an already-read mapping (`file` only names it in errors)."""
+    try:
+        return Taxonomy.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{file}: invalid taxonomy"]
+        lines += [f"  {_locate(e['loc'], raw)}: {_message(e)}" for e in exc.errors()]
+        raise ConfigError("\n".join(lines)) from None
+
+
+def _locate(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
+    """Say 'theme "innovation", field "terms_en" (item 3)' rather than 'themes.3.terms_en.2'."""
+    parts = list(loc)
+    if len(parts) >= 2 and parts[0] in ("themes", "regions") and isinstance(parts[1], int):
+        kind = "theme" if parts[0] == "themes" else "region"
+        entries = raw.get(parts[0]) or []
+        entry = entries[parts[1]] if parts[1] < len(entries) else None
+        name = entry.get("id") if isinstance(entry, dict) else None
+        label = f'{kind} "{name}"' if name else f"{kind} #{parts[1] + 1}"
+        if len(parts) == 2:
+            return label
+        where = f'{label}, field "{parts[2]}"'
+        return f"{where} (item {parts[3] + 1})" if len(parts) > 3 else where
+    return 'field "' + ".".join(str(p) for p in parts) + '"' if parts else "top level"
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check its spelling; see the comments at the top of themes.yaml)"
+    return str(error["msg"]).removeprefix("Value error, ")
