@@ -2,6 +2,12 @@
 
 Chinese sites often declare gb2312 while using GBK/GB18030 characters, and often declare nothing;
 every GB charset is therefore read as gb18030 (a strict superset), and Big5 as big5hkscs.
+
+Pages built by byte-level string handling (truncating a title to N bytes, search-and-replace on
+raw GBK) leave orphaned lead bytes: the first byte of a two-byte character whose second byte was
+cut or overwritten, followed by plain ASCII ("...人们开始\xb0 &quot;形式..."). The character is lost
+for good; such orphans are dropped instead of becoming U+FFFD, which would otherwise pollute the
+text, its hash and every match made on it. Any other undecodable byte still becomes U+FFFD.
 """
 
 from __future__ import annotations
@@ -37,6 +43,22 @@ _BOMS = (
 )
 
 
+def _orphans(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: drop a truncated multi-byte sequence followed by ASCII or the end."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    data = error.object
+    bad = data[error.start : error.end]
+    following = data[error.end : error.end + 1]
+    if bad and min(bad) >= 0x80 and (not following or following[0] < 0x80):
+        return "", error.end
+    return "\ufffd", error.end
+
+
+codecs.register_error("agglowatch-orphans", _orphans)
+_ERRORS = "agglowatch-orphans"
+
+
 def normalise_charset(name: str | None) -> str | None:
     """Map a declared charset to the Python codec that reads it best, or None if unknown."""
     if not name:
@@ -65,12 +87,12 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
     """Return (text, codec). Never raises: undecodable bytes become U+FFFD."""
     for bom, codec in _BOMS:
         if content.startswith(bom):
-            return content.decode(codec, errors="replace"), codec
+            return content.decode(codec, errors=_ERRORS), codec
     for declared in (charset_from_content_type(content_type), sniff_declared(content)):
         if declared and _decodes_cleanly(content, declared):
-            return content.decode(declared, errors="replace"), declared
+            return content.decode(declared, errors=_ERRORS), declared
     guessed = detect(content)
-    return content.decode(guessed, errors="replace"), guessed
+    return content.decode(guessed, errors=_ERRORS), guessed
 
 
 def detect(content: bytes) -> str:

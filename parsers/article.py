@@ -1,0 +1,664 @@
+"""One article page -> DocumentRecord: main text by trafilatura, metadata as the page declares it.
+
+Precedence for every field: configured CSS selectors, then declared metadata (citation_*, Dublin
+Core, JSON-LD, OpenGraph, Chinese CMS <meta>), then conventions of the visible text (bylines,
+labelled dates), then trafilatura's guesses, then the `fallback` record (what a feed said).
+
+Authors: reporters and labelled authors (作者：, 记者, 执笔人, By ...) are authors; a 责任编辑 /
+编辑 (editor) is kept only when the page names nobody else, because many CMS pages credit only
+the editor, and an editor is a better lead for the reader than nothing. The issuing body of a
+government notice (发文机关) is its corporate author.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import trafilatura
+from bs4 import BeautifulSoup
+from soupsieve import SelectorSyntaxError
+
+from agglowatch.config import FieldSelectors
+from agglowatch.errors import ConfigError, ParseError
+from agglowatch.records import DocumentRecord
+from parsers import selectors as sel
+from parsers.dates import find_published_date, parse_date, title_index
+from parsers.language import detect_language, normalise_language
+from parsers.metadata import (
+    Line,
+    PageMetadata,
+    clean_space,
+    element_text,
+    jsonld_first,
+    jsonld_names,
+    jsonld_text,
+    load_tree,
+    normalise_doi,
+    page_lines,
+    read_metadata,
+)
+
+MIN_TEXT_CHARS = 20  # below this a page has no usable article text
+
+
+def extract_article(
+    html: str,
+    url: str,
+    *,
+    source: str,
+    fields: FieldSelectors | None = None,
+    fallback: DocumentRecord | None = None,
+    now: dt.datetime | None = None,
+) -> DocumentRecord:
+    """Extract one article; ParseError when the page has no usable text (use `fallback` then)."""
+    tree = load_tree(html)
+    metadata = read_metadata(tree)
+    lines = page_lines(tree, join_labels=True)
+    picked = _pick_fields(html, fields)
+    guess = None if picked.get("body") else _trafilatura(tree, url)
+    # a journal landing page without full text still has its declared abstract
+    text = picked.get("body") or _body_text(guess) or _declared_abstract(metadata)
+    if len(clean_space(text or "")) < MIN_TEXT_CHARS:
+        raise ParseError(f"{url}: no article text found (page has {len(lines)} lines of text)")
+    title = picked.get("title") or choose_title(metadata) or _guess_str(guess, "title") or ""
+    title_at = title_index(lines, metadata, title)
+    record = DocumentRecord(
+        source=source,
+        url=url,
+        title=title,
+        text=text or "",
+        canonical_url=_canonical(metadata, url),
+        authors=_authors(picked, metadata, lines, title_at, guess),
+        published=_published(picked, tree, metadata, lines, url, title, now),
+        language=detect_language(f"{title}\n{text}", _language_hint(metadata)),
+        doi=_doi(metadata, lines, title_at),
+        abstract=_abstract(metadata),
+        keywords=_keywords(metadata),
+        container=_container(metadata),
+        extra=_extra(metadata, url),
+    )
+    return merge_fallback(record, fallback)
+
+
+def merge_fallback(record: DocumentRecord, fallback: DocumentRecord | None) -> DocumentRecord:
+    """Fill every field the page left empty from `fallback` (e.g. what a feed entry said)."""
+    if fallback is None:
+        return record
+    filled: dict[str, Any] = {}
+    for name in (
+        "title", "canonical_url", "authors", "published", "language", "doi", "abstract",
+        "keywords", "container", "listing_url",
+    ):  # fmt: skip
+        if not getattr(record, name) and getattr(fallback, name):
+            filled[name] = copy.copy(getattr(fallback, name))
+    filled["extra"] = {**fallback.extra, **record.extra}
+    return replace(record, **filled)
+
+
+# --- configured selectors ------------------------------------------------------------------------
+
+
+def _pick_fields(html: str, fields: FieldSelectors | None) -> dict[str, str]:
+    """Text of the configured CSS selectors (title, published, authors, body) that match."""
+    if fields is None or not any((fields.title, fields.published, fields.authors, fields.body)):
+        return {}
+    soup = BeautifulSoup(html, "lxml")
+    picked: dict[str, str] = {}
+    for name in ("title", "published", "authors", "body"):
+        selector = getattr(fields, name)
+        if not selector:
+            continue
+        try:
+            found = soup.select(selector)
+        except (SelectorSyntaxError, ValueError, NotImplementedError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ConfigError(
+                f"fields.{name}: invalid CSS selector {selector!r}: {reason}"
+            ) from exc
+        text = "\n\n".join(_soup_text(element, name == "body") for element in found)
+        if text.strip():
+            picked[name] = text.strip() if name == "body" else clean_space(text)
+    return picked
+
+
+def _soup_text(element: Any, blocks: bool) -> str:
+    if not blocks:
+        return str(element.get_text(" "))
+    try:
+        fragment = lxml.html.fragment_fromstring(str(element), create_parent="div")
+    except (lxml.etree.ParserError, ValueError):
+        return str(element.get_text("\n"))
+    return element_text(fragment)
+
+
+# --- main text -----------------------------------------------------------------------------------
+
+
+def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> Any:
+    """trafilatura on a copy whose layout tables are plain blocks (old CMS pages are all tables)."""
+    prepared = copy.deepcopy(tree)
+    unwrap_layout_tables(prepared)
+    try:
+        return trafilatura.bare_extraction(
+            prepared,
+            url=url or None,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+        )
+    except Exception:  # a heuristic library's failure on odd markup means "no text found"
+        return None
+
+
+def _body_text(guess: Any) -> str | None:
+    raw = getattr(guess, "text", None) if guess is not None else None
+    if not raw:
+        return None
+    paragraphs = [clean_space(line) for line in raw.splitlines()]
+    return "\n\n".join(p for p in paragraphs if p) or None
+
+
+def unwrap_layout_tables(tree: lxml.html.HtmlElement) -> None:
+    """Turn tables used for page layout into divs, so extraction scores their content as text.
+
+    Data tables (captions, headers, a grid of short cells) stay tables. The tests follow Mozilla
+    Readability's, plus link density: a table of links is a menu.
+    """
+    for table in list(tree.iter("table")):
+        if _is_layout_table(table):
+            for element in _own_parts(table):
+                element.tag = "div"
+            table.tag = "div"
+
+
+def _own_parts(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return [
+        element
+        for element in table.iter("tr", "td", "th", "tbody", "thead", "tfoot", "caption")
+        if next(element.iterancestors("table"), None) is table
+    ]
+
+
+def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
+    if (table.get("role") or "").lower() in ("presentation", "none"):
+        return True
+    if next(table.iterdescendants("table"), None) is not None:
+        return True
+    if table.find(".//caption") is not None or table.find(".//th") is not None:
+        return False
+    rows = [row for row in _own_parts(table) if row.tag == "tr"]
+    columns = max((sum(1 for cell in row if cell.tag in ("td", "th")) for row in rows), default=0)
+    if len(rows) <= 1 or columns <= 1:
+        return True
+    text = clean_space(table.text_content())
+    links = sum(len(clean_space(a.text_content())) for a in table.iter("a"))
+    if text and links / len(text) > 0.5:
+        return True
+    return any(_is_prose_cell(cell) for row in rows for cell in row if cell.tag in ("td", "th"))
+
+
+def _is_prose_cell(cell: lxml.html.HtmlElement) -> bool:
+    blocks = next(cell.iterdescendants("p", "div", "br", "ul", "ol", "h1", "h2", "h3"), None)
+    return blocks is not None and len(clean_space(cell.text_content())) > 200
+
+
+# --- title ---------------------------------------------------------------------------------------
+
+
+def choose_title(metadata: PageMetadata) -> str | None:
+    """Declared title, else a heading the <title> contains, else <title> minus the site name."""
+    declared = metadata.first(sel.META_TITLE[:4])
+    if declared:
+        return _strip_markers(declared)
+    decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
+    headline = jsonld_text(jsonld_first(metadata.jsonld, "headline", "name"))
+    for heading in metadata.headings[:6]:
+        if len(heading) >= 4 and any(heading in title for title in [headline, *decorated] if title):
+            return _strip_markers(heading)
+    if headline:
+        return _strip_markers(headline)
+    site_names = {name.casefold() for name in metadata.all(sel.META_SITE)}
+    for title in decorated:
+        stripped = strip_site_name(title, site_names)
+        if stripped:
+            return _strip_markers(stripped)
+    return _strip_markers(metadata.headings[0]) if metadata.headings else None
+
+
+def strip_site_name(title: str, site_names: Iterable[str] = ()) -> str:
+    """'标题_栏目_新华网' -> '标题'; 'Site | A long article title' -> 'A long article title'."""
+    parts = [p.strip() for p in sel.TITLE_SEPARATORS.split(clean_space(title)) if p.strip()]
+    known = {name.casefold() for name in site_names}
+    parts = [p for p in parts if p.casefold() not in known] or parts
+    if not parts:
+        return ""
+    first, longest = parts[0], max(parts, key=len)
+    return longest if len(longest) > 2 * len(first) else first
+
+
+def _strip_markers(title: str) -> str:
+    """Drop '(图)'-style markers."""
+    return sel.TITLE_MARKERS.sub("", clean_space(title)).strip()
+
+
+# --- authors -------------------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s与\s)\s*")
+_NEXT_FIELD = re.compile(r"\s+\S{1,8}[:：]|[|｜【\[（(<《]|\s{3,}|[:：]")
+_ROLE_PREFIX = re.compile(
+    r"^(?:本报|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
+    r"(?:记者|通讯员|实习生|撰稿人|评论员|编辑|作者)\s*"
+)
+_NAME_SUFFIX = re.compile(r"(?:报道|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
+_HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,12}")
+_LATIN_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\.?\s?){1,5}")
+_HANDLE = re.compile(r"[\w&.\-\u4e00-\u9fff]{2,20}")
+_HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
+_LEADING_LABEL = re.compile(r"^[\s（(【\[]*(?:[^:：]{1,8}[:：])?\s*")
+
+
+def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(label) for label in labels), key=len, reverse=True))
+    return re.compile(
+        rf"(?:^|(?<=[\s(（【\[|｜>·□■-]))(?:{alternatives})\s*[:：]\s*(?P<v>.*)$", re.I
+    )
+
+
+_AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：]\s*(?P<v>.*)$")
+_ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
+_EDITOR_LABEL = _label_pattern(sel.EDITOR_LABELS)
+_SOURCE_LABEL = _label_pattern(("来源", "出处"))
+_ROLES = "|".join(sel.REPORTER_ROLES)
+_REPORTER = re.compile(rf"(?:{_ROLES})[\s:：]+(?P<v>[^\s:：].*)$")
+_BRACKET_REPORTER = re.compile(
+    rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
+)
+_BRACKET_BEFORE_SOURCE = re.compile(r"[\[【]\s*(?P<v>[^\]】]{2,20}?)\s*[\]】]\s*(?:来源|出处)")
+_ENGLISH_BY = re.compile(r"^(?:by|written by|posted by|words by)\s+(?P<v>[^0-9|｜]{2,80})", re.I)
+_POSTED = re.compile(
+    r"^(?P<v>[^\s:：]{2,20})\s+(?:发表于|发布于)|(?:^|\s)由\s*(?P<v2>[^\s，。,.;；:：]{2,20}?)\s*(?:张贴|发表|发布)|"
+    r"\d\s+by\s+(?P<v3>\S{2,30})"
+)
+
+
+def _authors(
+    picked: dict[str, str],
+    metadata: PageMetadata,
+    lines: list[Line],
+    title_at: int | None,
+    guess: Any,
+) -> list[str]:
+    if picked.get("authors"):
+        value = _LEADING_LABEL.sub("", picked["authors"]).strip(" ）)】]")
+        return split_names(value, loose=True)
+    declared = _declared_authors(metadata)
+    if declared:
+        return declared
+    byline = find_byline(lines, title_at)
+    if byline:
+        return byline
+    site = {v.casefold() for v in metadata.all(sel.META_SITE) + metadata.all(sel.META_PUBLISHER)}
+    loose = [
+        name
+        for value in metadata.all(sel.META_AUTHORS_LOOSE)
+        if value.casefold() not in site and "://" not in value
+        for name in split_names(value, loose=True)
+    ]
+    return (
+        loose
+        or _people_in_source(lines)
+        or _name_under_title(lines, title_at)
+        or split_names(_guess_str(guess, "author") or "", loose=False)
+        or _editors(lines)
+    )
+
+
+def _declared_authors(metadata: PageMetadata) -> list[str]:
+    """citation_author / DC.creator (one per tag, or 'A; B'), then JSON-LD author."""
+    values = [_first_last(value) for value in metadata.all(sel.META_AUTHORS_SCHOLARLY)]
+    names = [name for value in values for name in split_names(value, loose=True)]
+    if names:
+        return _unique(names)
+    authors = jsonld_first(metadata.jsonld, "author", "creator")
+    return _unique(n for value in jsonld_names(authors) for n in split_names(value, loose=True))
+
+
+def _first_last(name: str) -> str:
+    """'Fang, Chuanglin' (citation_author style) -> 'Chuanglin Fang'; lists are left alone."""
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts) and " " not in parts[0] and not _HAS_HAN.search(name):
+        return f"{parts[1]} {parts[0]}"
+    return name
+
+
+def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
+    """Authors named in the visible byline, searching near the title first, then the whole page."""
+    start = 0 if title_at is None else max(0, title_at - 2)
+    near = range(start, min(len(lines), start + 16))
+    order = [*near, *(i for i in range(len(lines)) if i not in near)]
+    for position, index in enumerate(order):
+        names = _byline_names(lines[index].text)
+        if names:
+            # a byline can run over consecutive lines (本报实习生 甲 乙 / 本报记者 丙 丁)
+            for follow in order[position + 1 : position + 3]:
+                names += _byline_names(lines[follow].text)
+            return _unique(names)
+    return []
+
+
+def _byline_names(text: str) -> list[str]:
+    if len(text) > 300:
+        return _bracket_reporters(text)
+    for pattern in (_AUTHOR_LABEL, _WEN_LABEL):
+        match = pattern.search(text)
+        if match:
+            names = split_names(_field_value(match["v"]), loose=True)
+            if names:
+                return names
+    match = _ISSUER_LABEL.search(text)
+    if match and len(text) < 60:
+        value = _field_value(match["v"])
+        if 2 <= len(value) <= 40:
+            return [value]
+    return _reporters(text) or _other_bylines(text)
+
+
+def _reporters(text: str) -> list[str]:
+    names: list[str] = []
+    for match in _REPORTER.finditer(text):
+        names += _name_run(match["v"])
+    return names or _bracket_reporters(text)
+
+
+def _bracket_reporters(text: str) -> list[str]:
+    names: list[str] = []
+    for match in _BRACKET_REPORTER.finditer(text):
+        names += _name_run(match["v"])
+    return names
+
+
+def _name_run(value: str) -> list[str]:
+    """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']."""
+    names: list[str] = []
+    value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
+    for token in re.split(r"[\s、，,]+", value.strip()):
+        token = _ROLE_PREFIX.sub("", token)
+        if not token:
+            continue
+        if _NAME_SUFFIX.search(token) and not _valid_name(token, loose=False):
+            token = _NAME_SUFFIX.sub("", token)
+            if _valid_name(token, loose=False):
+                names.append(token)
+            break
+        if not _valid_name(token, loose=False):
+            break
+        names.append(token)
+    return names
+
+
+def _other_bylines(text: str) -> list[str]:
+    if len(text) > 120:
+        return []
+    match = _BRACKET_BEFORE_SOURCE.search(text) or _ENGLISH_BY.search(text)
+    if match:
+        return split_names(_field_value(match["v"]), loose=True)
+    match = _POSTED.search(text)
+    if match:
+        value = match["v"] or match["v2"] or match["v3"]
+        return split_names(value, loose=True)
+    return []
+
+
+def _people_in_source(lines: list[Line]) -> list[str]:
+    """'来源：尹娟': a 来源 that is a person's name (common surname, 2-3 characters)."""
+    for line in lines:
+        match = _SOURCE_LABEL.search(line.text) if len(line.text) < 80 else None
+        if match:
+            value = _field_value(match["v"])
+            if _looks_like_person(value):
+                return [value]
+    return []
+
+
+def _name_under_title(lines: list[Line], title_at: int | None) -> list[str]:
+    """Essays put the author's name alone on the line under the title."""
+    if title_at is None:
+        return []
+    for line in lines[title_at + 1 : title_at + 3]:
+        if _looks_like_person(line.text):
+            return [line.text]
+    return []
+
+
+def _editors(lines: list[Line]) -> list[str]:
+    for line in lines:
+        match = _EDITOR_LABEL.search(line.text) if len(line.text) < 120 else None
+        if match:
+            names = split_names(_field_value(match["v"]), loose=True)
+            if names:
+                return names
+    return []
+
+
+def _looks_like_person(value: str) -> bool:
+    value = value.strip()
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,4}", value):
+        return False
+    if value[:2] in sel.COMPOUND_SURNAMES:
+        return True
+    return len(value) <= 3 and value[0] in sel.SURNAMES
+
+
+def _field_value(value: str) -> str:
+    """The value of one 'label：value' field, up to the next field or bracket."""
+    return _NEXT_FIELD.split(value.strip(), maxsplit=1)[0].strip(" \t-—·•")
+
+
+def split_names(value: str, *, loose: bool) -> list[str]:
+    """'张三 李四', '张三、李四', 'A. Smith and B. Jones' -> names; drops what is not a name.
+
+    `loose` accepts user handles (forum and blog names) besides personal names.
+    """
+    value = clean_space(value)
+    if not value:
+        return []
+    pieces = _SEPARATORS.split(value)
+    names: list[str] = []
+    for piece in pieces:
+        piece = _ROLE_PREFIX.sub("", piece.strip()).strip()
+        trimmed = _NAME_SUFFIX.sub("", piece).strip()
+        if trimmed != piece and len(trimmed) >= 2:  # '张三摄' -> '张三', but never '李摄' -> '李'
+            piece = trimmed
+        tokens = _han_tokens(piece) if _HAS_HAN.search(piece) else [piece]
+        names += [t for t in tokens if _valid_name(t, loose)]
+    return _unique(names)
+
+
+def _han_tokens(piece: str) -> list[str]:
+    """Split Chinese names on spaces, rejoining single characters ('赵 培' is one name)."""
+    tokens = piece.split(" ")
+    merged: list[str] = []
+    run = ""
+    for token in tokens:
+        if len(token) == 1 and _HAS_HAN.match(token):
+            run += token
+            continue
+        if run:
+            merged.append(run)
+            run = ""
+        merged.append(token)
+    if run:
+        merged.append(run)
+    return merged
+
+
+def _valid_name(name: str, loose: bool) -> bool:
+    name = name.strip()
+    if not name or name.casefold() in sel.NOT_NAMES or any(ch.isdigit() for ch in name[:1]):
+        return False
+    if _HAN_NAME.fullmatch(name) or (
+        re.fullmatch(r"[\u4e00-\u9fff]{4}", name) and name[:2] in sel.COMPOUND_SURNAMES
+    ):
+        return not sel.ORGANISATION_SUFFIXES.search(name)
+    if (
+        _LATIN_NAME.fullmatch(name)
+        and len(name) <= 40
+        and not sel.ORGANISATION_SUFFIXES.search(name)
+    ):
+        return True
+    return loose and bool(_HANDLE.fullmatch(name)) and not sel.ORGANISATION_SUFFIXES.search(name)
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    result = []
+    for value in values:
+        key = value.casefold()
+        if value and key not in seen:
+            seen.add(key)
+            result.append(value)
+    return result
+
+
+# --- other fields --------------------------------------------------------------------------------
+
+
+def _published(
+    picked: dict[str, str],
+    tree: lxml.html.HtmlElement,
+    metadata: PageMetadata,
+    lines: list[Line],
+    url: str,
+    title: str,
+    now: dt.datetime | None,
+) -> dt.date | None:
+    if picked.get("published"):
+        day = parse_date(picked["published"], now=now)
+        if day:
+            return day
+    return find_published_date(tree, now=now, url=url, title=title, metadata=metadata, lines=lines)
+
+
+def _canonical(metadata: PageMetadata, url: str) -> str | None:
+    page = jsonld_first(metadata.jsonld, "mainEntityOfPage", "url")
+    declared = page.get("@id") if isinstance(page, dict) else page
+    candidates = (metadata.canonical, metadata.first(sel.META_CANONICAL), declared)
+    for value in candidates:
+        if not isinstance(value, str):
+            continue
+        if value.strip():
+            value = value.strip()
+            if value.startswith("www."):  # og:url written without its scheme
+                value = "http://" + value
+            absolute = urljoin(url, value) if url else value
+            if urlsplit(absolute).scheme in ("http", "https"):
+                return absolute
+    return None
+
+
+def _doi(metadata: PageMetadata, lines: list[Line], title_at: int | None) -> str | None:
+    for value in metadata.all(sel.META_DOI):
+        doi = normalise_doi(value)
+        if doi:
+            return doi
+    declared = jsonld_first(metadata.jsonld, "doi", "identifier", "sameAs")
+    for value in declared if isinstance(declared, list) else [declared]:
+        text = (
+            jsonld_text(value) if not isinstance(value, dict) else jsonld_text(value.get("value"))
+        )
+        doi = (
+            normalise_doi(text)
+            if text and ("doi" in text.lower() or text.startswith("10."))
+            else None
+        )
+        if doi:
+            return doi
+    start = 0 if title_at is None else title_at
+    for line in lines[start : start + 12]:
+        if re.match(r"^\s*DOI\s*[:：]", line.text, re.I):
+            return normalise_doi(line.text)
+    return None
+
+
+def _declared_abstract(metadata: PageMetadata) -> str | None:
+    abstract = metadata.first(sel.META_ABSTRACT)
+    return abstract or jsonld_text(jsonld_first(metadata.jsonld, "abstract"))
+
+
+def _abstract(metadata: PageMetadata) -> str | None:
+    """The declared abstract, else a description long enough to say something."""
+    declared = _declared_abstract(metadata)
+    if declared:
+        return declared
+    description = metadata.first(sel.META_DESCRIPTION) or jsonld_text(
+        jsonld_first(metadata.jsonld, "description")
+    )
+    if description and len(description) >= 20 and description != metadata.title_tag:
+        return description
+    return None
+
+
+def _keywords(metadata: PageMetadata) -> list[str]:
+    values = metadata.all(sel.META_KEYWORDS)
+    if not values:
+        values = jsonld_names(jsonld_first(metadata.jsonld, "keywords"))
+    words: list[str] = []
+    for value in values:
+        pieces = re.split(r"\s*[,;，；、|]\s*", value)
+        if len(pieces) == 1 and _HAS_HAN.search(value):
+            pieces = value.split(" ")
+        words += [p.strip() for p in pieces if p.strip()]
+    return _unique(words)[:50]
+
+
+def _container(metadata: PageMetadata) -> str | None:
+    journal = metadata.first(sel.META_JOURNAL) or jsonld_text(
+        jsonld_first(metadata.jsonld, "isPartOf")
+    )
+    if journal:
+        return journal
+    site = metadata.first(sel.META_SITE) or jsonld_text(jsonld_first(metadata.jsonld, "publisher"))
+    if site:
+        return re.sub(r"^(?:来源|出处|Source)\s*[:：]\s*", "", site, flags=re.I) or None
+    return _site_from_title(metadata)
+
+
+def _site_from_title(metadata: PageMetadata) -> str | None:
+    """'标题_栏目_新华网' names its site last."""
+    if not metadata.title_tag:
+        return None
+    parts = [p.strip() for p in sel.TITLE_SEPARATORS.split(metadata.title_tag) if p.strip()]
+    if len(parts) < 2 or strip_site_name(metadata.title_tag) == parts[-1]:
+        return None
+    return parts[-1] if 2 <= len(parts[-1]) <= 30 else None
+
+
+def _language_hint(metadata: PageMetadata) -> str | None:
+    declared = metadata.first(sel.META_LANGUAGE) or jsonld_text(
+        jsonld_first(metadata.jsonld, "inLanguage")
+    )
+    return normalise_language(metadata.html_lang) or normalise_language(declared)
+
+
+def _extra(metadata: PageMetadata, url: str) -> dict[str, Any]:
+    extra: dict[str, Any] = {}
+    pdf = metadata.first(sel.META_PDF)
+    if pdf:
+        extra["pdf_url"] = urljoin(url, pdf) if url else pdf
+    publisher = metadata.first(sel.META_PUBLISHER)
+    if publisher and "://" not in publisher:
+        extra["publisher"] = publisher
+    return extra
+
+
+def _guess_str(guess: Any, name: str) -> str | None:
+    value = getattr(guess, name, None) if guess is not None else None
+    return clean_space(value) if isinstance(value, str) and value.strip() else None

@@ -1,0 +1,453 @@
+"""Publication dates from strings and pages, read as calendar days in Asia/Shanghai.
+
+Chinese sites print naive local times; a time with a zone is converted to the Shanghai calendar day.
+A date in the future (beyond a day of tolerance for time zones), from a script, or from a "today is"
+clock widget is never returned: a wrong date is worse than none.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+import lxml.html
+
+from agglowatch.errors import ParseError
+from parsers import selectors as sel
+from parsers.metadata import (
+    Line,
+    PageMetadata,
+    clean_space,
+    jsonld_first,
+    jsonld_text,
+    load_tree,
+    page_lines,
+    read_metadata,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MIN_YEAR = 1900  # declared dates (metadata)
+MIN_TEXT_YEAR = 1990  # dates read from page text: older ones are history, not publication
+_TOLERANCE = dt.timedelta(days=1)
+
+_TIME = (
+    r"(?:\s*(?:T|日|号)?\s*(?P<h>\d{1,2})\s*[:：时点]\s*(?P<mi>\d{1,2})(?:\s*[:：分]\s*(?P<s>\d{1,2})"
+    r"(?:[.,]\d+)?)?\s*秒?(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
+    r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?![A-Za-z]))?)?"
+)
+_NUMERIC = re.compile(
+    r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
+    + _TIME
+)
+_CHINESE = re.compile(
+    r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?:\s*[日号]|(?!\d))" + _TIME
+)
+_SLASHED = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\d/])" + _TIME)
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_ENGLISH = re.compile(
+    rf"(?<![A-Za-z]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"
+    rf"|(?<![\dA-Za-z])(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[A-Za-z]{{3,9}})\.?,?"
+    rf"\s+(?P<y2>\d{{4}})(?!\d)"
+)
+_PARTIAL = (
+    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:份)?"),
+    re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})"),
+    re.compile(r"(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y>\d{4})"),
+)
+_COMPACT = re.compile(r"(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)")
+# Only relative expressions go to dateparser: it invents a day for a bare 'March' or 'Sun'.
+_RELATIVE = re.compile(r"\bago\b|\byesterday\b|\btoday\b|\bjust now\b|前|昨|今天|今日|刚刚", re.I)
+_LEADING_LABEL = re.compile(r"^[^\d]{0,12}?[:：]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    """One date found in a string, with where it was and whether a widget printed it."""
+
+    day: dt.date
+    start: int
+    end: int
+    widget: bool
+
+
+# --- strings -------------------------------------------------------------------------------------
+
+
+def today(now: dt.datetime | None = None) -> dt.date:
+    """The calendar day in Shanghai at `now` (naive `now` is read as Shanghai time)."""
+    return _shanghai(now or dt.datetime.now(SHANGHAI)).date()
+
+
+def _shanghai(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment.astimezone(SHANGHAI)
+
+
+def plausible(day: dt.date, now: dt.datetime | None = None, min_year: int = MIN_YEAR) -> bool:
+    """Not before `min_year` and not after tomorrow (time zones), relative to `now`."""
+    return day.year >= min_year and day <= today(now) + _TOLERANCE
+
+
+def parse_date(text: str, *, now: dt.datetime | None = None) -> dt.date | None:
+    """The first plausible date written in `text` (Chinese, ISO, RFC 2822, English), or None."""
+    if not text or not text.strip():
+        return None
+    text = unicodedata.normalize("NFKC", text)[:2000]
+    rfc = _rfc2822(text)
+    if rfc and plausible(rfc, now):
+        return rfc
+    for match in find_dates(text, now):
+        if not match.widget and plausible(match.day, now):
+            return match.day
+    partial = _partial(text)
+    if partial and plausible(partial, now):
+        return partial
+    return _dateparser(text, now)
+
+
+def find_dates(text: str, now: dt.datetime | None = None) -> list[DateMatch]:
+    """Every full date in `text`, in order of position (widget dates flagged, not dropped)."""
+    found: list[DateMatch] = []
+    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _ENGLISH):
+        for match in pattern.finditer(text):
+            day = _match_day(match)
+            if day is not None:
+                found.append(DateMatch(day, match.start(), match.end(), _widget(text, match, now)))
+    found.sort(key=lambda m: m.start)
+    return _drop_overlaps(found)
+
+
+def _drop_overlaps(matches: list[DateMatch]) -> list[DateMatch]:
+    kept: list[DateMatch] = []
+    for match in matches:
+        if not kept or match.start >= kept[-1].end:
+            kept.append(match)
+    return kept
+
+
+def _widget(text: str, match: re.Match[str], now: dt.datetime | None) -> bool:
+    """A 'today is ...' clock: labelled as today, or today's date followed by the weekday."""
+    if sel.WIDGET_PREFIX.search(text[max(0, match.start() - 8) : match.start()]):
+        return True
+    day = _match_day(match)
+    return day == today(now) and bool(sel.WIDGET_SUFFIX.match(text[match.end() : match.end() + 12]))
+
+
+def _match_day(match: re.Match[str]) -> dt.date | None:
+    groups = match.groupdict()
+    if groups.get("a") is not None:
+        ymd = _slashed_ymd(match)
+        if ymd is None:
+            return None
+        year, month, day = ymd
+    elif groups.get("mon") or groups.get("mon2"):
+        month_name = (groups.get("mon") or groups.get("mon2") or "").lower()
+        if month_name not in _MONTHS:
+            return None
+        year = int(groups.get("y") or groups.get("y2") or 0)
+        month = _MONTHS[month_name]
+        day = int(groups.get("d") or groups.get("d2") or 0)
+    else:
+        year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
+    try:
+        calendar_day = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return _with_zone(calendar_day, groups)
+
+
+def _slashed_ymd(match: re.Match[str]) -> tuple[int, int, int] | None:
+    """7/5/2005: month first when a.m./p.m. says US usage or a > 12 forbids; else ambiguous."""
+    a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+    if a > 12 >= b:
+        return year, b, a
+    if b > 12 >= a or match["ampm"]:
+        return year, a, b
+    if a == b:
+        return year, a, b
+    return None  # 06/02/2022 with a 24-hour clock: day and month cannot be told apart
+
+
+def _with_zone(day: dt.date, groups: dict[str, str | None]) -> dt.date:
+    """Convert a zoned time to the Shanghai calendar day; naive times are Shanghai already."""
+    zone = groups.get("tz")
+    if not zone or groups.get("h") is None:
+        return day
+    try:
+        hour, minute = int(groups["h"] or 0), int(groups["mi"] or 0)
+        hour = _twelve_hour(hour, groups.get("ampm"))
+        offset = _offset(zone)
+        moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=offset)
+    except ValueError:
+        return day
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _twelve_hour(hour: int, ampm: str | None) -> int:
+    if not ampm:
+        return hour
+    pm = ampm.lower().startswith("p")
+    if hour == 12:
+        return 12 if pm else 0
+    return hour + 12 if pm and hour < 12 else hour
+
+
+def _offset(zone: str) -> dt.tzinfo:
+    if zone.upper() in ("Z", "UTC", "GMT"):
+        return dt.UTC
+    sign = -1 if zone[0] == "-" else 1
+    digits = zone[1:].replace(":", "")
+    return dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+
+
+def _rfc2822(text: str) -> dt.date | None:
+    """'Mon, 16 Jan 2023 10:30:00 +0800' as feeds write it."""
+    if "," not in text and not re.search(r"[+-]\d{4}$|GMT$|UT$", text.strip()):
+        return None
+    try:
+        moment = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment is None:
+        return None
+    return moment.astimezone(SHANGHAI).date() if moment.tzinfo else moment.date()
+
+
+def _partial(text: str) -> dt.date | None:
+    """'2023年1月', '2023-01', 'January 2023' alone: the first day of that month."""
+    stripped = _LEADING_LABEL.sub("", clean_space(text)).strip(" []()【】（）")
+    compact = _COMPACT.fullmatch(stripped)
+    if compact:
+        try:
+            return dt.date(int(compact["y"]), int(compact["m"]), int(compact["d"]))
+        except ValueError:
+            return None
+    for pattern in _PARTIAL:
+        match = pattern.fullmatch(stripped)
+        if not match:
+            continue
+        groups = match.groupdict()
+        month = _MONTHS.get((groups.get("mon") or "").lower()) or int(groups.get("m") or 0)
+        try:
+            return dt.date(int(match["y"]), month, 1)
+        except ValueError:
+            return None
+    return None
+
+
+def _dateparser(text: str, now: dt.datetime | None) -> dt.date | None:
+    """Last resort for relative and unusual forms ('3 days ago', '昨天 10:30'); slow, so gated."""
+    if len(text) > 64 or not _RELATIVE.search(text):
+        return None
+    import dateparser
+
+    base = _shanghai(now or dt.datetime.now(SHANGHAI)).replace(tzinfo=None)
+    settings = {
+        "RELATIVE_BASE": base,
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    try:
+        parsed = dateparser.parse(text, languages=["zh", "en"], settings=settings)  # type: ignore[arg-type]
+    except Exception:  # dateparser raises assorted errors on odd input; a miss is the answer
+        return None
+    if parsed is None:
+        return None
+    day = parsed.date()
+    return day if plausible(day, now) else None
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def find_published_date(
+    page: str | bytes | lxml.html.HtmlElement,
+    *,
+    now: dt.datetime | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    metadata: PageMetadata | None = None,
+    lines: list[Line] | None = None,
+) -> dt.date | None:
+    """A page's publication day: metadata, then labelled or near-title text, the URL, htmldate."""
+    tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
+    if tree is None:
+        return _from_url(url, now)
+    metadata = metadata or read_metadata(tree)
+    found = date_from_metadata(metadata, tree, now)
+    if found:
+        return found
+    lines = lines if lines is not None else page_lines(tree, join_labels=True)
+    return (
+        date_from_lines(lines, title_index(lines, metadata, title), now)
+        or _from_url(url, now)
+        or _from_htmldate(tree, now)
+    )
+
+
+def _tree_or_none(page: str | bytes) -> lxml.html.HtmlElement | None:
+    try:
+        return load_tree(page)
+    except ParseError:
+        return None
+
+
+def date_from_metadata(
+    metadata: PageMetadata, tree: lxml.html.HtmlElement, now: dt.datetime | None = None
+) -> dt.date | None:
+    """Dates the page declares: citation_*/DC/OpenGraph/CMS <meta>, JSON-LD, <time> markup."""
+    for value in _declared_dates(metadata, tree):
+        day = parse_date(value, now=now)
+        if day:
+            return day
+    return None
+
+
+def _declared_dates(metadata: PageMetadata, tree: lxml.html.HtmlElement) -> Iterator[str]:
+    for name in sel.META_DATES_SCHOLARLY:
+        yield from metadata.meta.get(name, [])
+    value = jsonld_text(jsonld_first(metadata.jsonld, "datePublished", "dateCreated"))
+    if value:
+        yield value
+    for name in sel.META_DATES_WEB:
+        yield from metadata.meta.get(name, [])
+    for element in tree.iter("time", "abbr", "span"):
+        if _marked_published(element):
+            yield element.get("datetime") or element.get("title") or element.text_content()
+
+
+def _marked_published(element: lxml.html.HtmlElement) -> bool:
+    prop = (element.get("itemprop") or "").lower()
+    if prop in ("datepublished", "datecreated"):
+        return True
+    return element.tag == "time" and element.get("pubdate") is not None
+
+
+def title_index(lines: list[Line], metadata: PageMetadata, title: str | None = None) -> int | None:
+    """Index of the line that shows the article title (headings first), or None."""
+    candidates = [t for t in [title, *metadata.headings[:3], *_title_parts(metadata)] if t]
+    for pool in (
+        [(i, line) for i, line in enumerate(lines) if line.heading],
+        list(enumerate(lines)),
+    ):
+        for candidate in candidates:
+            for index, line in pool:
+                if _shows_title(line.text, candidate):
+                    return index
+    return None
+
+
+def _title_parts(metadata: PageMetadata) -> list[str]:
+    parts = []
+    for value in (metadata.first(sel.META_TITLE), metadata.title_tag):
+        if value:
+            parts += [p for p in sel.TITLE_SEPARATORS.split(value) if len(p) >= 4]
+    return parts
+
+
+def _shows_title(line: str, title: str) -> bool:
+    title = clean_space(title)
+    if line == title:
+        return True
+    return len(title) >= 6 and title in line and len(line) <= len(title) * 2 + 10
+
+
+def date_from_lines(
+    lines: list[Line], title_at: int | None, now: dt.datetime | None = None
+) -> dt.date | None:
+    """Labelled dates near the title, any date just under it, then labelled dates anywhere."""
+    start = 0 if title_at is None else max(0, title_at - 2)
+    window = range(start, min(len(lines), start + 14))
+    searches = (
+        (window, True),
+        (window, False) if title_at is not None else (range(0), False),
+        (range(start, len(lines)), True),
+        (range(0, start), True),
+    )
+    for indices, labelled in searches:
+        for index in indices:
+            day = _line_date(lines[index], labelled, index < (title_at or 0), now)
+            if day:
+                return day
+    return None
+
+
+def _line_date(
+    line: Line, labelled: bool, before_title: bool, now: dt.datetime | None
+) -> dt.date | None:
+    text = line.text
+    if len(text) > 160 or (labelled and not sel.DATE_LABELS.search(text)):
+        return None
+    for match in find_dates(text, now):
+        if match.widget or not plausible(match.day, now, MIN_TEXT_YEAR):
+            continue
+        if match.day == today(now) and (line.chrome or before_title):
+            continue  # today's date in the page header is a clock, not a publication date
+        return match.day
+    return None
+
+
+def _from_url(url: str | None, now: dt.datetime | None) -> dt.date | None:
+    """/2023/0116/, /2023/01/16/, /t20230116_123.html, /2023-01-16/ in the URL path."""
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path)
+    for match in sel.URL_DATE.finditer(path):
+        try:
+            day = dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+        if plausible(day, now, MIN_TEXT_YEAR):
+            return day
+    return None
+
+
+def _from_htmldate(tree: lxml.html.HtmlElement, now: dt.datetime | None) -> dt.date | None:
+    """htmldate on markup only (no extensive guessing: it invents 1 January for bare years)."""
+    from htmldate import find_date
+
+    latest = today(now) + _TOLERANCE
+    try:
+        found = find_date(
+            copy.deepcopy(tree),
+            extensive_search=False,
+            original_date=True,
+            outputformat="%Y-%m-%d",
+            min_date=f"{MIN_TEXT_YEAR}-01-01",
+            max_date=latest.isoformat(),
+        )
+    except Exception:  # htmldate is a heuristic library; any failure means "no date"
+        return None
+    if not found:
+        return None
+    try:
+        return dt.date.fromisoformat(found)
+    except ValueError:
+        return None

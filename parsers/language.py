@@ -1,0 +1,89 @@
+"""Language of a document from its script, with the page's declared language as a hint.
+
+Users read Chinese and English, so the decisions that matter are zh / en / other; scripts decide
+most cases (Han, kana, Hangul, Cyrillic, Arabic...) and a few stop words separate Latin languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_SCRIPTS = (
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("hi", re.compile(r"[\u0900-\u097f]")),
+)
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_WORD = re.compile(r"[a-zà-ÿ]+")
+_STOPWORDS = {
+    "en": frozenset({"the", "of", "and", "to", "in", "is", "that", "for", "with", "on", "as", "by",
+                     "are", "this", "from", "be", "an", "was", "at"}),
+    "fr": frozenset({"le", "la", "les", "des", "du", "et", "est", "une", "un", "pour", "dans",
+                     "que", "qui", "sur", "par", "au", "aux"}),
+    "de": frozenset({"der", "die", "das", "und", "ist", "nicht", "mit", "den", "von", "zu", "ein",
+                     "eine", "auf", "für", "im", "dem"}),
+    "es": frozenset({"el", "los", "las", "del", "y", "es", "una", "por", "para", "con", "que", "en",
+                     "se", "su", "al", "como"}),
+    "pt": frozenset({"o", "os", "as", "do", "da", "dos", "das", "e", "em", "um", "uma", "para",
+                     "com", "não", "que", "por", "se"}),
+}  # fmt: skip
+# A Han character carries about as much text as a short Latin word: count it as several letters.
+_HAN_WEIGHT = 3
+_MIN_LETTERS = 12
+
+
+def normalise_language(code: str | None) -> str | None:
+    """'zh-CN', 'zh_Hans', 'EN-us' -> 'zh', 'en'; None for empty or malformed codes."""
+    if not code:
+        return None
+    primary = re.split(r"[-_\s,;]", code.strip().lower(), maxsplit=1)[0]
+    if primary in ("cn", "chi", "zho", "chs", "cht"):
+        return "zh"
+    if primary in ("eng",):
+        return "en"
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+def detect_language(text: str, hint: str | None = None) -> str | None:
+    """ISO 639-1 code of `text` ('zh' when Han characters dominate); the hint breaks ties."""
+    declared = normalise_language(hint)
+    sample = text[:20_000]
+    counts = _script_counts(sample)
+    total = sum(counts.values())
+    if total < _MIN_LETTERS:
+        return declared
+    script, amount = counts.most_common(1)[0]
+    if script == "latin":
+        return _latin_language(sample, declared) if amount / total >= 0.5 else declared
+    if script in ("han", "kana"):
+        # Japanese writes kana between its kanji; Chinese has at most a stray の.
+        return "ja" if counts["kana"] * 10 >= counts["han"] + counts["kana"] else "zh"
+    return script
+
+
+def _script_counts(sample: str) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    counts["han"] = len(_HAN.findall(sample)) * _HAN_WEIGHT
+    counts["kana"] = len(_KANA.findall(sample)) * _HAN_WEIGHT
+    counts["latin"] = len(_LATIN.findall(sample))
+    for code, pattern in _SCRIPTS:
+        counts[code] = len(pattern.findall(sample))
+    return +counts
+
+
+def _latin_language(sample: str, declared: str | None) -> str | None:
+    words = _WORD.findall(sample.lower())
+    scores = {code: sum(1 for w in words if w in stop) for code, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda code: scores[code])
+    if scores[best] >= 3 and scores[best] >= 2 * sorted(scores.values())[-2]:
+        return best
+    if declared and declared not in ("zh", "ja", "ko", "ru", "ar"):
+        return declared
+    return best if scores[best] else declared

@@ -1,0 +1,275 @@
+"""Read what a page says about itself: <meta> tags, JSON-LD, <link rel=canonical>, visible lines.
+
+Every page is parsed with lxml.html into a full document (html/head/body are added when the page is
+a fragment, as old CMS output and some crawls are), so that later steps never see a missing body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.etree
+import lxml.html
+
+from agglowatch.errors import ParseError
+from parsers import selectors as sel
+from parsers.encoding import decode_body
+
+_WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon glyphs of GBK user-defined areas
+_INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
+# huge_tree: unclosed <font>/<div> tags in old pages nest deeper than libxml2's default limit of
+# 256 levels, beyond which it silently drops the rest of the page.
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def clean_space(text: str) -> str:
+    """Collapse every kind of white space (ideographic, no-break...) to single spaces."""
+    return _WS.sub(" ", _PRIVATE_USE.sub("", text)).strip()
+
+
+def load_tree(html: str | bytes) -> lxml.html.HtmlElement:
+    """Parse HTML into a full document tree; ParseError when there is nothing to parse."""
+    if isinstance(html, bytes):
+        html = decode_body(html)[0]
+    # lxml refuses str input with an encoding declaration and chokes on control characters.
+    text = _INVALID_XML.sub("", html)
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
+    if not text.strip():
+        raise ParseError("empty page: no HTML to parse")
+    try:
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ParseError(f"not parseable as HTML: {exc}") from exc
+    return tree
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    """Visible text of one element, one paragraph per block, separated by blank lines."""
+    return "\n\n".join(line.text for line in page_lines(element))
+
+
+# --- visible lines -------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of visible text, with where it sits on the page."""
+
+    text: str
+    chrome: bool = False  # inside a header, menu, footer or side bar
+    heading: bool = False  # inside h1-h3
+
+
+def _classes(element: Any) -> str:
+    return f"{element.get('id') or ''} {element.get('class') or ''}"
+
+
+def _is_chrome(element: Any) -> bool:
+    """Site header, menu, footer or side bar (an article's own <header> is not chrome)."""
+    if element.tag in sel.CHROME_TAGS:
+        return next(element.iterancestors("article", "main"), None) is None
+    tokens = _classes(element).lower().split()
+    return any(token in sel.CHROME_TOKENS for token in tokens)
+
+
+def _hidden(element: Any) -> bool:
+    return element.get("hidden") is not None or bool(_HIDDEN.search(element.get("style") or ""))
+
+
+class _LineBuilder:
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.parts: list[str] = []
+        self.chrome = 0
+        self.heading = 0
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def flush(self) -> None:
+        text = clean_space("".join(self.parts))
+        self.parts = []
+        if text:
+            self.lines.append(Line(text, self.chrome > 0, self.heading > 0))
+
+
+_LABEL_ONLY = re.compile(r"^\S.{0,11}[:：]$")
+
+
+def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> list[Line]:
+    """Visible text of `root`, one line per block; no scripts, styles or hidden parts.
+
+    `join_labels` joins a lone 'label：' line to the value on the next line (table layouts).
+    """
+    builder = _LineBuilder()
+    marks: list[tuple[bool, bool, bool]] = []
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            if event == "end":
+                builder.add(element.tail)
+            continue
+        tag = element.tag.lower()
+        if event == "start":
+            if tag in sel.SKIP_TAGS or _hidden(element):
+                walker.skip_subtree()
+                marks.append((False, False, False))
+                continue
+            block = tag in sel.BLOCK_TAGS
+            chrome, heading = _is_chrome(element), tag in sel.HEADING_TAGS
+            if block:
+                builder.flush()
+            builder.chrome += chrome
+            builder.heading += heading
+            marks.append((block, chrome, heading))
+            builder.add(element.text)
+        else:
+            block, chrome, heading = marks.pop()
+            if block:
+                builder.flush()
+            builder.chrome -= chrome
+            builder.heading -= heading
+            if element is not root:
+                builder.add(element.tail)
+    builder.flush()
+    return _join_labels(builder.lines) if join_labels else builder.lines
+
+
+def _join_labels(lines: list[Line]) -> list[Line]:
+    """'发布日期：' alone on a line (a table cell) belongs with the next line's value."""
+    joined: list[Line] = []
+    for line in lines:
+        if joined and _LABEL_ONLY.match(joined[-1].text):
+            previous = joined.pop()
+            line = Line(f"{previous.text} {line.text}", previous.chrome, previous.heading)
+        joined.append(line)
+    return joined
+
+
+# --- <meta>, <link>, JSON-LD ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PageMetadata:
+    """Everything a page declares about itself, before any guessing from its text."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)  # lower-case name -> contents
+    jsonld: list[dict[str, Any]] = field(default_factory=list)  # article-like JSON-LD objects
+    canonical: str | None = None
+    html_lang: str | None = None
+    title_tag: str | None = None
+    headings: list[str] = field(default_factory=list)  # h1 texts, then h2
+
+    def first(self, names: Iterable[str]) -> str | None:
+        for name in names:
+            for value in self.meta.get(name, []):
+                if value:
+                    return value
+        return None
+
+    def all(self, names: Iterable[str]) -> list[str]:
+        for name in names:
+            values = [v for v in self.meta.get(name, []) if v]
+            if values:
+                return values
+        return []
+
+
+def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
+    """Collect <meta>, <link rel=canonical>, <html lang>, <title>, h1/h2 and JSON-LD."""
+    data = PageMetadata()
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if content is None:
+            continue
+        for attr in ("name", "property", "itemprop", "http-equiv"):
+            name = (element.get(attr) or "").strip().strip("\"'“”‘’").lower()
+            if name:
+                data.meta.setdefault(name, []).append(clean_space(content))
+    for element in tree.iter("link"):
+        if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
+            data.canonical = element.get("href", "").strip()
+            break
+    data.html_lang = (tree.get("lang") or tree.get("xml:lang") or "").strip() or None
+    title = tree.find(".//title")
+    if title is not None:
+        data.title_tag = clean_space(title.text_content()) or None
+    for tag in ("h1", "h2"):
+        data.headings += [t for t in (clean_space(h.text_content()) for h in tree.iter(tag)) if t]
+    data.jsonld = list(_article_objects(tree))
+    return data
+
+
+def _article_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower():
+            continue
+        try:
+            parsed = json.loads(script.text or "", strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for item in _walk_jsonld(parsed, depth=0):
+            types = item.get("@type")
+            names = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in sel.JSONLD_ARTICLE_TYPES for t in names):
+                yield item
+
+
+def _walk_jsonld(node: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item, depth + 1)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in node:
+                yield from _walk_jsonld(node[key], depth + 1)
+
+
+def jsonld_text(value: Any) -> str | None:
+    """A JSON-LD value as plain text: strings, {"name": ...}, {"@value": ...} or first of a list."""
+    if isinstance(value, str):
+        return clean_space(value) or None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, dict):
+        return jsonld_text(value.get("name") or value.get("@value") or value.get("headline"))
+    if isinstance(value, list) and value:
+        return jsonld_text(value[0])
+    return None
+
+
+def jsonld_names(value: Any) -> list[str]:
+    """Every name in a JSON-LD author/keywords value (string, object or list of either)."""
+    items = value if isinstance(value, list) else [value]
+    names = [jsonld_text(item) for item in items]
+    return [name for name in names if name]
+
+
+def jsonld_first(objects: list[dict[str, Any]], *keys: str) -> Any:
+    for obj in objects:
+        for key in keys:
+            value = obj.get(key)
+            if value not in (None, "", []):
+                return value
+    return None
+
+
+def normalise_doi(value: str | None) -> str | None:
+    """'https://doi.org/10.1/ABC' or 'doi:10.1/ABC' -> '10.1/abc'; None when there is no DOI."""
+    if not value:
+        return None
+    match = _DOI.search(value.replace("%2F", "/").replace("%2f", "/"))
+    if not match:
+        return None
+    return match.group(1).rstrip(".,;)]}").lower()

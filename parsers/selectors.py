@@ -1,0 +1,305 @@
+"""Where publishers put metadata: meta names, JSON-LD types, byline and date labels.
+
+Data only (no logic), so that supporting a new CMS convention means editing a list here.
+Meta names are matched case-insensitively against the name, property and itemprop attributes.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- <meta> names, best first -------------------------------------------------------------------
+
+META_TITLE = (
+    "citation_title",
+    "dc.title",
+    "dcterms.title",
+    "articletitle",  # Chinese government/news CMS (TRS, Hanweb...)
+    "og:title",
+    "twitter:title",
+    "headline",
+)
+META_AUTHORS_SCHOLARLY = (
+    "citation_author",
+    "citation_authors",
+    "dc.creator",
+    "dcterms.creator",
+    "dc.contributor.author",
+    "bepress_citation_author",
+    "prism.author",
+)
+META_AUTHORS_LOOSE = (
+    "author",
+    "article:author",
+    "byl",
+    "parsely-author",
+    "sailthru.author",
+    "contentauthor",
+)
+# Dates: scholarly and Dublin Core first (they name the publication), then web and CMS names.
+META_DATES_SCHOLARLY = (
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "citation_cover_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "prism.publicationdate",
+    "prism.coverdate",
+)
+META_DATES_WEB = (
+    "article:published_time",
+    "og:published_time",
+    "og:release_date",
+    "datepublished",
+    "publishdate",  # Chinese CMS
+    "pubdate",
+    "publish_date",
+    "publishtime",
+    "firstpublishedtime",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+)
+META_DOI = (
+    "citation_doi",
+    "prism.doi",
+    "bepress_citation_doi",
+    "dc.identifier",
+    "dcterms.identifier",
+    "doi",
+)
+META_ABSTRACT = (
+    "citation_abstract",
+    "dcterms.abstract",
+    "dc.description.abstract",
+    "eprints.abstract",
+)
+META_DESCRIPTION = ("og:description", "description", "dc.description", "twitter:description")
+META_KEYWORDS = ("citation_keywords", "keywords", "news_keywords", "dc.subject", "article:tag")
+META_JOURNAL = (
+    "citation_journal_title",
+    "citation_conference_title",
+    "prism.publicationname",
+    "citation_inbook_title",
+)
+META_SITE = ("og:site_name", "sitename", "application-name", "contentsource", "source")
+META_PUBLISHER = ("citation_publisher", "dc.publisher", "dcterms.publisher", "article:publisher")
+META_CANONICAL = ("og:url",)
+META_LANGUAGE = ("citation_language", "dc.language", "content-language", "og:locale", "language")
+META_PDF = ("citation_pdf_url",)
+
+# --- JSON-LD -------------------------------------------------------------------------------------
+
+JSONLD_ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "scholarlyarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "techarticle",
+        "report",
+        "socialmediaposting",
+        "liveblogposting",
+        "publicationissue",
+        "chapter",
+        "thesis",
+        "creativework",
+        "govermentdocument",
+        "legislation",
+    }
+)
+
+# --- visible text --------------------------------------------------------------------------------
+
+# Elements whose text is never page text.
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "select",
+        "option",
+        "textarea",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "head",
+        "title",
+        "button",
+        "input",
+        "map",
+    }
+)
+# Elements that start a new line of text.
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "li", "main", "nav",
+        "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead",
+        "tr", "ul",
+    }
+)  # fmt: skip
+HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+# Page chrome: headers, menus, footers, side bars.
+CHROME_TAGS = frozenset({"header", "nav", "footer", "aside"})
+CHROME_TOKENS = frozenset(
+    {
+        "header", "top", "topbar", "top-bar", "topnav", "top-nav", "nav", "navbar", "navigation",
+        "menu", "mainmenu", "main-menu", "footer", "foot", "copyright", "toolbar", "sidebar",
+        "side-bar", "weather", "datebar", "date-bar", "today", "clock", "site-header",
+        "site-footer", "site-nav", "global-nav", "globalnav", "breadcrumb", "breadcrumbs",
+    }
+)  # fmt: skip
+
+# --- bylines -------------------------------------------------------------------------------------
+
+# Labels whose value is the author(s).
+AUTHOR_LABELS = (
+    "作者",
+    "文",
+    "撰文",
+    "撰稿",
+    "撰稿人",
+    "执笔",
+    "执笔人",
+    "作者署名",
+    "署名",
+    "原作者",
+    "博主",
+    "楼主",
+    "发帖人",
+    "Author",
+    "Authors",
+    "Written by",
+    "By",
+)
+# Labels whose value is an organisation that issued the document (government 信息公开 pages).
+ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位", "发布单位")
+# Reporter roles: names after these are authors (记者 张三 李四).
+REPORTER_ROLES = ("记者", "通讯员", "特约撰稿人", "特约评论员", "实习生", "见习记者", "特约记者")
+# Editor labels: used only when a page names no author (documented in parsers.article).
+EDITOR_LABELS = ("责任编辑", "责编", "编辑", "本文编辑", "Editor")
+# Labels that end a byline value ("作者：张三 来源：新华网").
+FIELD_LABELS = (
+    "来源",
+    "出处",
+    "发布时间",
+    "发布日期",
+    "发表时间",
+    "发表日期",
+    "发表于",
+    "更新时间",
+    "时间",
+    "日期",
+    "点击",
+    "浏览",
+    "阅读",
+    "字号",
+    "编辑",
+    "责任编辑",
+    "作者",
+    "摄影",
+    "摄",
+    "审核",
+    "校对",
+    "分享",
+    "打印",
+    "关闭",
+    "Source",
+    "Date",
+    "Published",
+)
+# Common Chinese surnames: a bare 2-3 character line or 来源 value starting with one is a person.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘"
+    "祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟"
+    "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
+    "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝闻"
+)
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "夏侯",
+)
+# Words that are never a person's name in a byline.
+NOT_NAMES = frozenset(
+    {
+        "佚名",
+        "未知",
+        "匿名",
+        "admin",
+        "administrator",
+        "unknown",
+        "anonymous",
+        "本站",
+        "本网",
+        "网友",
+        "编辑部",
+        "该作者文章",
+        "作者",
+        "记者",
+        "编辑",
+        "来源",
+        "staff",
+        "none",
+        "null",
+    }
+)
+# A byline "name" ending like this is a medium, not a person (新华网, 人民日报...).
+ORGANISATION_SUFFIXES = re.compile(
+    r"(?:网|报|社|台|站|刊|部|中心|频道|杂志|出版社|公司|集团|网站|新闻|日报|晚报|周刊|"
+    r"\.com|\.cn|\.net|\.org|Inc\.?|Ltd\.?|Publishers?|Press|News|Media)$",
+    re.IGNORECASE,
+)
+
+# --- dates ---------------------------------------------------------------------------------------
+
+# Labels that say "the date next to me is the publication date".
+DATE_LABELS = re.compile(
+    r"发布时间|发布日期|发表时间|发表日期|发表于|发布于|发文日期|成文日期|印发日期|"
+    r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|"
+    r"\b(?:Published|Posted|Date|Released|Issued|Updated|Last updated)\b",
+    re.IGNORECASE,
+)
+# Text right before a date that marks a clock/calendar widget rather than a publication date.
+WIDGET_PREFIX = re.compile(
+    r"(?:今天是|今天|今日|现在是|现在|当前时间|当前日期|[Tt]oday is|[Tt]oday)\s*[:：]?\s*$"
+)
+WIDGET_SUFFIX = re.compile(
+    r"^\s*(?:星期|周|礼拜)[一二三四五六日天]|^\s*农历|^\s*,?\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+)
+# Date folders in URLs: /2023/0116/, /2023/01/16/, /t20230116_123.html, /2023-01-16/.
+URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+# --- titles --------------------------------------------------------------------------------------
+
+# Separators between an article title and a site or section name in <title>.
+TITLE_SEPARATORS = re.compile(
+    r"\s*(?:_|\||｜|\s-\s|\s–\s|\s—\s|--|::|»|·\s|(?<=[\u4e00-\u9fff”」》）)])-(?=[\u4e00-\u9fff]))\s*"
+)
+# Picture/video markers appended to Chinese headlines.
+TITLE_MARKERS = re.compile(r"\s*[（(](?:图|组图|多图|附图|图文|视频|高清|图表|附视频)[)）]\s*$")

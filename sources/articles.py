@@ -1,0 +1,190 @@
+"""Fetch the documents a listing names, shared by the feed, html and sitemap kinds.
+
+Each URL is fetched through the source's PageFetcher (so conditional GET, politeness and retries
+apply) and parsed by what the bytes are: PDF, DOCX, plain text, else HTML. A URL that answers 304,
+or whose bytes hash the same as last time, is unchanged: no record, but the kind still lists it.
+One document failing never stops the others: the error goes to `stats.errors`, and the listing's
+own record of it (a feed entry) stands in when there is one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+
+from agglowatch.config import FieldSelectors
+from agglowatch.errors import AgglowatchError, ParseError
+from agglowatch.records import DocumentRecord, FetchedPage, Validators
+from parsers.article import extract_article
+from parsers.docx import parse_docx
+from parsers.encoding import decode_body
+from parsers.pdf import parse_pdf
+from parsers.plaintext import parse_text
+from sources.base import PageFetcher
+
+log = logging.getLogger(__name__)
+
+CONCURRENCY = 4  # documents in flight per source; the fetcher still applies its per-host limit
+PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acrobat"})
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml", ""})
+ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8"
+_FILL = ("authors", "published", "language", "doi", "abstract", "container", "keywords")
+
+
+async def fetch_documents(
+    fetcher: PageFetcher,
+    urls: Iterable[str],
+    *,
+    source: str,
+    fields: FieldSelectors | None = None,
+    fallbacks: dict[str, DocumentRecord] | None = None,
+    done: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[DocumentRecord]:
+    """Changed documents among `urls`, in listing order; failures recorded in fetcher.stats.
+
+    `done(url)` is called for each URL read without error, changed or not.
+    """
+    limit = asyncio.Semaphore(CONCURRENCY)
+    fallbacks = fallbacks or {}
+
+    async def one(url: str) -> DocumentRecord | None:
+        async with limit:
+            return await fetch_or_fallback(
+                fetcher,
+                url,
+                source=source,
+                fields=fields,
+                fallback=fallbacks.get(url),
+                done=done,
+                now=now,
+            )
+
+    results = await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+    return [record for record in results if record is not None]
+
+
+async def fetch_or_fallback(
+    fetcher: PageFetcher,
+    url: str,
+    *,
+    source: str,
+    fields: FieldSelectors | None = None,
+    fallback: DocumentRecord | None = None,
+    done: Callable[[str], None] | None = None,
+    now: dt.datetime | None = None,
+) -> DocumentRecord | None:
+    """fetch_document, with any failure recorded and the fallback (if any) returned instead."""
+    try:
+        record = await fetch_document(
+            fetcher, url, source=source, fields=fields, fallback=fallback, now=now
+        )
+    except AgglowatchError as exc:
+        fetcher.stats.errors.append(f"{url}: {exc}")
+    except Exception as exc:  # a parser bug on one odd page must not lose the whole source
+        log.exception("unexpected error on %s", url)
+        fetcher.stats.errors.append(f"{url}: unexpected {type(exc).__name__}: {exc}")
+    else:
+        if done is not None:
+            done(url)
+        return record
+    if fallback is None:
+        return None
+    return dataclasses.replace(fallback, listing_url=url)
+
+
+async def fetch_document(
+    fetcher: PageFetcher,
+    url: str,
+    *,
+    source: str,
+    fields: FieldSelectors | None = None,
+    fallback: DocumentRecord | None = None,
+    now: dt.datetime | None = None,
+) -> DocumentRecord | None:
+    """The parsed document at `url`, or None when unchanged; raises FetchError / ParseError."""
+    known = fetcher.validators.get(url)
+    previous_hash = known.content_hash if known else None
+    page = await fetcher.get(url, accept=ACCEPT)
+    if page.not_modified:
+        return None
+    digest = hashlib.sha256(page.content).hexdigest()
+    if digest == previous_hash:
+        return None
+    try:
+        record = await parse_page(page, source=source, fields=fields, fallback=fallback, now=now)
+    except Exception:
+        _forget(fetcher, url, known)  # so the next run fetches and tries these bytes again
+        raise
+    record.listing_url = url
+    note_validators(fetcher.validators, url, content_hash=digest)
+    return record
+
+
+def note_validators(validators: dict[str, Validators], url: str, **changes: str | None) -> None:
+    """Record new validator values as a new object: the caller may hold the old ones to compare."""
+    validators[url] = dataclasses.replace(validators.get(url) or Validators(), **changes)
+
+
+def _forget(fetcher: PageFetcher, url: str, known: Validators | None) -> None:
+    if known is None:
+        fetcher.validators.pop(url, None)
+    else:
+        fetcher.validators[url] = known
+
+
+async def parse_page(
+    page: FetchedPage,
+    *,
+    source: str,
+    fields: FieldSelectors | None = None,
+    fallback: DocumentRecord | None = None,
+    now: dt.datetime | None = None,
+) -> DocumentRecord:
+    """Bytes → record by what they are; binary formats parse in a worker thread."""
+    url, kind = page.final_url, document_format(page.content, page.content_type, page.final_url)
+    if kind in ("pdf", "docx") and page.truncated:
+        raise ParseError(f"{url}: {kind.upper()} cut at the size cap; raise fetch.max_bytes")
+    if kind == "pdf":
+        record = await asyncio.to_thread(parse_pdf, page.content, url, source=source)
+    elif kind == "docx":
+        record = await asyncio.to_thread(parse_docx, page.content, url, source=source)
+    elif kind == "text":
+        record = parse_text(page.content, url, source=source, content_type=page.content_type)
+    elif kind == "html":
+        html = page.text if page.text is not None else decode_body(page.content)[0]
+        return extract_article(html, url, source=source, fields=fields, fallback=fallback, now=now)
+    else:
+        raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
+    return merge_fallback(record, fallback)
+
+
+def document_format(content: bytes, content_type: str, url: str) -> str:
+    """'pdf', 'docx', 'text', 'html' or 'other', from the magic bytes first, then the type."""
+    head = content[:1024].lstrip()
+    if head.startswith(b"%PDF") or content_type in PDF_TYPES:
+        return "pdf"
+    if content_type == DOCX_TYPE or (head.startswith(b"PK") and url.lower().endswith(".docx")):
+        return "docx"
+    if content_type == "text/plain" and not head.lower().startswith((b"<!doctype", b"<html")):
+        return "text"
+    if content_type in HTML_TYPES or content_type.startswith("text/"):
+        return "html"
+    return "other"
+
+
+def merge_fallback(record: DocumentRecord, fallback: DocumentRecord | None) -> DocumentRecord:
+    """Fill what a PDF/DOCX/text file left empty from the listing's own record of it."""
+    if fallback is None:
+        return record
+    if fallback.title and record.extra.get("title_from") != "metadata":
+        record.title = fallback.title
+    for name in _FILL:
+        if not getattr(record, name) and getattr(fallback, name):
+            setattr(record, name, getattr(fallback, name))
+    return record

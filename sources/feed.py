@@ -1,0 +1,69 @@
+"""The `feed` kind: an RSS or Atom feed, each entry's article page fetched and extracted."""
+
+from __future__ import annotations
+
+from agglowatch.config import FeedSource
+from agglowatch.records import DocumentRecord, FetchedPage, Harvest
+from parsers.feed import parse_feed
+from sources.articles import fetch_documents
+from sources.base import SourceContext, SourceKind, register
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.8"
+
+
+@register
+class FeedKind(SourceKind):
+    """RSS or Atom feed: each entry's article page fetched and extracted (url, fetch_articles)."""
+
+    kind = "feed"
+
+    async def harvest(self, ctx: SourceContext) -> Harvest:
+        config: FeedSource = ctx.config
+        page = await _get_feed(ctx, config.url)
+        if page is None:  # 304: the feed names what it named last run, all already seen
+            listed = [str(url) for url in ctx.state.get("listed", [])]
+            return _harvest(ctx, [], listed)
+        entries = parse_feed(page.content, page.final_url, now=ctx.now)
+        records = {entry.url: entry.to_record(config.name) for entry in entries if entry.url}
+        listed = list(records)
+        if config.fetch_articles:
+            documents = await fetch_documents(
+                ctx.fetcher,
+                listed,
+                source=config.name,
+                fields=config.fields,
+                fallbacks=records,
+                now=ctx.now,
+            )
+        else:
+            documents = [_listed(record, url) for url, record in records.items()]
+        harvest = _harvest(ctx, documents, listed)
+        if not entries:
+            harvest.warnings.append(f"{config.url}: the feed has no entries")
+        return harvest
+
+
+async def _get_feed(ctx: SourceContext, url: str) -> FetchedPage | None:
+    """The feed, or None when it answered 304 and last run's entry URLs are in the state."""
+    page = await ctx.fetcher.get(url, accept=FEED_ACCEPT)
+    if not page.not_modified:
+        return page
+    if "listed" in ctx.state:
+        return None
+    return await ctx.fetcher.get(url, conditional=False, accept=FEED_ACCEPT)
+
+
+def _listed(record: DocumentRecord, url: str) -> DocumentRecord:
+    record.listing_url = url
+    return record
+
+
+def _harvest(ctx: SourceContext, documents: list[DocumentRecord], listed: list[str]) -> Harvest:
+    return Harvest(
+        source=ctx.config.name,
+        documents=documents,
+        listed_urls=listed,
+        stats=ctx.fetcher.stats,
+        state={"listed": listed},
+        dates_unparsed=sum(1 for d in documents if d.published is None),
+    )

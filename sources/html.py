@@ -1,0 +1,74 @@
+"""The `html` kind: listing pages whose links lead to articles (or PDFs) to extract.
+
+Without a `next` selector, paging (max_pages > 1) follows rel="next" or a 下一页 / Next link.
+Listing pages are always fetched in full (never conditionally): the links they name this run are
+the source's listing, and an empty one must be seen to be reported. A failing first page fails the
+source; a failing later page only ends the paging, with a warning.
+"""
+
+from __future__ import annotations
+
+from agglowatch.config import HtmlSource
+from agglowatch.errors import ConfigError, FetchError, ParseError
+from agglowatch.records import Harvest
+from parsers.encoding import decode_body
+from parsers.listing import extract_links, next_page
+from sources.articles import fetch_documents
+from sources.base import SourceContext, SourceKind, register
+
+LISTING_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+
+@register
+class HtmlKind(SourceKind):
+    """HTML listing page(s): article links by CSS selector, next-page paging, include/exclude."""
+
+    kind = "html"
+
+    async def harvest(self, ctx: SourceContext) -> Harvest:
+        config: HtmlSource = ctx.config
+        warnings: list[str] = []
+        listed = await list_links(ctx, config, warnings)
+        if not listed:
+            warnings.append(
+                f"{config.url}: the links selector {config.links!r} found no article links"
+                " (did the site change its layout?)"
+            )
+        documents = await fetch_documents(
+            ctx.fetcher, listed, source=config.name, fields=config.fields, now=ctx.now
+        )
+        return Harvest(
+            source=config.name,
+            documents=documents,
+            listed_urls=listed,
+            stats=ctx.fetcher.stats,
+            warnings=warnings,
+            dates_unparsed=sum(1 for d in documents if d.published is None),
+        )
+
+
+async def list_links(ctx: SourceContext, config: HtmlSource, warnings: list[str]) -> list[str]:
+    """Article URLs from up to max_pages listing pages, in order, without repeats."""
+    links: dict[str, None] = {}
+    seen_pages: set[str] = set()
+    url: str | None = config.url
+    while url and len(seen_pages) < config.max_pages and url not in seen_pages:
+        seen_pages.add(url)
+        try:
+            page = await ctx.fetcher.get(url, conditional=False, accept=LISTING_ACCEPT)
+        except FetchError as exc:
+            if url == config.url:
+                raise
+            warnings.append(f"listing page {url} failed, paging stopped: {exc}")
+            break
+        html = page.text if page.text is not None else decode_body(page.content)[0]
+        try:
+            found = extract_links(
+                html, page.final_url, config.links, config.include, config.exclude
+            )
+            more = len(seen_pages) < config.max_pages
+            url = next_page(html, page.final_url, config.next) if more else None
+        except ConfigError as exc:  # a bad selector fails this source, not the whole run
+            raise ParseError(f"{config.name}: fix the source's configuration: {exc}") from exc
+        links.update(dict.fromkeys(found))
+    return list(links)

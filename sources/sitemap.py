@@ -1,0 +1,155 @@
+"""The `sitemap` kind: a sitemap or sitemap index, documents fetched when their <lastmod> moved.
+
+The listing is every URL the sitemap tree names after include/exclude — also those not fetched
+this run because of `since_days` or `max_documents`. When every sitemap file of the tree was read,
+the listing is the whole site, so the harvest says `complete_listing=True` and the store may mark
+unlisted documents removed; a child sitemap that failed, or one skipped as older than
+`since_days`, makes the listing partial (`complete_listing=False`).
+
+A URL is fetched when it is new or its <lastmod> differs from the one stored with its validators;
+URLs without <lastmod> are fetched (conditionally) after those, within `max_documents`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from agglowatch.config import SitemapSource
+from agglowatch.errors import AgglowatchError
+from agglowatch.records import Harvest, Validators
+from parsers.sitemap import SitemapEntry, lastmod_date, parse_sitemap
+from sources.articles import fetch_documents, note_validators
+from sources.base import SourceContext, SourceKind, register
+
+MAX_SITEMAPS = 200  # child sitemaps read per run
+MAX_DEPTH = 3  # index → index → urlset, for sites that nest beyond the protocol
+SITEMAP_ACCEPT = "application/xml, text/xml;q=0.9, application/gzip;q=0.8, */*;q=0.5"
+
+
+@dataclass(slots=True)
+class SitemapTree:
+    entries: dict[str, SitemapEntry] = field(default_factory=dict)  # loc → entry, first wins
+    complete: bool = True
+    warnings: list[str] = field(default_factory=list)
+    read: int = 0
+
+
+@register
+class SitemapKind(SourceKind):
+    """Sitemap or sitemap index (.xml or .xml.gz): changed URLs by <lastmod>, include/exclude."""
+
+    kind = "sitemap"
+
+    async def harvest(self, ctx: SourceContext) -> Harvest:
+        config: SitemapSource = ctx.config
+        cutoff = (
+            ctx.now.date() - dt.timedelta(days=config.since_days) if config.since_days else None
+        )
+        tree = SitemapTree()
+        await read_sitemap(ctx, config.url, tree, cutoff, depth=0, root=True)
+        entries = [
+            e for e in tree.entries.values() if wanted(e.loc, config.include, config.exclude)
+        ]
+        candidates = choose(entries, ctx.fetcher.validators, cutoff)
+        chosen = candidates[: config.max_documents]
+        if len(candidates) > len(chosen):
+            left = len(candidates) - len(chosen)
+            tree.warnings.append(f"max_documents reached: {left} changed URLs left for next run")
+        lastmods = {e.loc: e.lastmod for e in chosen}
+
+        def remember(url: str) -> None:
+            note_validators(ctx.fetcher.validators, url, lastmod=lastmods[url])
+
+        documents = await fetch_documents(
+            ctx.fetcher,
+            lastmods,
+            source=config.name,
+            fields=config.fields,
+            done=remember,
+            now=ctx.now,
+        )
+        if not entries:
+            tree.warnings.append(f"{config.url}: the sitemap lists no URL that passes the filters")
+        return Harvest(
+            source=config.name,
+            documents=documents,
+            listed_urls=[e.loc for e in entries],
+            stats=ctx.fetcher.stats,
+            complete_listing=tree.complete,
+            warnings=tree.warnings,
+            dates_unparsed=sum(1 for d in documents if d.published is None),
+        )
+
+
+async def read_sitemap(
+    ctx: SourceContext,
+    url: str,
+    tree: SitemapTree,
+    cutoff: dt.date | None,
+    *,
+    depth: int,
+    root: bool = False,
+) -> None:
+    """Add the URLs of `url` (and of its children) to the tree; only the root may raise."""
+    if tree.read >= MAX_SITEMAPS:
+        tree.complete = False
+        tree.warnings.append(f"more than {MAX_SITEMAPS} sitemaps; {url} not read")
+        return
+    tree.read += 1
+    try:
+        page = await ctx.fetcher.get(url, conditional=False, accept=SITEMAP_ACCEPT)
+        sitemap = parse_sitemap(page.content, page.final_url)
+    except AgglowatchError as exc:
+        if root:
+            raise
+        tree.complete = False
+        ctx.fetcher.stats.errors.append(f"{url}: {exc}")
+        return
+    if page.truncated:
+        tree.complete = False
+        tree.warnings.append(f"{url}: cut at the size cap; the listing is partial")
+    if sitemap.kind == "urlset":
+        for entry in sitemap.entries:
+            tree.entries.setdefault(entry.loc, entry)
+        return
+    for child in sitemap.entries:
+        if depth + 1 >= MAX_DEPTH or _older(child, cutoff):
+            tree.complete = False
+            continue
+        await read_sitemap(ctx, child.loc, tree, cutoff, depth=depth + 1)
+
+
+def wanted(url: str, include: str | None, exclude: str | None) -> bool:
+    if include and not re.search(include, url):
+        return False
+    return not (exclude and re.search(exclude, url))
+
+
+def choose(
+    entries: list[SitemapEntry],
+    validators: dict[str, Validators],
+    cutoff: dt.date | None,
+) -> list[SitemapEntry]:
+    """URLs worth fetching: newest changed <lastmod> first, then new URLs without one, then the
+    rest without one; never one whose <lastmod> equals the stored one or is older than cutoff."""
+    changed: list[tuple[dt.date, SitemapEntry]] = []
+    unseen: list[SitemapEntry] = []
+    undated: list[SitemapEntry] = []
+    for entry in entries:
+        known = validators.get(entry.loc)
+        if entry.lastmod is None:
+            (undated if known else unseen).append(entry)
+        elif (known is None or known.lastmod != entry.lastmod) and not _older(entry, cutoff):
+            changed.append((lastmod_date(entry.lastmod) or dt.date.min, entry))
+    changed.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for _, entry in changed] + unseen + undated
+
+
+def _older(entry: SitemapEntry, cutoff: dt.date | None) -> bool:
+    """True when the entry's <lastmod> is known and before the since_days cutoff."""
+    if cutoff is None:
+        return False
+    day = lastmod_date(entry.lastmod)
+    return day is not None and day < cutoff
