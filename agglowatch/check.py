@@ -11,12 +11,12 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sources.http import Fetcher
-from sources.registry import load_kinds
 
 from agglowatch.config import Config
 from agglowatch.runner import describe_error, source_for_run, utcnow
 from sources.base import SOURCE_KINDS, SourceContext, kind_for
+from sources.http import Fetcher
+from sources.registry import load_kinds
 
 SAMPLES = 5
 

@@ -154,13 +154,12 @@ class EmailSettings(Strict):
 
 
 DigestFormat = Literal["markdown", "html", "text", "json", "atom"]
+ALL_FORMATS: tuple[DigestFormat, ...] = ("markdown", "html", "text", "json", "atom")
 
 
 class DigestSettings(Strict):
     title: str = "Urban agglomeration monitor"
-    formats: list[DigestFormat] = Field(
-        default_factory=lambda: ["markdown", "html", "text", "json", "atom"]
-    )
+    formats: list[DigestFormat] = Field(default_factory=lambda: list(ALL_FORMATS))
     email: EmailSettings | None = None
     chart_weeks: int = Field(8, ge=1, le=104)
     feed_entries: int = Field(50, ge=1)

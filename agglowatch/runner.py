@@ -11,22 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dedupe.index import Deduper
-from sources.registry import load_kinds
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
-from storage.seeds import sync_seeds
-from storage.signature_index import SqlSignatureIndex
 
 from agglowatch.config import Config
 from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
+from dedupe.index import Deduper
 from dedupe.normalise import match_text
 from sources.base import PageFetcher, SourceContext, kind_for
+from sources.registry import load_kinds
 from storage import runs, source_state, store
 from storage.db import make_engine, session_factory, transaction, upgrade
 from storage.models import Document, Run, SeedDocument
+from storage.seeds import sync_seeds
+from storage.signature_index import SqlSignatureIndex
 from tagging import Tagger, load_taxonomy
 
 

@@ -54,9 +54,7 @@ async def digest(
         "digest %s: %s documents, email %s",
         result.get("id"), stats.get("documents"), result.get("delivered", {}).get("email"),
     )  # fmt: skip
-    await acreate_markdown_artifact(
-        _artifact(result), key="digest", description="Latest digest"
-    )
+    await acreate_markdown_artifact(_artifact(result), key="digest", description="Latest digest")
     return result
 
 

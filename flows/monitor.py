@@ -8,13 +8,13 @@ load config ─► open run (migrate, leases, seeds) ─► per source: fetch (n
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
-from sources.http import Fetcher
 
 from agglowatch.config import load_config
 from agglowatch.errors import BlockedURLError, FetchError, HTTPStatusError
@@ -31,13 +31,16 @@ from agglowatch.runner import (
 )
 from agglowatch.sharding import select_sources
 from reports.run_report import new_documents_table, render_report_markdown, write_report_files
+from sources.http import Fetcher
 
 FETCH_RETRY_DELAY = 5.0
 
 
 async def _transient(task_: Any, task_run: TaskRun, state: State[Any]) -> bool:
     """Retry a source only when the network, not the source's content, failed."""
-    error = await state.result(raise_on_failure=False)
+    error: Any = state.result(raise_on_failure=False)
+    if inspect.isawaitable(error):
+        error = await error
     if isinstance(error, BlockedURLError):
         return False
     if isinstance(error, HTTPStatusError):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from agglowatch.errors import RunLockedError
 from storage.models import Lease, Run
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, rowcount
 
 LEASE_TTL = dt.timedelta(minutes=30)
 STALE_AFTER = dt.timedelta(hours=2)
@@ -41,9 +41,11 @@ def acquire_leases(session: Session, names: Iterable[str], holder: str, now: dt.
 
 def _take(session: Session, key: str, holder: str, now: dt.datetime) -> bool:
     expires = now + LEASE_TTL
-    inserted = session.execute(
-        insert_ignore(session, Lease, {"name": key, "holder": holder, "expires_at": expires})
-    ).rowcount
+    inserted = rowcount(
+        session.execute(
+            insert_ignore(session, Lease, {"name": key, "holder": holder, "expires_at": expires})
+        )
+    )
     if inserted:
         return True
     lease = session.get(Lease, key, populate_existing=True)
@@ -51,11 +53,13 @@ def _take(session: Session, key: str, holder: str, now: dt.datetime) -> bool:
         return False
     if lease.holder != holder and not _expired_or_dead(lease, now):
         return False
-    stolen = session.execute(
-        update(Lease)
-        .where(Lease.name == key, Lease.holder == lease.holder)
-        .values(holder=holder, expires_at=expires)
-    ).rowcount
+    stolen = rowcount(
+        session.execute(
+            update(Lease)
+            .where(Lease.name == key, Lease.holder == lease.holder)
+            .values(holder=holder, expires_at=expires)
+        )
+    )
     return bool(stolen)
 
 

@@ -18,7 +18,7 @@ from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument,
 from dedupe.normalise import canonical_url, doc_id_for, normalise
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
-from storage.upsert import insert_ignore
+from storage.upsert import insert_ignore, rowcount
 
 NO_REMOVAL_KINDS = frozenset({"crossref", "openalex"})  # incremental APIs list only what is new
 
@@ -32,7 +32,7 @@ class NearDuplicates(Protocol):
 
     def check(self, doc: NormalisedDocument) -> Any: ...  # Match(key, similarity) | None
 
-    def add(self, key: str, doc: NormalisedDocument) -> None: ...
+    def add(self, key: str, doc: NormalisedDocument) -> Any: ...
 
 
 @dataclass(slots=True)
@@ -152,7 +152,7 @@ def _insert_new(
     ctx: StoreContext,
 ) -> bool:
     values = _document_values(source, norm, tags, duplicate, ctx)
-    inserted = session.execute(insert_ignore(session, Document, values)).rowcount
+    inserted = rowcount(session.execute(insert_ignore(session, Document, values)))
     if not inserted:
         return False
     session.add(_version_row(norm, 1, ctx, {}))

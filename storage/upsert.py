@@ -18,6 +18,11 @@ def _insert(session: Session, model: Any) -> Any:
     raise NotImplementedError(f"database {dialect!r} is not supported (use SQLite or PostgreSQL)")
 
 
+def rowcount(result: Any) -> int:
+    """Rows an INSERT/UPDATE touched (typed access to CursorResult.rowcount)."""
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> Insert:
     """INSERT that does nothing when a unique key already exists (rowcount tells which)."""
     statement: Insert = _insert(session, model).values(**values).on_conflict_do_nothing()

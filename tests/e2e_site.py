@@ -22,7 +22,8 @@ the benefits of agglomeration reach smaller cities and rural areas as well.</p><
 
 ARTICLE_ZH = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 <title>{title}_中国发展网</title></head><body><div class="nav">首页 新闻 政策</div>
-<div class="article"><h1>{title}</h1><div class="info">发布时间：2024年03月06日 10:30 来源：本网</div>
+<div class="article"><h1>{title}</h1>
+<div class="info">发布时间：2024年03月06日 10:30 来源：本网</div>
 <p>{body}</p>
 <p>京津冀协同发展进入新阶段，城市群一体化建设加快推进。新型基础设施建设为城市群高质量发展提供有力支撑，
 数据中心、工业互联网和城际铁路把北京、天津和河北的创新资源连接起来。</p>

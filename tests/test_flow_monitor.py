@@ -21,7 +21,9 @@ def test_monitor_flow_stores_and_reports(httpserver: HTTPServer, tmp_path: Path)
     from flows.monitor import monitor
 
     news_site(httpserver)
-    config = make_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", httpserver.url_for("/feed.xml"))
+    config = make_config(
+        tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", httpserver.url_for("/feed.xml")
+    )
     report = asyncio.run(monitor(config=str(tmp_path / "agglowatch.yaml")))
     assert report["totals"]["new"] == 2
     run_dir = config.path(config.output) / "runs" / report["run_id"]

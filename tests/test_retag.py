@@ -39,7 +39,7 @@ def seed_store(tmp_path: Path, db_url: str, themes: Path, count: int) -> Path:
                     changed_at=now,
                     themes=[],
                     regions=[],
-                )  # fmt: skip
+                )
             )
         session.commit()
     return path
