@@ -352,13 +352,11 @@ def mark_missing(
     if kind in NO_REMOVAL_KINDS:
         return [], 0
     listed = {canonical_url(url) for url in listed_urls}
-    active = list(
-        session.scalars(
-            select(Document).where(Document.source == source, Document.status == "active")
-        )
-    )
-    present = [d for d in active if d.canonical_url in listed or d.listing_url in listed]
+    known = list(session.scalars(select(Document).where(Document.source == source)))
+    present = [d for d in known if d.canonical_url in listed or d.listing_url in listed]
+    _reactivate(present, ctx, result)
     _touch_present(session, present, ctx.now)
+    active = [d for d in known if d.status == "active"]
     oldest = _oldest_date(present)
     removed: list[dict[str, Any]] = []
     for doc in active:
@@ -371,6 +369,15 @@ def mark_missing(
             doc.status, doc.removed_at = "removed", ctx.now
             removed.append(_entry(doc))
     return removed, sum(1 for doc in present if doc.id not in result.touched)
+
+
+def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult) -> None:
+    """A removed document listed again (even unchanged, 304) is active again: same row."""
+    for doc in present:
+        if doc.status == "removed":
+            doc.status, doc.removed_at = "active", None
+            result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
+            result.touched.add(doc.id)
 
 
 def _touch_present(session: Session, present: list[Document], now: dt.datetime) -> None:
