@@ -1,4 +1,4 @@
-"""Documents missing from their listing `removed_after` runs in a row are removed; they can return."""
+"""Documents missing from their listing `removed_after` runs in a row are removed; then return."""
 
 from __future__ import annotations
 
