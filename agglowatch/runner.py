@@ -199,6 +199,11 @@ def _heartbeat(session: Session, ctx: RunContext, now: dt.datetime) -> None:
 
 def close_run(ctx: RunContext, reports: list[SourceReport]) -> dict[str, Any]:
     """Build the run report, record it, release the leases."""
+    if not ctx.dry_run:
+        with ctx.factory() as session:
+            for source_report in reports:
+                store.reconcile_new(session, source_report.result)
+                source_report.outcome.new = len(source_report.result.new)
     report = build_report(ctx.run_id, ctx.started, utcnow(), reports, notes=ctx.notes)
     if not ctx.dry_run:
         with transaction(ctx.factory) as session:

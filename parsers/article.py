@@ -141,6 +141,11 @@ def _soup_text(element: Any, blocks: bool) -> str:
 # --- main text -----------------------------------------------------------------------------------
 
 
+# Dates are ours (parsers.dates); trafilatura's extensive date search would load every dateparser
+# locale (10+ s on the first page of a process) for a value we never use.
+_NO_DATE_SEARCH = {"extensive_search": False, "original_date": True}
+
+
 def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> Any:
     """trafilatura on a copy whose layout tables are plain blocks (old CMS pages are all tables)."""
     prepared = copy.deepcopy(tree)
@@ -152,6 +157,7 @@ def _trafilatura(tree: lxml.html.HtmlElement, url: str) -> Any:
             with_metadata=True,
             include_comments=False,
             include_tables=True,
+            date_extraction_params=_NO_DATE_SEARCH,
         )
     except Exception:  # a heuristic library's failure on odd markup means "no text found"
         return None

@@ -75,6 +75,10 @@ def store_document(
         _update_existing(session, existing, norm, ctx, result)
         return
     duplicate = find_duplicate(session, norm, ctx.deduper)
+    displaced = _original_to_displace(session, duplicate, norm, ctx)
+    duplicate_found = duplicate
+    if displaced is not None:
+        duplicate = None
     tags = ctx.tagger.tag_record(record)
     if not _insert_new(session, source, norm, tags, duplicate, ctx):
         racing = find_existing(session, norm)  # another shard inserted it a moment ago
@@ -83,7 +87,39 @@ def store_document(
         return
     ctx.deduper.add(f"doc:{norm.doc_id}", norm)
     result.touched.add(norm.doc_id)
+    if displaced is not None and duplicate_found is not None:
+        _demote_cluster(session, displaced, norm, duplicate_found.similarity)
     _report_new(result, norm, tags, duplicate)
+
+
+def _original_to_displace(
+    session: Session, duplicate: DuplicateRef | None, norm: NormalisedDocument, ctx: StoreContext
+) -> Document | None:
+    """The cluster's original, when it was first seen in this same run and published later.
+
+    Sources are stored in whatever order they finish; between copies first seen in one run, the
+    earliest published is the original, whichever source stored it first.
+    """
+    if duplicate is None or duplicate.seed or norm.record.published is None:
+        return None
+    original = session.get(Document, duplicate.id)
+    if original is None or original.first_run_id != ctx.run_id or original.published is None:
+        return None
+    return original if norm.record.published < original.published else None
+
+
+def _demote_cluster(
+    session: Session, original: Document, norm: NormalisedDocument, similarity: float
+) -> None:
+    """Make `norm` the cluster's original: the old original and its duplicates point to it."""
+    ref = {"id": norm.doc_id, "url": norm.record.url, "seed": False}
+    members = session.scalars(select(Document).where(Document.cluster_id == original.id))
+    for member in members:
+        if member.id == norm.doc_id:
+            continue
+        measured = (member.duplicate_of or {}).get("similarity", similarity)
+        member.duplicate_of = {**ref, "similarity": similarity if member is original else measured}
+        member.cluster_id = norm.doc_id
 
 
 def find_existing(session: Session, norm: NormalisedDocument) -> Document | None:
@@ -332,6 +368,18 @@ def _report_new(
             "published": _iso(record.published),
         }
     )
+
+
+def reconcile_new(session: Session, result: StoreResult) -> None:
+    """Move 'new' entries whose document became a duplicate later in the run to duplicates."""
+    still_new = []
+    for entry in result.new:
+        doc = session.get(Document, entry["id"])
+        if doc is not None and doc.duplicate_of:
+            result.duplicates.append({"url": doc.url, "duplicate_of": dict(doc.duplicate_of)})
+        else:
+            still_new.append(entry)
+    result.new = still_new
 
 
 def mark_missing(

@@ -172,3 +172,35 @@ def test_report_json_shape(httpserver: HTTPServer, tmp_path: Path, round_: int) 
     assert set(report["totals"]) == {"new", "updated", "removed", "duplicates", "unchanged",
                                      "errors"}  # fmt: skip
     json.dumps(report)
+
+
+def test_earlier_published_copy_is_the_original_within_a_run(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """Two sources carry the same article in one run: the earlier-dated copy is the original."""
+    from tests.e2e_site import ARTICLE_ZH, Site
+
+    site = Site(httpserver)
+    base = httpserver.url_for("").rstrip("/")
+    body = "据报道，北京市召开会议部署相关工作。"
+    original = ARTICLE_ZH.format(title="京津冀城市群建设提速", body=body)
+    copy = original.replace("2024年03月06日", "2024年03月09日").replace("中国发展网", "某门户网")
+    site.put("/orig.html", original.encode("gbk"), "text/html")
+    site.put("/copy.html", copy.encode("gbk"), "text/html")
+    site.put("/a.xml", feed_xml(base, [("/copy.html", "c")]), "application/rss+xml")
+    site.put("/b.xml", feed_xml(base, [("/orig.html", "o")]), "application/rss+xml")
+    site.install()
+    extra = f"""  - name: second
+    kind: feed
+    url: {httpserver.url_for("/b.xml")}
+"""
+    config = make_config(tmp_path, db_url, httpserver.url_for("/a.xml"), extra)
+    report = run_once(config)  # stores source "news" (the copy) first, then "second"
+    assert [doc["url"] for doc in report["new"]] == [httpserver.url_for("/orig.html")]
+    assert report["duplicates"][0]["url"] == httpserver.url_for("/copy.html")
+    assert report["duplicates"][0]["duplicate_of"]["url"] == httpserver.url_for("/orig.html")
+    by_url = {doc["url"]: doc for doc in exported(config)}
+    assert by_url[httpserver.url_for("/orig.html")]["duplicate_of"] is None
+    copied = by_url[httpserver.url_for("/copy.html")]["duplicate_of"]
+    assert copied["id"] == by_url[httpserver.url_for("/orig.html")]["id"]
+    assert [s["new"] for s in report["sources"]] == [0, 1]
