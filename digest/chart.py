@@ -51,10 +51,15 @@ def draw_chart(chart: Mapping[str, Any] | None) -> bytes | None:
         axes.bar(weeks, counts, bottom=bottoms, color=color, label=label, width=0.7)
         bottoms = [b + c for b, c in zip(bottoms, counts, strict=True)]
     _style(axes, max(bottoms or [0]), len(weeks))
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=FONT, frameon=False)
-    figure.subplots_adjust(left=0.07, right=0.72, top=0.95, bottom=0.13)
+    columns = min(3, len(chart["themes"]))  # below the bars, so long theme names are not cut
+    axes.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=FONT, frameon=False
+    )
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(
+        buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.1,
+        metadata={"Software": None},
+    )  # fmt: skip
     return buffer.getvalue()
 
 

@@ -73,7 +73,7 @@ def extract_article(
         source=source,
         url=url,
         title=title,
-        text=text or "",
+        text=without_leading_title(text or "", title),
         canonical_url=_canonical(metadata, url),
         authors=_authors(picked, metadata, lines, title_at, guess),
         published=_published(picked, tree, metadata, lines, url, title, now),
@@ -85,6 +85,22 @@ def extract_article(
         extra=_extra(metadata, url),
     )
     return merge_fallback(record, fallback)
+
+
+def without_leading_title(text: str, title: str) -> str:
+    """The body without a first paragraph that only repeats the headline.
+
+    Otherwise a headline edit would also count as a text change, and the headline would weigh
+    twice in matching.
+    """
+    first, _, rest = text.partition("\n\n")
+    if rest.strip() and title and _headline_key(first) == _headline_key(title):
+        return rest
+    return text
+
+
+def _headline_key(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
 def merge_fallback(record: DocumentRecord, fallback: DocumentRecord | None) -> DocumentRecord:
@@ -564,10 +580,21 @@ def _canonical(metadata: PageMetadata, url: str) -> str | None:
             value = value.strip()
             if value.startswith("www."):  # og:url written without its scheme
                 value = "http://" + value
-            absolute = urljoin(url, value) if url else value
-            if urlsplit(absolute).scheme in ("http", "https"):
+            absolute = _http_url(url, value)
+            if absolute is not None:
                 return absolute
     return None
+
+
+def _http_url(base: str, value: str) -> str | None:
+    """`value` made absolute when that is an http(s) URL with a host; None for anything else,
+    including what urllib cannot even split (a canonical of "http://[::1" must not lose the page)."""
+    try:
+        absolute = urljoin(base, value) if base else value
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    return absolute if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _doi(metadata: PageMetadata, lines: list[Line], title_at: int | None) -> str | None:
