@@ -53,13 +53,11 @@ def draw_chart(chart: Mapping[str, Any] | None) -> bytes | None:
     _style(axes, max(bottoms or [0]), len(weeks))
     columns = min(3, len(chart["themes"]))  # below the bars, so long theme names are not cut
     axes.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=columns, fontsize=FONT, frameon=False
+        loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=columns, fontsize=FONT, frameon=False
     )
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.3)
     buffer = io.BytesIO()
-    figure.savefig(
-        buffer, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.1,
-        metadata={"Software": None},
-    )  # fmt: skip
+    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
