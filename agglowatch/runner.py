@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agglowatch.config import Config
@@ -19,7 +20,6 @@ from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
 from dedupe.index import Deduper
-from dedupe.normalise import match_text
 from sources.base import PageFetcher, SourceContext, kind_for
 from sources.registry import load_kinds
 from storage import runs, source_state, store
@@ -89,15 +89,26 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
     with factory() as session:
         runs.acquire_leases(session, [s.name for s in sources], holder, now)
     try:
+        _sync_seeds(config, factory)
         with transaction(factory) as session:
-            sync_seeds(
-                session, config.path(config.seeds), SqlSignatureIndex(session), config.dedupe
-            )
             runs.start_run(session, run_id, [s.name for s in sources], now)
     except BaseException:
         release(ctx)
         raise
     return ctx
+
+
+def _sync_seeds(config: Config, factory: sessionmaker[Session]) -> None:
+    """Load changed seed files; a shard that loses a race to load the same seed retries once."""
+    for attempt in (1, 2):
+        try:
+            with transaction(factory) as session:
+                index = SqlSignatureIndex(session)
+                sync_seeds(session, config.path(config.seeds), index, config.dedupe)
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
 
 
 def source_for_run(config: Config, source: Any) -> Any:
@@ -183,7 +194,7 @@ def _text_lookup(session: Session) -> Callable[[str], str | None]:
         kind, _, ident = key.partition(":")
         model: Any = SeedDocument if kind == "seed" else Document
         row = session.get(model, ident)
-        return match_text(row.text) if row is not None else None
+        return row.text if row is not None else None  # the Deduper normalises it
 
     return text_of
 

@@ -2,7 +2,8 @@
 
 Everything here is written in the folded matching form (agglowatch.textnorm.fold): Simplified,
 lower case, NFKC, so "：" is ":" and "責任編輯" is "责任编辑". Only short lines are ever tested
-(MAX_CHROME_LINE columns, a Han character counting two), so a real paragraph that happens to start with "来源:" survives.
+(MAX_CHROME_LINE columns, a Han character counting two), so a real paragraph that happens to
+start with "来源:" survives.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ store grows. Every candidate is then confirmed by its measured similarity:
 
 so a republication truncated to 60% of the original (J ≈ 0.6, C ≈ 1.0) is the same publication,
 while a short item quoted inside a long report (size ratio < 0.5) is not a duplicate of the report.
+For texts of comparable size the similarity is thus the overlap coefficient: the share of the
+smaller text's shingles found in the other (equal sizes: C = 2J / (1 + J), so 0.7 is J ≈ 0.54).
 Sets are exact when `text_of` returns the candidate's text; otherwise |A ∩ B| is estimated from the
 MinHash Jaccard estimate and the stored shingle counts: |A ∩ B| = J (|A| + |B|) / (1 + J).
 
@@ -36,6 +38,7 @@ from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 from datasketch import MinHash
 
 from agglowatch.config import DedupeSettings
@@ -137,7 +140,7 @@ def band_keys(minhash: Hashes, num_perm: int) -> list[int]:
 
 
 @lru_cache(maxsize=8)
-def _permutations(num_perm: int) -> np.ndarray:  # type: ignore[type-arg]
+def _permutations(num_perm: int) -> npt.NDArray[np.uint64]:
     return np.asarray(
         MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
     )

@@ -30,7 +30,6 @@ from storage.models import SeedDocument
 SEED_SUFFIXES = (".txt", ".md")
 SEED_SOURCE = "seeds"
 _FENCE = "---"
-_KNOWN = ("title", "authors", "source", "url", "published", "language", "doi")
 
 
 @dataclass(frozen=True, slots=True)

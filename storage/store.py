@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
-from dedupe.normalise import canonical_url, doc_id_for, normalise
+from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
 from storage.upsert import insert_ignore, rowcount
@@ -147,9 +147,11 @@ def _exact_duplicate(session: Session, norm: NormalisedDocument) -> DuplicateRef
     seed = session.scalars(
         select(SeedDocument).where(SeedDocument.text_hash == norm.text_hash).limit(1)
     ).first()
+    if norm.text_hash == EMPTY_TEXT_HASH:
+        seed = None  # every title-only record shares this hash: not evidence of anything
     if seed is not None:
         return DuplicateRef(id=seed.id, url=seed.url or "", seed=True, similarity=1.0)
-    conditions = [Document.text_hash == norm.text_hash]
+    conditions = [] if norm.text_hash == EMPTY_TEXT_HASH else [Document.text_hash == norm.text_hash]
     if norm.record.doi:
         conditions.append(Document.doi == norm.record.doi)
     for condition in conditions:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from hashlib import sha256
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import opencc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord
@@ -207,3 +211,37 @@ def test_normalise_falls_back_to_the_abstract() -> None:
 def test_normalise_without_address_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="no URL or DOI"):
         normalise(record(url=" "))
+
+
+_SEGMENT = st.text(alphabet=st.sampled_from("aZ09-._~%/城市 &?=#+"), max_size=12)
+_PARAM = st.sampled_from(["id", "page", "utm_source", "spm", "from", "lang", "q", "__biz", "sn"])
+
+
+@given(
+    scheme=st.sampled_from(["http", "HTTPS", "https"]),
+    host=st.from_regex(r"[a-zA-Z0-9]{1,8}(\.[a-zA-Z]{2,4}){1,2}", fullmatch=True),
+    port=st.sampled_from(["", ":80", ":443", ":8080"]),
+    path=_SEGMENT,
+    query=st.lists(st.tuples(_PARAM, _SEGMENT), max_size=4),
+    fragment=_SEGMENT,
+)
+def test_canonical_url_properties(
+    scheme: str, host: str, port: str, path: str, query: list[tuple[str, str]], fragment: str
+) -> None:
+    """Idempotent, lower-case scheme and host, no tracking parameters, whatever the input."""
+    pairs = "&".join(f"{name}={value}" for name, value in query)
+    url = f"{scheme}://{host}{port}/{path}?{pairs}#{fragment}"
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+    parts = urlsplit(once)
+    assert parts.scheme == scheme.lower() and parts.hostname == host.lower()
+    names = {piece.partition("=")[0] for piece in parts.query.split("&")}
+    assert not names & {"utm_source", "spm", "from"}
+
+
+@pytest.mark.parametrize("name", ["zh_01_chengyu", "en_01_report", "zh_05_bay_area"])
+def test_match_text_is_idempotent(name: str) -> None:
+    """Callers may hand the Deduper a stored text already in matching form."""
+    text = (Path(__file__).parent / "fixtures" / "dedupe" / f"{name}.txt").read_text("utf-8")
+    once = match_text(opencc.OpenCC("s2t").convert(text))
+    assert match_text(once) == once
