@@ -204,3 +204,22 @@ def test_earlier_published_copy_is_the_original_within_a_run(
     copied = by_url[httpserver.url_for("/copy.html")]["duplicate_of"]
     assert copied["id"] == by_url[httpserver.url_for("/orig.html")]["id"]
     assert [s["new"] for s in report["sources"]] == [0, 1]
+
+
+def test_boilerplate_and_whitespace_churn_is_not_a_change(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    site = news_site(httpserver)
+    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"))
+    run_once(config)
+    page = site.pages["/a1.html"][0].decode()
+    churned = (
+        page.replace("Home | About | Contact", "Home | About | Events | Contact | 中文")
+        .replace("Copyright Example Institute", "Copyright 2026 Example Institute. All rights.")
+        .replace("First article.", "First   article.\n")
+    )
+    site.put("/a1.html", churned, "text/html; charset=utf-8")
+    report = run_once(config)
+    assert report["totals"]["updated"] == 0
+    assert report["totals"]["unchanged"] == 2
+    assert all(doc["version"] == 1 for doc in exported(config))
