@@ -30,6 +30,7 @@ from agglowatch.errors import ConfigError, ParseError
 from agglowatch.records import DocumentRecord
 from parsers import selectors as sel
 from parsers.dates import find_published_date, parse_date, title_index
+from parsers.encoding import looks_binary
 from parsers.language import detect_language, normalise_language
 from parsers.metadata import (
     Line,
@@ -58,6 +59,8 @@ def extract_article(
     now: dt.datetime | None = None,
 ) -> DocumentRecord:
     """Extract one article; ParseError when the page has no usable text (use `fallback` then)."""
+    if looks_binary(html):
+        raise ParseError(f"{url}: the body is binary data, not an HTML page")
     tree = load_tree(html)
     metadata = read_metadata(tree)
     lines = page_lines(tree, join_labels=True)
@@ -588,7 +591,7 @@ def _canonical(metadata: PageMetadata, url: str) -> str | None:
 
 def _http_url(base: str, value: str) -> str | None:
     """`value` made absolute when that is an http(s) URL with a host; None for anything else,
-    including what urllib cannot even split (a canonical of "http://[::1" must not lose the page)."""
+    including what urllib cannot split (a canonical of "http://[::1" must not lose the page)."""
     try:
         absolute = urljoin(base, value) if base else value
         parts = urlsplit(absolute)
@@ -683,9 +686,9 @@ def _language_hint(metadata: PageMetadata) -> str | None:
 
 def _extra(metadata: PageMetadata, url: str) -> dict[str, Any]:
     extra: dict[str, Any] = {}
-    pdf = metadata.first(sel.META_PDF)
+    pdf = _http_url(url, metadata.first(sel.META_PDF) or "")
     if pdf:
-        extra["pdf_url"] = urljoin(url, pdf) if url else pdf
+        extra["pdf_url"] = pdf
     publisher = metadata.first(sel.META_PUBLISHER)
     if publisher and "://" not in publisher:
         extra["publisher"] = publisher

@@ -13,6 +13,7 @@ import zipfile
 from typing import Any
 
 import docx
+from docx.opc.constants import RELATIONSHIP_TYPE
 
 from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord
@@ -30,7 +31,7 @@ def parse_docx(content: bytes, url: str, *, source: str) -> DocumentRecord:
     paragraphs += _table_text(document)
     if not paragraphs:
         raise ParseError(f"{url}: the document has no text")
-    props = document.core_properties
+    props = _core_properties(document)
     title = _clean(props.title) or paragraphs[0][:200]
     body = paragraphs[1:] if paragraphs[0] == title and len(paragraphs) > 1 else paragraphs
     text = "\n\n".join(body)
@@ -60,6 +61,23 @@ def _open(content: bytes, url: str) -> Any:
         raise
     except Exception as exc:  # zipfile, lxml and python-docx each raise their own errors
         raise ParseError(f"{url}: not a readable DOCX file: {exc}") from exc
+
+
+class _NoProperties:
+    """Stands in for the core properties of a file that has none."""
+
+    title = author = language = identifier = keywords = subject = None
+    created = None
+
+
+def _core_properties(document: Any) -> Any:
+    """The file's own core properties; python-docx invents defaults when the part is missing
+    (title "Word Document"), which must not become the document's title."""
+    try:
+        document.part.package.part_related_by(RELATIONSHIP_TYPE.CORE_PROPERTIES)
+    except KeyError:
+        return _NoProperties()
+    return document.core_properties
 
 
 def _table_text(document: Any) -> list[str]:

@@ -117,3 +117,18 @@ def _decodes_cleanly(content: bytes, codec: str, tolerance: float = 0.001) -> bo
         return False
     decoded = sample.decode(codec, errors="replace")
     return decoded.count("\ufffd") <= max(2, int(len(decoded) * tolerance))
+
+
+BINARY_SAMPLE = 8000  # characters looked at
+BINARY_SHARE = 0.1  # undecodable or control characters above this share: not text
+_TEXT_CONTROLS = frozenset("\t\n\r\f\x1b")
+
+
+def looks_binary(text: str) -> bool:
+    """True when decoded "text" is really binary data (an image or archive served as text/html):
+    many U+FFFD or control characters, which real pages, even badly encoded ones, do not have."""
+    sample = text[:BINARY_SAMPLE]
+    if not sample:
+        return False
+    bad = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in _TEXT_CONTROLS))
+    return bad > BINARY_SHARE * len(sample)

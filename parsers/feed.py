@@ -141,8 +141,12 @@ def _entry_url(raw: Any, base: str) -> str | None:
     for candidate in candidates:
         if not isinstance(candidate, str) or not candidate.strip():
             continue
-        absolute = urljoin(base, candidate.strip()) if base else candidate.strip()
-        if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).netloc:
+        try:  # urllib raises ValueError on some malformed URLs ("http://[x")
+            absolute = urljoin(base, candidate.strip()) if base else candidate.strip()
+            parts = urlsplit(absolute)
+        except ValueError:
+            continue
+        if parts.scheme in ("http", "https") and parts.netloc:
             return absolute.split("#", 1)[0]
     return None
 

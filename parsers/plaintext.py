@@ -11,7 +11,7 @@ import datetime as dt
 from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord
 from parsers.dates import parse_date
-from parsers.encoding import decode_body
+from parsers.encoding import decode_body, looks_binary
 from parsers.language import detect_language
 
 DATE_LINES = 6  # lines after the title searched for a publication date
@@ -22,6 +22,8 @@ def parse_text(
 ) -> DocumentRecord:
     """Decode and split a text file; ParseError when it holds no text."""
     decoded, _codec = decode_body(content, content_type)
+    if looks_binary(decoded):
+        raise ParseError(f"{url}: the body is binary data, not text")
     lines = [line.strip() for line in decoded.replace("\r\n", "\n").split("\n")]
     filled = [line for line in lines if line]
     if not filled:

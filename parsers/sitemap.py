@@ -66,15 +66,15 @@ def _parse_xml(body: bytes, url: str) -> Sitemap:
     root = _xml_root(body)
     if root is None:
         raise ParseError(f"{url}: not a sitemap (not XML)")
-    name = etree.QName(root).localname if isinstance(root.tag, str) else ""
+    name = _localname(root)
     if name not in ("urlset", "sitemapindex"):
         raise ParseError(f"{url}: not a sitemap (root element <{name or '?'}>)")
     child = "url" if name == "urlset" else "sitemap"
     entries: list[SitemapEntry] = []
     for item in root:
-        if not isinstance(item.tag, str) or etree.QName(item).localname != child:
+        if _localname(item) != child:
             continue
-        fields = {etree.QName(f).localname: (f.text or "").strip() for f in item if _is_el(f)}
+        fields = {_localname(f): (f.text or "").strip() for f in item if _is_el(f)}
         if fields.get("loc"):
             entries.append(SitemapEntry(fields["loc"], fields.get("lastmod") or None))
     return Sitemap("urlset" if name == "urlset" else "index", entries)
@@ -94,6 +94,13 @@ def _xml_root(body: bytes) -> etree._Element | None:
         if root is not None:
             return root
     return None
+
+
+def _localname(node: etree._Element) -> str:
+    """The tag without its namespace; "" for comments and the like. (etree.QName raises on the
+    odd names lxml's recovering parser lets through, such as ":".)"""
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _is_el(node: etree._Element) -> bool:

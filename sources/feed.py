@@ -20,24 +20,21 @@ class FeedKind(SourceKind):
     async def harvest(self, ctx: SourceContext) -> Harvest:
         config: FeedSource = ctx.config
         page = await _get_feed(ctx, config.url)
-        if page is None:  # 304: the feed names what it named last run, all already seen
+        if page is None:  # 304: the feed names what it named last run, all already seen...
             listed = [str(url) for url in ctx.state.get("listed", [])]
-            return _harvest(ctx, [], listed)
+            retry = [str(url) for url in ctx.state.get("retry", []) if url in set(listed)]
+            if not (retry and config.fetch_articles):
+                return _harvest(ctx, [], listed)
+            documents, failed = await _articles(ctx, retry, {})  # ...but for pages that failed
+            return _harvest(ctx, documents, listed, failed)
         entries = parse_feed(page.content, page.final_url, now=ctx.now)
         records = {entry.url: entry.to_record(config.name) for entry in entries if entry.url}
         listed = list(records)
         if config.fetch_articles:
-            documents = await fetch_documents(
-                ctx.fetcher,
-                listed,
-                source=config.name,
-                fields=config.fields,
-                fallbacks=records,
-                now=ctx.now,
-            )
+            documents, failed = await _articles(ctx, listed, records)
         else:
-            documents = [_listed(record, url) for url, record in records.items()]
-        harvest = _harvest(ctx, documents, listed)
+            documents, failed = [_listed(record, url) for url, record in records.items()], []
+        harvest = _harvest(ctx, documents, listed, failed)
         if not entries:
             harvest.warnings.append(f"{config.url}: the feed has no entries")
         return harvest
@@ -53,17 +50,41 @@ async def _get_feed(ctx: SourceContext, url: str) -> FetchedPage | None:
     return await ctx.fetcher.get(url, conditional=False, accept=FEED_ACCEPT)
 
 
+async def _articles(
+    ctx: SourceContext, urls: list[str], fallbacks: dict[str, DocumentRecord]
+) -> tuple[list[DocumentRecord], list[str]]:
+    """The entries' pages, and those to try again next run (failed, or cut at the size cap):
+    an unchanged feed answers 304 and would otherwise never lead to them again."""
+    read: set[str] = set()
+    documents = await fetch_documents(
+        ctx.fetcher,
+        urls,
+        source=ctx.config.name,
+        fields=ctx.config.fields,
+        fallbacks=fallbacks,
+        done=read.add,
+        now=ctx.now,
+    )
+    cut = set(ctx.fetcher.stats.truncated)
+    return documents, [url for url in urls if url not in read or url in cut]
+
+
 def _listed(record: DocumentRecord, url: str) -> DocumentRecord:
     record.listing_url = url
     return record
 
 
-def _harvest(ctx: SourceContext, documents: list[DocumentRecord], listed: list[str]) -> Harvest:
+def _harvest(
+    ctx: SourceContext,
+    documents: list[DocumentRecord],
+    listed: list[str],
+    retry: list[str] | None = None,
+) -> Harvest:
     return Harvest(
         source=ctx.config.name,
         documents=documents,
         listed_urls=listed,
         stats=ctx.fetcher.stats,
-        state={"listed": listed},
+        state={"listed": listed, **({"retry": retry} if retry else {})},
         dates_unparsed=sum(1 for d in documents if d.published is None),
     )

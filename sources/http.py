@@ -13,7 +13,8 @@ Counting rules (FetchStats):
 
 Size cap: the body is streamed and reading stops at `max_bytes` decoded bytes; a Content-Length
 above the cap is not refused up front — the first `max_bytes` are kept and the page is marked
-`truncated` and listed in `stats.truncated`.
+`truncated` and listed in `stats.truncated`. A cut page's ETag and Last-Modified are not kept, so
+the next run asks for it in full again (and gets all of it once the cap is raised).
 """
 
 from __future__ import annotations
@@ -356,9 +357,12 @@ class SourceFetcher:
         text = encoding = None
         if is_text_type(content_type):
             text, encoding = decode_body(reply.content, header_type)
+        # A cut body keeps no ETag/Last-Modified: else the server answers 304 for ever and the
+        # whole page never arrives, not even after fetch.max_bytes is raised.
+        cut = reply.truncated
         validators = Validators(
-            etag=reply.headers.get("etag"),
-            last_modified=reply.headers.get("last-modified"),
+            etag=None if cut else reply.headers.get("etag"),
+            last_modified=None if cut else reply.headers.get("last-modified"),
             lastmod=known.lastmod if known else None,
             content_hash=hashlib.sha256(reply.content).hexdigest(),
         )

@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from agglowatch.config import SitemapSource
-from agglowatch.errors import AgglowatchError
-from agglowatch.records import Harvest, Validators
-from parsers.sitemap import SitemapEntry, lastmod_date, parse_sitemap
+from agglowatch.errors import AgglowatchError, ParseError
+from agglowatch.records import FetchedPage, Harvest, Validators
+from parsers.sitemap import Sitemap, SitemapEntry, lastmod_date, parse_sitemap
 from sources.articles import fetch_documents, note_validators
 from sources.base import SourceContext, SourceKind, register
 
@@ -100,7 +100,7 @@ async def read_sitemap(
     tree.read += 1
     try:
         page = await ctx.fetcher.get(url, conditional=False, accept=SITEMAP_ACCEPT)
-        sitemap = parse_sitemap(page.content, page.final_url)
+        sitemap = _parse(page)
     except AgglowatchError as exc:
         if root:
             raise
@@ -119,6 +119,20 @@ async def read_sitemap(
             tree.complete = False
             continue
         await read_sitemap(ctx, child.loc, tree, cutoff, depth=depth + 1)
+
+
+def _parse(page: FetchedPage) -> Sitemap:
+    """The sitemap; when it cannot be read and was cut at the size cap, the error says so (a
+    compressed body inflating past fetch.max_bytes is a likely gzip bomb)."""
+    try:
+        return parse_sitemap(page.content, page.final_url)
+    except ParseError as exc:
+        if not page.truncated:
+            raise
+        raise ParseError(
+            f"{exc}; the body was cut at the size cap (fetch.max_bytes, {len(page.content)} "
+            "bytes): a compressed body inflating that far is likely a gzip bomb"
+        ) from exc
 
 
 def wanted(url: str, include: str | None, exclude: str | None) -> bool:
