@@ -146,3 +146,4 @@ class SourceOutcome:
     error: str | None = None
     failures_in_row: int = 0
     last_ok: str | None = None
+    warnings: list[str] = field(default_factory=list)  # pages cut or failed, listing notes

@@ -6,13 +6,14 @@ flows/monitor.py chains these inside Prefect tasks; tests and `check --live` cal
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from agglowatch.config import Config
@@ -135,12 +136,31 @@ async def harvest_source(ctx: RunContext, fetcher: Any, source: Any) -> Fetched:
 
 
 def store_source(ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport:
-    """Everything one source wrote this run, in one transaction (all or nothing)."""
-    with transaction(ctx.factory) as session:
-        report = _store_in(session, ctx, source, fetched)
-        if ctx.dry_run:
-            session.rollback()
-    return report
+    """Everything one source wrote this run, in one transaction (all or nothing).
+
+    PostgreSQL may abort one of two shards' transactions as a deadlock victim; the whole
+    transaction rolled back, so it is simply run again.
+    """
+    for attempt in range(1, STORE_ATTEMPTS + 1):
+        try:
+            with transaction(ctx.factory) as session:
+                report = _store_in(session, ctx, source, fetched)
+                if ctx.dry_run:
+                    session.rollback()
+            return report
+        except DBAPIError as error:
+            if attempt == STORE_ATTEMPTS or not _retryable(error):
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+STORE_ATTEMPTS = 4
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+def _retryable(error: DBAPIError) -> bool:
+    return getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
 def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport:

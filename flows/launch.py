@@ -25,6 +25,13 @@ def prefect_defaults() -> None:
         os.environ.setdefault(key, value)
 
 
+def database_from_environment(database: str | None) -> None:
+    """Hand --db to the flow through the environment: flow parameters are stored and shown in
+    Prefect's UI, and a database URL may hold a password."""
+    if database:
+        os.environ["AGGLOWATCH_DATABASE_URL"] = database
+
+
 def run_monitor(
     config: str,
     sources: list[str] | None,
@@ -34,6 +41,7 @@ def run_monitor(
     database: str | None = None,
 ) -> dict[str, Any]:
     prefect_defaults()
+    database_from_environment(database)
     from flows.monitor import monitor
 
     coroutine = monitor(
@@ -41,7 +49,6 @@ def run_monitor(
         sources=sources or None,
         shard=shard,
         dry_run=dry_run,
-        database=database,
     )
     result: dict[str, Any] = asyncio.run(coroutine)
     return result
@@ -51,13 +58,13 @@ def run_digest(
     config: str, *, since: dt.datetime | None, send: bool, database: str | None = None
 ) -> dict[str, Any]:
     prefect_defaults()
+    database_from_environment(database)
     from flows.digest import digest
 
     coroutine = digest(
         config=str(config_path(config or None)),
         since=since.isoformat() if since else None,
         send=send,
-        database=database,
     )
     result: dict[str, Any] = asyncio.run(coroutine)
     return result

@@ -196,7 +196,19 @@ def _sources_section(sources: Sequence[Mapping[str, Any]]) -> str:
     if troubled:
         names = ", ".join(f"{md_escape(s.get('name'))} ({s.get('status')})" for s in troubled)
         lines += ["", f"Needs attention: {names}."]
+    lines += _warning_lines(sources)
     return "\n".join(lines)
+
+
+def _warning_lines(sources: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Per-page problems that did not fail a source: cut bodies, failed pages, listing notes."""
+    lines: list[str] = []
+    for source in sources:
+        warnings = source.get("warnings")
+        if isinstance(warnings, list) and warnings:
+            lines += ["", f"### Warnings: {md_escape(source.get('name') or '?')}", ""]
+            lines += [f"- {md_escape(w)}" for w in warnings]
+    return lines
 
 
 def _source_cells(source: Mapping[str, Any]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,16 +29,28 @@ def make_engine(url: str, base_dir: Path | None = None) -> Engine:
     """Engine for a database URL; relative SQLite paths resolve against `base_dir`."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ConfigError(f"database: {url!r} is not a database URL ({exc})") from None
+    except (ArgumentError, ValueError) as exc:
+        shown = _masked(url)
+        raise ConfigError(
+            f"database: {shown!r} is not a database URL ({_masked(str(exc))})"
+        ) from None
     if parsed.drivername.startswith("sqlite"):
         return _sqlite_engine(parsed.database, base_dir)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
         return create_engine(parsed, pool_pre_ping=True, future=True)
-    except (ArgumentError, ImportError) as exc:
-        raise ConfigError(f"database: cannot use {url!r}: {exc}") from None
+    except (ArgumentError, ImportError, ValueError) as exc:
+        shown = parsed.render_as_string(hide_password=True)
+        raise ConfigError(f"database: cannot use {shown!r}: {_masked(str(exc))}") from None
+
+
+_CREDENTIALS = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def _masked(text: str) -> str:
+    """A URL or message with any password in a URL replaced by ***."""
+    return _CREDENTIALS.sub(r"\1***@", text)
 
 
 def _sqlite_engine(database: str | None, base_dir: Path | None) -> Engine:

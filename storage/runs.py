@@ -107,7 +107,11 @@ def start_run(session: Session, run_id: str, sources: list[str], now: dt.datetim
 
 def close_stale_runs(session: Session, now: dt.datetime) -> list[str]:
     """Runs still 'running' whose process is gone: closed as failed so none runs forever."""
-    live_holders = {lease.holder.rpartition(":")[2] for lease in session.scalars(select(Lease))}
+    live_holders = {
+        lease.holder.rpartition(":")[2]
+        for lease in session.scalars(select(Lease))
+        if not _expired_or_dead(lease, now)  # a killed process's leases outlive it
+    }
     stale: list[str] = []
     for run in session.scalars(select(Run).where(Run.status == "running")):
         heartbeat = _aware(run.heartbeat or run.started)

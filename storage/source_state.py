@@ -157,7 +157,24 @@ def _outcome(source: Source, harvest: Harvest, items: int, status: str) -> Sourc
         error=source.last_error if status == "broken" else None,
         failures_in_row=source.failures_in_row,
         last_ok=_iso(source.last_ok_at),
+        warnings=harvest_warnings(harvest),
     )
+
+
+MAX_WARNINGS = 50
+
+
+def harvest_warnings(harvest: Harvest) -> list[str]:
+    """What went wrong short of failing the source: cut pages, failed pages, listing notes."""
+    stats = harvest.stats
+    cut = [
+        f"{url}: cut at the size cap (fetch.max_bytes); only the start was read"
+        for url in stats.truncated
+    ]
+    found = [*cut, *stats.errors, *harvest.warnings]
+    if len(found) > MAX_WARNINGS:
+        found = [*found[:MAX_WARNINGS], f"... and {len(found) - MAX_WARNINGS} more"]
+    return found
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

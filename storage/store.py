@@ -60,7 +60,7 @@ def store_documents(
     session: Session, source: str, records: list[DocumentRecord], ctx: StoreContext
 ) -> StoreResult:
     result = StoreResult()
-    for record in records:
+    for record in sorted(records, key=lambda r: canonical_url(r.url)):  # one lock order for shards
         store_document(session, source, record, ctx, result)
     return result
 

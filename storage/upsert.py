@@ -8,6 +8,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from agglowatch.errors import StorageError
+
 
 def _insert(session: Session, model: Any) -> Any:
     dialect = session.get_bind().dialect.name
@@ -19,13 +21,21 @@ def _insert(session: Session, model: Any) -> Any:
 
 
 def rowcount(result: Any) -> int:
-    """Rows an INSERT/UPDATE touched (typed access to CursorResult.rowcount)."""
-    return int(getattr(result, "rowcount", 0) or 0)
+    """Rows an INSERT/UPDATE touched; refuses a driver that does not say (rowcount -1)."""
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count < 0:
+        raise StorageError("the database driver did not report how many rows were written")
+    return count
 
 
 def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> Insert:
     """INSERT that does nothing when a unique key already exists (rowcount tells which)."""
-    statement: Insert = _insert(session, model).values(**values).on_conflict_do_nothing()
+    statement: Insert = (
+        _insert(session, model)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .execution_options(preserve_rowcount=True)  # psycopg drops INSERT rowcounts otherwise
+    )
     return statement
 
 

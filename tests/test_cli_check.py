@@ -1,4 +1,4 @@
-"""`agglowatch check`: the config as understood; `--live` shows what sources yield, writing nothing."""
+"""`agglowatch check`: the config as understood; `--live`: what sources yield, writing nothing."""
 
 from __future__ import annotations
 

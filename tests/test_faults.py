@@ -528,11 +528,6 @@ def test_a_page_over_the_cap_is_cut_stored_and_fetched_whole_once_the_cap_is_rai
     assert len(whole.text) > 150_000 and whole.version == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the run report drops FetchStats.truncated/errors and Harvest.warnings: a cut page or "
-    "a page that failed is invisible in report.json and report.md (proposed diff in the report)",
-)
 def test_pages_cut_at_the_cap_or_failing_are_named_in_the_report(
     httpserver: HTTPServer, tmp_path: Path
 ) -> None:

@@ -197,23 +197,9 @@ def test_the_next_run_completes_and_stores_every_document_exactly_once(killed: K
         engine.dispose()
 
 
-PG_ROWCOUNT = pytest.mark.xfail(
-    strict=True,
-    reason="storage/upsert.py: on PostgreSQL (psycopg) INSERT ... ON CONFLICT DO NOTHING reports "
-    "rowcount -1, which rowcount() reads as 'inserted': a lease held by another run, live or "
-    "dead, is neither respected nor taken over (nor ever released)",
-)
-
-
-def expect_pg_rowcount_bug(request: pytest.FixtureRequest) -> None:
-    if "postgresql" in request.node.callspec.id:
-        request.applymarker(PG_ROWCOUNT)
-
-
 def test_the_dead_process_leases_are_taken_over_and_released(
     killed: Killed, request: pytest.FixtureRequest
 ) -> None:
-    expect_pg_rowcount_bug(request)
     engine = create_engine(killed.config.database)
     try:
         with Session(engine) as session:
@@ -222,11 +208,6 @@ def test_the_dead_process_leases_are_taken_over_and_released(
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/runs.py close_stale_runs counts a dead process's leases as live, so the run "
-    "after a kill leaves the killed run 'running' (only the run after that closes it)",
-)
 def test_the_next_run_closes_the_killed_run_as_failed(killed: Killed) -> None:
     engine = create_engine(killed.config.database)
     try:
@@ -244,7 +225,6 @@ def test_a_later_run_closes_the_killed_run_at_the_latest(
     killed: Killed, request: pytest.FixtureRequest
 ) -> None:
     """Never 'running' for ever: by the second run after the kill it is closed as failed."""
-    expect_pg_rowcount_bug(request)
     engine = create_engine(killed.config.database)
     try:
         with Session(engine) as session:
@@ -261,7 +241,6 @@ def test_a_live_run_holding_the_sources_stops_an_overlapping_run(
     db_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """What the killed run's leases are for while its process lives: no second writer."""
-    expect_pg_rowcount_bug(request)
     sources = [{"name": "s1", "kind": "feed", "url": "http://127.0.0.1:9/feed.xml"}]
     config = make_config(tmp_path, db_url, sources)
     first = open_run(config, config.select())

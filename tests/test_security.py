@@ -368,11 +368,6 @@ def test_a_password_written_into_the_config_is_refused_without_echoing_it(tmp_pa
     assert secret not in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage/db.py make_engine echoes the database URL, password included, in its "
-    "ConfigError (shown on the console and in Prefect logs); proposed diff in the report",
-)
 @pytest.mark.parametrize(
     "url",
     [
