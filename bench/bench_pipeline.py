@@ -1,0 +1,314 @@
+"""Pipeline throughput: parse → normalise → dedupe → tag → store, beside plain trafilatura.extract.
+
+    uv run python -m bench.bench_pipeline [--pages 500] [--batch 50]
+    uv run python -m bench.bench_pipeline --retag 10000    # agglowatch retag on a 10k store
+
+On the generated corpus (bench/corpus.py: half Chinese, half English, ~30 KB pages, one in twenty a
+republication). Per page: decode (parsers.encoding.decode_body) and parse
+(parsers.article.extract_article), and, interleaved with it so that load on a shared machine hits
+both alike, plain `trafilatura.extract` on the same decoded page (default options). Then the
+records are stored as agglowatch.runner._store_in stores a source's harvest: through
+storage.store.store_documents, `--batch` records per transaction, into a real SQLite database
+(WAL) with the SQL dedupe index and the seeds loaded, the Tagger tagging inside the store. The
+tagging and near-duplicate stages are timed by wrapping the objects the store calls; normalise is
+timed in a separate pass over the same records; "store" is the rest (identity lookup, exact
+duplicates, inserts, versions, commits). Printed, never asserted.
+
+With --retag N: a store of N generated documents (paragraphs of generated articles recombined,
+inserted in bulk without tags) and `agglowatch.retag.retag_all` over it, timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import trafilatura
+from sqlalchemy import insert
+
+from agglowatch.config import Config
+from agglowatch.records import DocumentRecord, NormalisedDocument, TagResult
+from agglowatch.retag import retag_all
+from agglowatch.runner import RunContext, close_run, open_database, open_run
+from bench.corpus import SEED, Article, ArticlePage, generate, make_article
+from dedupe.index import Deduper
+from dedupe.normalise import match_text, normalise
+from parsers.article import extract_article
+from parsers.encoding import decode_body
+from storage import store
+from storage.db import transaction
+from storage.models import Document, SeedDocument
+from storage.signature_index import SqlSignatureIndex
+from tagging import Tagger
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+BASE = "https://bench.example.org"
+
+
+@dataclass(slots=True)
+class Clock:
+    """Seconds spent in one stage, and how often it ran."""
+
+    seconds: float = 0.0
+    calls: int = 0
+
+    def time(self, call: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        try:
+            return call()
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.calls += 1
+
+
+class TimedTagger:
+    """The store's Tagging, timed."""
+
+    def __init__(self, tagger: Tagger) -> None:
+        self.inner, self.clock = tagger, Clock()
+
+    def tag_record(self, record: DocumentRecord) -> TagResult:
+        return self.clock.time(partial(self.inner.tag_record, record))
+
+
+class TimedDeduper:
+    """The store's NearDuplicates (a Deduper over the SQL index), timed; counts LSH candidates."""
+
+    def __init__(self, inner: Deduper, clock: Clock, candidates: list[int]) -> None:
+        self.inner, self.clock, self.candidates = inner, clock, candidates
+
+    def check(self, doc: NormalisedDocument) -> Any:
+        match = self.clock.time(partial(self.inner.check, doc))
+        sketch = self.inner.sketch(doc.match_text)  # cached by check(); counted off the clock
+        if sketch is not None:
+            self.candidates.append(len(self.inner.index.candidates(sketch.band_keys)))
+        return match
+
+    def add(self, key: str, doc: NormalisedDocument) -> Any:
+        return self.clock.time(partial(self.inner.add, key, doc))
+
+
+@dataclass(slots=True)
+class Stages:
+    decode: Clock = field(default_factory=Clock)
+    parse: Clock = field(default_factory=Clock)
+    trafilatura: Clock = field(default_factory=Clock)
+    normalise: Clock = field(default_factory=Clock)
+    dedupe: Clock = field(default_factory=Clock)
+    tag: Clock = field(default_factory=Clock)
+    store_total: Clock = field(default_factory=Clock)
+    candidates: list[int] = field(default_factory=list)
+    new: int = 0
+    duplicates: int = 0
+    failed: int = 0
+
+    @property
+    def store_rest(self) -> float:
+        inner = self.normalise.seconds + self.dedupe.seconds + self.tag.seconds
+        return self.store_total.seconds - inner
+
+    @property
+    def pipeline(self) -> float:
+        return self.decode.seconds + self.parse.seconds + self.store_total.seconds
+
+
+def url_of(page: ArticlePage) -> str:
+    return BASE + page.path
+
+
+def parse_all(pages: list[ArticlePage], stages: Stages) -> list[DocumentRecord]:
+    """Decode and extract every page; trafilatura.extract on the same text right after each."""
+    records: list[DocumentRecord] = []
+    for page in pages[:2]:  # warm-up (lazy imports, first-call set-up), not timed
+        html = decode_body(page.body, page.content_type)[0]
+        extract_article(html, url_of(page), source=page.site)
+        trafilatura.extract(html)
+    for page in pages:
+        text = stages.decode.time(partial(decode_body, page.body, page.content_type))[0]
+        try:
+            parse = partial(extract_article, text, url_of(page), source=page.site)
+            records.append(stages.parse.time(parse))
+        except Exception:  # counted: the pipeline would report it and go on
+            stages.failed += 1
+        stages.trafilatura.time(partial(trafilatura.extract, text))
+    return records
+
+
+def _text_lookup(session: Any) -> Callable[[str], str | None]:
+    """As agglowatch.runner gives the Deduper: a candidate's stored text, for exact confirmation."""
+
+    def text_of(key: str) -> str | None:
+        kind, _, ident = key.partition(":")
+        model: Any = SeedDocument if kind == "seed" else Document
+        row = session.get(model, ident)
+        return match_text(row.text) if row is not None else None
+
+    return text_of
+
+
+def store_all(run: RunContext, records: list[DocumentRecord], batch: int, stages: Stages) -> None:
+    """store_documents per batch of records, one transaction each (as one source of a run)."""
+    tagger = TimedTagger(run.tagger)
+    for start in range(0, len(records), batch):
+        part = records[start : start + batch]
+        stages.store_total.time(partial(_store_batch, run, part, tagger, stages))
+    stages.tag = tagger.clock
+    for record in records:  # normalise again, alone, to see its share of the store's time
+        stages.normalise.time(partial(normalise, record))
+
+
+def _store_batch(
+    run: RunContext, part: list[DocumentRecord], tagger: TimedTagger, stages: Stages
+) -> None:
+    with transaction(run.factory) as session:
+        index = SqlSignatureIndex(session)
+        deduper = Deduper(index, run.config.dedupe, text_of=_text_lookup(session))
+        timed = TimedDeduper(deduper, stages.dedupe, stages.candidates)
+        ctx = store.StoreContext(run.run_id, dt.datetime.now(dt.UTC), tagger, timed)
+        result = store.store_documents(session, part[0].source, part, ctx)
+    stages.new += len(result.new)
+    stages.duplicates += len(result.duplicates)
+
+
+def run_benchmark(count: int, batch: int) -> tuple[list[ArticlePage], Stages]:
+    pages = generate(count)
+    stages = Stages()
+    records = parse_all(pages, stages)
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(
+            database=f"sqlite:///{Path(folder) / 'bench.db'}",
+            output=str(Path(folder) / "out"),
+            seeds=str(ROOT / "seeds"),
+            themes=str(ROOT / "themes.yaml"),
+        )
+        run = open_run(config, [])
+        try:
+            store_all(run, records, batch, stages)
+        finally:
+            close_run(run, [])
+            run.engine.dispose()
+    return pages, stages
+
+
+def report(pages: list[ArticlePage], stages: Stages) -> list[str]:
+    n = len(pages)
+    size = sum(len(p.body) for p in pages) / n / 1000
+    total = stages.pipeline
+    rows = [
+        ("decode (decode_body)", stages.decode.seconds),
+        ("parse (extract_article)", stages.parse.seconds),
+        ("normalise", stages.normalise.seconds),
+        ("dedupe (MinHash, LSH, SQL index)", stages.dedupe.seconds),
+        ("tag (Tagger.tag_record)", stages.tag.seconds),
+        ("store (SQL: lookups, inserts, versions, commits)", stages.store_rest),
+    ]
+    candidates = sum(stages.candidates) / max(len(stages.candidates), 1)
+    lines = [
+        f"pipeline on {n} generated pages (~{size:.0f} KB each, half zh / half en): "
+        f"{stages.new} new, {stages.duplicates} duplicates "
+        f"({n // 20} republications planted), {stages.failed} failed to parse",
+        f"  pipeline (decode → parse → normalise → dedupe → tag → store): {total:6.1f} s, "
+        f"{n / total:6.1f} documents/s",
+        f"  trafilatura.extract alone on the same decoded pages:        "
+        f"{stages.trafilatura.seconds:6.1f} s, {n / stages.trafilatura.seconds:6.1f} documents/s",
+        f"  ratio pipeline / trafilatura.extract: {total / stages.trafilatura.seconds:.2f}",
+        "  where the pipeline's time goes:",
+    ]
+    lines += [f"    {name:50s} {sec:6.2f} s {sec / total:6.1%} {1000 * sec / n:6.1f} ms/doc"
+              for name, sec in rows]  # fmt: skip
+    lines.append(f"  LSH candidates per dedupe check: {candidates:.2f} (store up to {n} documents)")
+    return lines
+
+
+# --- retag on a large store ----------------------------------------------------------------------
+
+
+def retag_texts(count: int, seed: int = SEED) -> list[tuple[str, str, str]]:
+    """(language, title, text) of `count` distinct documents: paragraphs of generated articles
+    recombined (generating every article whole would take longer than the retag itself)."""
+    rng = random.Random(seed)
+    pool: dict[str, list[Article]] = {"zh": [], "en": []}
+    for number in range(min(count, 400)):
+        language = "zh" if number % 2 == 0 else "en"
+        size = 3500 if language == "zh" else 9000
+        pool[language].append(make_article(random.Random(f"retag:{number}"), language, size))
+    documents = []
+    for number in range(count):
+        articles = pool["zh" if number % 2 == 0 else "en"]
+        lead = rng.choice(articles)
+        paragraphs = [p for a in rng.sample(articles, 3) for p in a.paragraphs]
+        kept = rng.sample(paragraphs, min(len(paragraphs), rng.randint(6, 12)))
+        documents.append((lead.language, lead.title, "\n\n".join(kept)))
+    return documents
+
+
+def fill_store(config: Config, count: int) -> None:
+    """`count` documents inserted in bulk, stored without tags (so retag rewrites every tagged
+    one: the worst case for its writes)."""
+    engine, factory = open_database(config)
+    now = dt.datetime.now(dt.UTC)
+    rows = []
+    for number, (language, title, text) in enumerate(retag_texts(count)):
+        ident = f"{number:016x}"
+        url = f"{BASE}/retag/{number}.html"
+        rows.append({
+            "id": ident, "source": "bench", "url": url, "canonical_url": url, "listing_url": url,
+            "text_hash": hashlib.sha256(text.encode()).hexdigest(), "title": title,
+            "authors": [], "published": now.date(), "language": language, "keywords": [],
+            "text": text, "themes": [], "regions": [], "cluster_id": ident, "first_seen": now,
+            "last_seen": now, "changed_at": now, "version": 1, "status": "active",
+            "missing_runs": 0, "extra": {},
+        })  # fmt: skip
+    with transaction(factory) as session:
+        for start in range(0, len(rows), 1000):
+            session.execute(insert(Document), rows[start : start + 1000])
+    engine.dispose()
+
+
+def retag_benchmark(count: int) -> list[str]:
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(
+            database=f"sqlite:///{Path(folder) / 'retag.db'}", themes=str(ROOT / "themes.yaml")
+        )
+        started = time.perf_counter()
+        fill_store(config, count)
+        filled = time.perf_counter()
+        summary = retag_all(config)
+        seconds = time.perf_counter() - filled
+        size = (Path(folder) / "retag.db").stat().st_size / 2**20
+    changed = len(summary.get("changes", []))
+    return [
+        f"retag (agglowatch.retag.retag_all) on a store of {count:,} documents "
+        f"(database {size:.0f} MB, filled in {filled - started:.0f} s): {seconds:.1f} s, "
+        f"{count / seconds:.0f} documents/s; {changed} themes/regions gained or lost documents"
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--batch", type=int, default=50, help="records per store transaction")
+    parser.add_argument(
+        "--retag", type=int, default=0, metavar="N", help="instead: retag a store of N documents"
+    )
+    args = parser.parse_args(argv)
+    if args.retag:
+        print("\n".join(retag_benchmark(args.retag)))
+        return 0
+    pages, stages = run_benchmark(args.pages, args.batch)
+    print("\n".join(report(pages, stages)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

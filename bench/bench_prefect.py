@@ -1,0 +1,144 @@
+"""Prefect's share of a 1,000-document run: the `monitor` flow vs the same work without Prefect.
+
+    uv run python -m bench.bench_prefect [--pages 1000] [--sources 10] [--reruns 5]
+
+The loopback corpus site (bench/bench_rerun.py) serves `--pages` generated pages behind `--sources`
+html listings, one source each (a task pair per source, as in a real config). Each path runs on a
+database of its own: a first run that fetches, parses and stores every page, then unchanged
+re-runs (alternating the two paths; medians). The plain path is bench.bench_rerun.run_plain: the
+flow's own runner calls, concurrently per source, stores in threads, report files written; the
+flow adds the flow and task runs, their states and logs on the Prefect server, and the report
+artifacts. The server is Prefect's test harness (a temporary server in a subprocess, PREFECT_HOME
+in a temporary folder); its start-up and `import prefect` are reported apart and excluded. A small
+warm-up run of each path comes first, so one-off set-up (imports, caches) is not charged to
+either. Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from agglowatch.config import Config
+from bench.bench_rerun import run_plain, write_config
+from bench.corpus import CorpusSite, generate
+
+PREFECT_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def timed(call: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+    started = time.perf_counter()
+    report = call()
+    return time.perf_counter() - started, report
+
+
+def flow_runner(config: Config) -> Callable[[], dict[str, Any]]:
+    from flows.monitor import monitor
+
+    def run() -> dict[str, Any]:
+        flow: Any = monitor
+        result: dict[str, Any] = asyncio.run(flow(config=str(config.base_dir / "agglowatch.yaml")))
+        return result
+
+    return run
+
+
+def plain_runner(config: Config) -> Callable[[], dict[str, Any]]:
+    return lambda: run_plain(config)
+
+
+def share(flow: float, plain: float) -> str:
+    return f"{flow - plain:+6.2f} s = {(flow - plain) / flow:6.1%} of the flow's wall time"
+
+
+def summary(report: dict[str, Any]) -> str:
+    totals = report["totals"]
+    return f"new {totals['new']}, duplicates {totals['duplicates']}, errors {totals['errors']}"
+
+
+def compare(site: CorpusSite, folder: Path, sources: int, reruns: int) -> list[str]:
+    """First runs (plain, then flow) and alternating unchanged re-runs; lines to print."""
+    plain_config = write_config(_mkdir(folder / "plain"), site, sources=sources)
+    flow_config = write_config(_mkdir(folder / "flow"), site, sources=sources)
+    plain, flow = plain_runner(plain_config), flow_runner(flow_config)
+    plain_first, plain_report = timed(plain)
+    flow_first, flow_report = timed(flow)
+    plain_again: list[float] = []
+    flow_again: list[float] = []
+    for _ in range(reruns):
+        plain_again.append(timed(plain)[0])
+        flow_again.append(timed(flow)[0])
+    plain_median, flow_median = statistics.median(plain_again), statistics.median(flow_again)
+    return [
+        f"  first run, plain runner: {plain_first:7.2f} s ({summary(plain_report)})",
+        f"  first run, monitor flow: {flow_first:7.2f} s ({summary(flow_report)})",
+        f"    Prefect orchestration: {share(flow_first, plain_first)}",
+        f"  unchanged re-run, plain: {plain_median:7.2f} s (median of "
+        f"{', '.join(f'{s:.2f}' for s in plain_again)})",
+        f"  unchanged re-run, flow:  {flow_median:7.2f} s (median of "
+        f"{', '.join(f'{s:.2f}' for s in flow_again)})",
+        f"    Prefect orchestration: {share(flow_median, plain_median)}",
+        f"  the re-run's overhead (same flow and task runs, less noise) against the first run: "
+        f"{(flow_median - plain_median) / flow_first:.1%} of the flow's wall time",
+    ]
+
+
+def warm_up(folder: Path) -> list[str]:
+    """A 20-page run of each path on its own site: imports and first calls, not charged."""
+    with CorpusSite(generate(20), sections=2) as small:
+        plain_s = timed(plain_runner(write_config(_mkdir(folder / "wp"), small, sources=2)))[0]
+        flow_s = timed(flow_runner(write_config(_mkdir(folder / "wf"), small, sources=2)))[0]
+    return [f"  warm-up, 20 pages: plain {plain_s:.2f} s, flow {flow_s:.2f} s (first flow call)"]
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--sources", type=int, default=10, help="html sources sharing the pages")
+    parser.add_argument("--reruns", type=int, default=5)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        os.environ.update(PREFECT_ENV)
+        os.environ["PREFECT_HOME"] = str(_mkdir(folder / "prefect-home"))
+        started = time.perf_counter()
+        from prefect.testing.utilities import prefect_test_harness
+
+        import flows.monitor  # noqa: F401  (its import cost is Prefect's too)
+
+        imported = time.perf_counter()
+        with prefect_test_harness(server_startup_timeout=120):
+            ready = time.perf_counter()
+            lines = warm_up(folder)
+            with CorpusSite(generate(args.pages), sections=args.sources) as site:
+                lines += compare(site, folder, args.sources, args.reruns)
+    print(
+        f"Prefect's share of a {args.pages}-document run ({args.sources} html sources, "
+        "a fetch and a store task each); server start-up excluded:"
+    )
+    print(
+        f"  start-up (excluded): import prefect and flows {imported - started:.1f} s, "
+        f"test server {ready - imported:.1f} s"
+    )
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
