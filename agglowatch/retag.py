@@ -81,5 +81,8 @@ def _write_changed(session: Session, batch: list[Document], after: dict[str, Tag
         regions = [{"id": r.id, "terms": list(r.terms)} for r in after[doc.id].regions]
         if themes != doc.themes or regions != doc.regions:
             session.execute(
-                update(Document).where(Document.id == doc.id).values(themes=themes, regions=regions)
+                update(Document)
+                .where(Document.id == doc.id)
+                .values(themes=themes, regions=regions)
+                .execution_options(synchronize_session=False)
             )

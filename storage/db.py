@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +15,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -83,14 +85,46 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (idempotent; safe to call at every start)."""
+    """Apply every pending migration (idempotent; safe to call at every start, from shards too)."""
     with _upgrade_lock:
         try:
             if is_current(engine):
                 return
-            command.upgrade(alembic_config(engine), "head")
+            with _migration_lock(engine):
+                if not is_current(engine):  # another process may have just migrated
+                    command.upgrade(alembic_config(engine), "head")
         except SQLAlchemyError as exc:
+            if _migrated_by_another(engine):
+                return
             raise StorageError(f"database migration failed on {engine.url!r}: {exc}") from exc
+
+
+MIGRATION_LOCK = 0x61676777
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Across processes on PostgreSQL: an advisory lock held while migrating."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            connection.commit()
+
+
+def _migrated_by_another(engine: Engine) -> bool:
+    """SQLite: another process migrating the same file right now; wait for it (10 s at most)."""
+    for _ in range(20):
+        time.sleep(0.5)
+        with contextlib.suppress(SQLAlchemyError):
+            if is_current(engine):
+                return True
+    return False
 
 
 def is_current(engine: Engine) -> bool:
