@@ -1,9 +1,10 @@
 """The `html` kind: listing pages whose links lead to articles (or PDFs) to extract.
 
 Without a `next` selector, paging (max_pages > 1) follows rel="next" or a 下一页 / Next link.
-Listing pages are always fetched in full (never conditionally): the links they name this run are
-the source's listing, and an empty one must be seen to be reported. A failing first page fails the
-source; a failing later page only ends the paging, with a warning.
+The first listing page is fetched conditionally: when it answers 304 and the listing settings are
+those of last run, last run's links are the listing again (the same bytes named them), and only the
+articles are checked (conditionally) for edits. A failing first page fails the source; a failing
+later page only ends the paging, with a warning.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class HtmlKind(SourceKind):
     async def harvest(self, ctx: SourceContext) -> Harvest:
         config: HtmlSource = ctx.config
         warnings: list[str] = []
-        listed = await list_links(ctx, config, warnings)
+        listed = await _unchanged_listing(ctx, config)
+        if listed is None:
+            listed = await list_links(ctx, config, warnings)
         if not listed:
             warnings.append(
                 f"{config.url}: the links selector {config.links!r} found no article links"
@@ -43,8 +46,35 @@ class HtmlKind(SourceKind):
             listed_urls=listed,
             stats=ctx.fetcher.stats,
             warnings=warnings,
+            state={"listed": listed, "listing_key": _listing_key(config)} if listed else {},
             dates_unparsed=sum(1 for d in documents if d.published is None),
         )
+
+
+def _listing_key(config: HtmlSource) -> str:
+    """What decides the links of unchanged listing bytes: the settings that read them."""
+    parts = (
+        config.url,
+        config.links,
+        config.next,
+        config.max_pages,
+        config.include,
+        config.exclude,
+    )
+    return repr(parts)
+
+
+async def _unchanged_listing(ctx: SourceContext, config: HtmlSource) -> list[str] | None:
+    """Last run's links when the first listing page answers 304; None means: read the listing."""
+    previous = ctx.state.get("listed")
+    if not previous or ctx.state.get("listing_key") != _listing_key(config):
+        return None
+    if config.url not in ctx.fetcher.validators:
+        return None
+    page = await ctx.fetcher.get(config.url, accept=LISTING_ACCEPT)
+    if not page.not_modified:
+        return None  # changed: read in full below (a second request, but only when it changed)
+    return [str(url) for url in previous]
 
 
 async def list_links(ctx: SourceContext, config: HtmlSource, warnings: list[str]) -> list[str]:
