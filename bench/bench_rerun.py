@@ -176,15 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     times = ", ".join(f"{r.seconds:.2f}" for r in reruns)
     print(f"  re-run wall times: {times} s (median taken)")
     share = second.traffic.bytes / first.traffic.bytes
-    others = second.traffic.bytes - listing
     print(
         f"  re-run / first run: bytes {share:.2%} (target < 2%), "
         f"wall time {statistics.median(r.seconds for r in reruns) / first.seconds:.1%}"
     )
+    requests = max(sum(second.traffic.statuses.values()), 1)
     print(
-        f"  re-run bytes: the listing page (fetched in full every run) {listing / 1000:.0f} KB, "
-        f"conditional requests and their 304s {others / 1000:.0f} KB "
-        f"({others / max(second.traffic.statuses[304], 1):.0f} B per page)"
+        f"  re-run bytes: {second.traffic.bytes / 1000:.0f} KB over {requests} requests "
+        f"({second.traffic.bytes / requests:.0f} B per request; the listing page is "
+        f"{listing / 1000:.0f} KB when it has to be sent whole)"
     )
     print(
         f"  had the site gzipped its pages (computed, not measured): first run "
