@@ -16,10 +16,9 @@ for _key, _value in {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
     "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_API_URL": "",
 }.items():
     os.environ[_key] = _value
-os.environ.pop("PREFECT_API_URL")
+os.environ.pop("PREFECT_API_URL", None)  # flows run against the test harness, never a real server
 os.environ.pop("AGGLOWATCH_CONFIG", None)
 os.environ.pop("AGGLOWATCH_DATABASE_URL", None)
 
