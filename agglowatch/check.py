@@ -1,89 +1,35 @@
-"""`agglowatch check`: the config as understood, and (--live) what each source yields now.
+"""`agglowatch check`: the config as understood, without importing the pipeline.
 
-The live check fetches through the same Fetcher and source kinds as a run, with no stored
-validators (so every page is really fetched) and without touching the database.
+Plain `check` must start at once, so it lists kinds from the config's own models (the set the
+loader accepts); `agglowatch.check_live` holds `--live`, which needs the fetcher and the kinds.
 """
 
 from __future__ import annotations
 
-import collections
-from typing import Any
+from typing import Any, get_args
 
 from rich.console import Console
 from rich.table import Table
 
-from agglowatch.config import Config
-from agglowatch.runner import describe_error, source_for_run, utcnow
-from sources.base import SOURCE_KINDS, SourceContext, kind_for
-from sources.http import Fetcher
-from sources.registry import load_kinds
+from agglowatch.config import Config, SourceConfig
 
-SAMPLES = 5
+
+def configured_kinds() -> dict[str, str]:
+    """Kind name → one-line help, from the source models' `kind` literal and docstring."""
+    union, *_ = get_args(SourceConfig)
+    kinds = {}
+    for model in get_args(union):
+        (name,) = get_args(model.model_fields["kind"].annotation)
+        kinds[name] = (model.__doc__ or "").strip()
+    return kinds
 
 
 def print_config(console: Console, config: Config, sources: list[Any]) -> None:
-    load_kinds()
     console.print(f"configuration OK: {len(config.sources)} sources, database {config.database}")
     table = Table("source", "kind", "enabled", "where")
     for source in sources:
         where = getattr(source, "url", None) or getattr(source, "path", None) or source.base_url
         table.add_row(source.name, source.kind, "yes" if source.enabled else "no", str(where))
     console.print(table)
-    kinds = ", ".join(
-        f"{name} ({(cls.__doc__ or '').strip()})" for name, cls in SOURCE_KINDS.items()
-    )
+    kinds = ", ".join(f"{name} ({help_})" for name, help_ in configured_kinds().items())
     console.print(f"source kinds: {kinds}", highlight=False)
-
-
-async def check_live(config: Config, sources: list[Any]) -> list[dict[str, Any]]:
-    load_kinds()
-    results = []
-    async with Fetcher(config.fetch) as fetcher:
-        for source in sources:
-            results.append(await _check_one(config, fetcher, source))
-    return results
-
-
-async def _check_one(config: Config, fetcher: Fetcher, source: Any) -> dict[str, Any]:
-    page_fetcher = fetcher.for_source(source.name, {})
-    context = SourceContext(source_for_run(config, source), page_fetcher, now=utcnow())
-    try:
-        harvest = await kind_for(source.kind).harvest(context)
-    except Exception as error:  # report every failure, check the next source
-        return {"name": source.name, "status": "error", "error": describe_error(error)}
-    docs = harvest.documents
-    return {
-        "name": source.name,
-        "status": "ok" if harvest.listed_urls or docs else "empty",
-        "items": len(harvest.listed_urls) or len(docs),
-        "documents": len(docs),
-        "requests": harvest.stats.requests,
-        "bytes": harvest.stats.bytes,
-        "dated": sum(1 for d in docs if d.published),
-        "languages": dict(collections.Counter(d.language or "?" for d in docs)),
-        "samples": [
-            {
-                "title": d.title,
-                "published": d.published.isoformat() if d.published else None,
-                "url": d.url,
-            }
-            for d in docs[:SAMPLES]
-        ],
-        "warnings": harvest.warnings + harvest.stats.errors,
-    }
-
-
-def print_live(console: Console, results: list[dict[str, Any]]) -> None:
-    for result in results:
-        if result["status"] == "error":
-            console.print(f"[red]✗ {result['name']}[/]: {result['error']}", highlight=False)
-            continue
-        console.print(
-            f"[green]✓ {result['name']}[/]: {result['items']} items, {result['documents']} parsed, "
-            f"{result['dated']} dated, languages {result['languages']}",
-            highlight=False,
-        )
-        for sample in result["samples"]:
-            console.print(f"    {sample['published'] or '----------'}  {sample['title']}")
-        for warning in result["warnings"][:5]:
-            console.print(f"    [yellow]! {warning}[/]", highlight=False)

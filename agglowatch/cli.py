@@ -145,12 +145,14 @@ def check(
     """Validate the config; --live fetches sources and shows what they yield, writing nothing."""
     with exit_codes():
         settings = _config(config)
-        from agglowatch import check as checking
-
         selected = settings.select(source)
         if not live:
-            checking.print_config(out, settings, selected)
+            from agglowatch.check import print_config
+
+            print_config(out, settings, selected)
             return
+        from agglowatch import check_live as checking
+
         results = asyncio.run(checking.check_live(settings, selected))
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")

@@ -47,6 +47,8 @@ BENCHMARKS = (
               "bench.bench_tagging", ("--documents", "100"), ("--documents", "20")),
     Benchmark("retag", "agglowatch retag on a 10k-document store",
               "bench.bench_pipeline", ("--retag", "10000"), ("--retag", "1000")),
+    Benchmark("startup", "start-up of a fresh agglowatch process",
+              "bench.bench_startup", ("--repeat", "7"), ("--repeat", "3")),
 )  # fmt: skip
 
 

@@ -42,3 +42,16 @@ def test_check_live_shows_yield_and_writes_nothing(httpserver: HTTPServer, tmp_p
     assert not (tmp_path / "db.sqlite").exists()
     human = CliRunner().invoke(app, ["check", "--config", config, "--live", "-s", "news"])
     assert "2 items" in human.output and "2024-03-06" in human.output
+
+
+def test_check_lists_exactly_the_registered_kinds() -> None:
+    """Plain `check` reads kinds from the config models; they must match the registry."""
+    from agglowatch.check import configured_kinds
+    from sources.registry import load_kinds
+
+    registered = load_kinds()
+    listed = configured_kinds()
+    assert set(listed) == set(registered)
+    for name, cls in registered.items():
+        assert listed[name], f"kind {name} has no help line"
+        assert cls.__doc__ and cls.__doc__.strip()

@@ -245,8 +245,7 @@ def test_monitor_deployment_runs_on_a_worker(
         "New infrastructure for urban clusters",
         "京津冀城市群建设提速",
     ]
-    logs = deployed.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run["id"]]}}})
-    assert any("source news: ok, 2 items, 2 new" in entry["message"] for entry in logs)
+    assert wait_for(lambda: _logged(deployed, flow_run["id"], SOURCE_LINE), 30, "run's logs")
     artifacts = deployed.post(
         "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [flow_run["id"]]}}}
     )
@@ -305,10 +304,7 @@ def test_serve_registers_both_schedules_and_runs_them(
         state = wait_for(lambda: _final_state(prefect_server, flow_run["id"]), 120, "served run")
         assert state == "COMPLETED", tail(log)
         assert len(exported(config)) == 2
-        logs = prefect_server.post(
-            "/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run["id"]]}}}
-        )
-        assert any("source news: ok, 2 items, 2 new" in entry["message"] for entry in logs)
+        assert wait_for(lambda: _logged(prefect_server, flow_run["id"], SOURCE_LINE), 30, "logs")
         os.kill(serve.pid, signal.SIGTERM)
         serve.wait(timeout=30)
     finally:
@@ -316,6 +312,15 @@ def test_serve_registers_both_schedules_and_runs_them(
     assert prefect_server.deployment("monitor/daily")["paused"] is True, tail(
         log
     )  # stopping pauses
+
+
+SOURCE_LINE = "source news: ok, 2 items, 2 new"
+
+
+def _logged(server: Server, flow_run_id: str, line: str) -> bool:
+    """Whether the run's logs hold `line`: logs reach the server in batches, after the state."""
+    logs = server.post("/logs/filter", {"logs": {"flow_run_id": {"any_": [flow_run_id]}}})
+    return any(line in entry["message"] for entry in logs)
 
 
 def _served(server: Server, name: str, config: Path) -> dict[str, Any] | None:
