@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from markupsafe import Markup, escape
 
 from reports.labels import Labels
@@ -32,6 +33,7 @@ FEED_FILE = "feed.atom"
 MAX_ENTRIES = 1000
 SUMMARY_CHARS = 400
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def feed_id(title: str) -> str:
@@ -71,11 +73,14 @@ def render_feed(
     html_file: str | None = "digest.html",
 ) -> bytes:
     """Atom XML for the documents of `payloads` (digests, newest first)."""
-    entries = [e for payload in payloads for e in digest_entries(payload, html_file)]
+    entries: dict[str, FeedEntry] = {}
+    for payload in payloads:  # newest first: a document carried twice keeps its newest entry
+        for entry in digest_entries(payload, html_file):
+            entries.setdefault(entry.id, entry)
     newest = payloads[0] if payloads else {}
     page = f"{one_line(newest.get('id'))}/{html_file}" if html_file and newest else None
     return render_entries(
-        entries[:MAX_ENTRIES],
+        list(entries.values())[:MAX_ENTRIES],
         title=title,
         feed_urn=feed_id(title),
         labels=labels,
@@ -145,7 +150,24 @@ def render_entries(
     generator.updated(max((e.updated for e in entries), default=EPOCH))
     for entry in reversed(entries):  # feedgen prepends: add the last first
         _add_entry(generator, entry, labels)
-    return bytes(generator.atom_str(pretty=True))
+    return _with_entry_links(bytes(generator.atom_str(pretty=False)), entries)
+
+
+def _with_entry_links(xml: bytes, entries: Sequence[FeedEntry]) -> bytes:
+    """Write each entry's links with their rel and type (feedgen 1.0 drops both on entries)."""
+    tree = etree.fromstring(xml)
+    for element, item in zip(tree.findall(f"{ATOM}entry"), entries, strict=True):
+        for link in element.findall(f"{ATOM}link"):
+            element.remove(link)
+        href = safe_href(item.url)
+        if href:
+            etree.SubElement(element, f"{ATOM}link", href=href, rel="alternate", type="text/html")
+        if item.related:
+            etree.SubElement(
+                element, f"{ATOM}link", href=item.related, rel="related", type="text/html"
+            )
+    etree.indent(tree, space="  ")
+    return bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
 
 
 def _add_entry(generator: FeedGenerator, item: FeedEntry, labels: Labels) -> None:
@@ -156,11 +178,6 @@ def _add_entry(generator: FeedGenerator, item: FeedEntry, labels: Labels) -> Non
     entry.published(item.published)
     if item.source:
         entry.author(name=item.source)
-    href = safe_href(item.url)
-    if href:
-        entry.link(href=href, rel="alternate", type="text/html")
-    if item.related:
-        entry.link(href=item.related, rel="related", type="text/html")
     entry.summary(shorten(item.summary, SUMMARY_CHARS) or item.title)
     entry.content(str(entry_html(item, labels)), type="html")
     for theme_id in item.themes:
