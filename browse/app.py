@@ -37,7 +37,7 @@ from browse.search import (
     SearchQuery,
     search,
 )
-from digest.feed import FeedEntry, document_entry_id, render_entries
+from digest.feed import FeedEntry, document_entry_id, feed_id, render_entries
 from reports.labels import Labels
 from reports.markup import safe_href
 
@@ -148,7 +148,7 @@ class _Site:
         xml = render_entries(
             [_hit_entry(hit) for hit in result.hits],
             title=f"{self.title}: {described}",
-            feed_urn=document_entry_id("search:" + _params(query, page=None)),
+            feed_urn=feed_id("search:" + _params(query, page=None)),
             labels=self.labels,
             subtitle="The newest documents matching a search of the archive",
             self_href=str(request.url),

@@ -259,14 +259,11 @@ def sources_page(session: Session, now: dt.datetime, weeks: int = YIELD_WEEKS) -
 
 def _add_streaks(session: Session, rows: Mapping[str, SourceRow]) -> None:
     """Each source's statuses over the last STREAK_RUNS runs' reports, and its current streak."""
-    reports = session.scalars(
-        select(Run.report)
-        .where(Run.report.is_not(None))
-        .order_by(Run.started.desc())
-        .limit(STREAK_RUNS)
+    per_run = session.scalars(  # only the reports' "sources" lists, not their document lists
+        select(Run.report["sources"]).order_by(Run.started.desc()).limit(STREAK_RUNS)
     )
-    for report in reports:
-        for entry in (report or {}).get("sources") or []:
+    for listed in per_run:
+        for entry in listed if isinstance(listed, list) else []:
             row = rows.get(str(entry.get("name"))) if isinstance(entry, dict) else None
             if row is not None and entry.get("status"):
                 row.recent.append(str(entry["status"]))
