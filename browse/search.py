@@ -266,29 +266,25 @@ def _page(session: Session, plan: _Plan, query: SearchQuery) -> list[Hit]:
     terms = query.terms
     first = terms[0] if terms else None
     window, position = _window(plan.dialect, first)
-    statement = (
-        select(
-            Document.id,
-            Document.title,
-            Document.url,
-            Document.source,
-            Document.published,
-            Document.language,
-            Document.status,
-            Document.themes,
-            Document.regions,
-            Document.duplicate_of["id"].as_string(),
-            func.coalesce(Document.abstract, ""),
-            window,
-            position,
-        )
-        .select_from(plan.matching().subquery("m"))
-        .join(Document, Document.id == literal_column("m.id"))
-    )
-    if plan.fts is not None:
+    statement = select(
+        Document.id,
+        Document.title,
+        Document.url,
+        Document.source,
+        Document.published,
+        Document.language,
+        Document.status,
+        Document.themes,
+        Document.regions,
+        Document.duplicate_of["id"].as_string(),
+        func.coalesce(Document.abstract, ""),
+        window,
+        position,
+    ).select_from(Document)
+    if plan.fts is not None:  # the one MATCH, joined once (a second copy would run per row)
         statement = statement.join(plan.fts, plan.fts.c.id == Document.id)
-    statement = statement.order_by(*_order(plan, query)).limit(query.per_page)
-    statement = statement.offset((query.page - 1) * query.per_page)
+    statement = statement.where(*plan.conditions()).order_by(*_order(plan, query))
+    statement = statement.limit(query.per_page).offset((query.page - 1) * query.per_page)
     hits = []
     for row in session.execute(statement):
         abstract, window_text, found_at = row[10], row[11] or "", row[12] or 0
