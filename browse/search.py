@@ -26,16 +26,20 @@ from markupsafe import Markup, escape
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     Select,
     String,
     case,
+    cast,
     extract,
     func,
+    join,
     literal,
     literal_column,
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -158,10 +162,15 @@ def search(session: Session, query: SearchQuery, *, with_facets: bool = True) ->
     """One page of hits, the total, and (optionally) the facet counts of the whole match."""
     query = query.bounded()
     plan = _Plan(session.get_bind().dialect.name, query)
-    total = session.scalar(select(func.count()).select_from(plan.matching().subquery())) or 0
+    if plan.dialect == "postgresql" and query.terms:
+        # The planner prices ILIKE over the concatenated text as cheap, not seeing that a scan
+        # detoasts every text: it picks a sequential scan (0.5 s at 5,000 documents) over the
+        # trigram index (2 ms). For this transaction only, steer it to the index.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+    counts = _counts(session, plan, with_facets)
     hits = _page(session, plan, query)
-    facets = facet_counts(session, plan) if with_facets else {}
-    return SearchResult(query=query, total=int(total), hits=hits, facets=facets)
+    total = counts.pop("total", [FacetValue("", 0)])[0].count
+    return SearchResult(query=query, total=total, hits=hits, facets=counts)
 
 
 class _Plan:
@@ -204,7 +213,7 @@ class _Plan:
     def _term_match(self, term: str) -> ColumnElement[bool]:
         if self.dialect == "postgresql":
             whole: ColumnElement[str] = literal_column(PG_SEARCH_EXPRESSION)
-            return or_(*(whole.ilike(_like(v), escape="\\") for v in variants(term)))
+            return or_(*(_contains(whole, v) for v in variants(term)))
         columns = (Document.title, Document.abstract, Document.text)
         return or_(*(c.ilike(_like(v), escape="\\") for v in variants(term) for c in columns))
 
@@ -255,6 +264,14 @@ def fts_expression(terms: Sequence[str]) -> str:
         forms = [v for v in variants(term) if len(v) >= FTS_MIN_CHARS]
         groups.append("(" + " OR ".join(phrase(v) for v in forms) + ")")
     return " AND ".join(groups)
+
+
+def _contains(column: ColumnElement[str], term: str) -> ColumnElement[bool]:
+    """ILIKE, or LIKE for a term without letter case (Chinese): the same match, and PostgreSQL
+    need not case-fold every text it rechecks (half the time of a search matching everything)."""
+    if term.lower() == term.upper():
+        return column.like(_like(term), escape="\\")
+    return column.ilike(_like(term), escape="\\")
 
 
 def _like(term: str) -> str:
@@ -364,34 +381,45 @@ def highlight(value: str, terms: Sequence[str]) -> Markup:
     return Markup("".join(parts))
 
 
-def facet_counts(session: Session, plan: _Plan) -> dict[str, list[FacetValue]]:
-    """Counts of each facet's values over the whole match (with every filter applied)."""
-    ids = plan.matching().subquery("ids")
-    inside = Document.id.in_(select(ids.c.id))
-    columns: dict[str, Any] = {
-        "source": Document.source,
-        "language": Document.language,
-        "year": extract("year", Document.published),
-    }
-    facets: dict[str, list[FacetValue]] = {}
+def _counts(session: Session, plan: _Plan, with_facets: bool) -> dict[str, list[FacetValue]]:
+    """The total and each facet's top values over the whole match, in one statement.
+
+    The match is a MATERIALIZED CTE, evaluated once for all of them (a search that matches most
+    of the archive reads every matched text once, not once per facet).
+    """
+    matched = plan.matching().cte("matched").prefix_with("MATERIALIZED")
+    parts = [select(literal("total"), literal(""), func.count()).select_from(matched)]
+    if with_facets:
+        inside = Document.id.in_(select(matched.c.id))
+        for name, key, source in _facet_keys(plan):
+            counted = select(literal(name), key, func.count()).select_from(source)
+            counted = counted.where(inside, key.is_not(None)).group_by(key)
+            top = counted.order_by(func.count().desc(), key).limit(FACET_LIMIT).subquery()
+            parts.append(select(*top.c))
+    statement = union_all(*parts) if len(parts) > 1 else parts[0]
+    found: dict[str, list[FacetValue]] = {name: [] for name in FACETS} if with_facets else {}
+    for name, value, count in session.execute(statement):
+        found.setdefault(name, []).append(FacetValue(_facet_text(value), int(count)))
+    for values in found.values():
+        values.sort(key=lambda v: (-v.count, v.value))
+    return found
+
+
+def _facet_keys(plan: _Plan) -> list[tuple[str, ColumnElement[Any], Any]]:
+    """Each facet: its name, its value as text, and what to select it from."""
+    keys: list[tuple[str, ColumnElement[Any], Any]] = []
     for name, json_column in (("theme", Document.themes), ("region", Document.regions)):
         elements, key = plan.json_elements(json_column)
-        statement = select(key, func.count()).select_from(Document).join(elements, literal(True))
-        facets[name] = _counts(session, statement.where(inside, key.is_not(None)).group_by(key))
-    for name, column in columns.items():
-        statement = select(column, func.count()).where(inside, column.is_not(None))
-        facets[name] = _counts(session, statement.group_by(column))
-    return facets
-
-
-def _counts(session: Session, statement: Select[Any]) -> list[FacetValue]:
-    ordered = statement.order_by(func.count().desc()).limit(FACET_LIMIT)
-    return [FacetValue(_facet_text(v), int(n)) for v, n in session.execute(ordered)]
+        joined = join(Document, elements, literal(True))
+        keys.append((name, cast(key, String), joined))
+    keys.append(("source", cast(Document.source, String), Document.__table__))
+    keys.append(("language", cast(Document.language, String), Document.__table__))
+    year = cast(extract("year", Document.published), Integer)
+    keys.append(("year", cast(year, String), Document.__table__))
+    return keys
 
 
 def _facet_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     return str(value)
 
 
