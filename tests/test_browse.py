@@ -378,6 +378,9 @@ def test_migration_indexes_existing_rows_and_triggers_follow_changes(
         with engine.connect() as connection:
             rows = connection.execute(text("SELECT doc_id FROM documents_fts_ids")).scalars()
             assert list(rows) == ["old"]
+            connection.execute(  # raises if the index disagrees with itself
+                text("INSERT INTO documents_fts(documents_fts) VALUES ('integrity-check')")
+            )
     with factory() as session:
         assert session.scalar(select(Document.title).where(Document.id == "old")) == (
             "Greater Bay Area innovation"

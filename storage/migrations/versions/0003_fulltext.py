@@ -29,15 +29,16 @@ depends_on = None
 # Keep in step with browse.search.PG_SEARCH_EXPRESSION.
 PG_EXPRESSION = "(coalesce(title, '') || ' ' || coalesce(abstract, '') || ' ' || coalesce(text, ''))"
 
-_ROWID = "(SELECT n FROM documents_fts_ids WHERE doc_id = {side}.id)"
+# INSERT ... SELECT: nothing happens for a document without an id row (never, once migrated).
 _ADD = (
     "INSERT INTO documents_fts(rowid, title, abstract, text) "
-    f"VALUES ({_ROWID.format(side='new')}, new.title, coalesce(new.abstract, ''), new.text);"
+    "SELECT n, new.title, coalesce(new.abstract, ''), new.text "
+    "FROM documents_fts_ids WHERE doc_id = new.id;"
 )
 _DROP = (
     "INSERT INTO documents_fts(documents_fts, rowid, title, abstract, text) "
-    f"VALUES ('delete', {_ROWID.format(side='old')}, old.title, coalesce(old.abstract, ''), "
-    "old.text);"
+    "SELECT 'delete', n, old.title, coalesce(old.abstract, ''), old.text "
+    "FROM documents_fts_ids WHERE doc_id = old.id;"
 )
 
 SQLITE_UP = [
@@ -55,6 +56,7 @@ SQLITE_UP = [
     BEGIN
         {_DROP}
         UPDATE documents_fts_ids SET doc_id = new.id WHERE doc_id = old.id;
+        INSERT OR IGNORE INTO documents_fts_ids(doc_id) VALUES (new.id);
         {_ADD}
     END""",
     f"""CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
