@@ -39,4 +39,3 @@ def render_html(payload: Mapping[str, Any], labels: Labels, chart_src: str | Non
     return _env.get_template("digest.html.j2").render(
         view=digest_view(payload, labels), chart_src=chart_src, show_chart=True, font=FONT
     )
-
