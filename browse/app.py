@@ -35,6 +35,7 @@ from browse.search import (
     MAX_PER_PAGE,
     Hit,
     SearchQuery,
+    clean,
     search,
 )
 from digest.feed import FeedEntry, document_entry_id, feed_id, render_entries
@@ -181,11 +182,11 @@ def query_from(params: Mapping[str, str]) -> SearchQuery:
     """A SearchQuery from URL parameters; anything malformed falls back to its default."""
     sort = params.get("sort", "relevance")
     return SearchQuery(
-        q=params.get("q", "")[:500],
-        theme=params.get("theme") or None,
-        region=params.get("region") or None,
-        source=params.get("source") or None,
-        language=params.get("language") or None,
+        q=clean(params.get("q")).strip(),
+        theme=clean(params.get("theme"), 100).strip() or None,
+        region=clean(params.get("region"), 100).strip() or None,
+        source=clean(params.get("source"), 100).strip() or None,
+        language=clean(params.get("language"), 16).strip() or None,
         year=_int(params.get("year"), None, 1, 9999),
         sort="date" if sort == "date" else "relevance",
         page=_int(params.get("page"), 1, 1, MAX_PAGE) or 1,

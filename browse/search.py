@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -136,11 +137,18 @@ class SearchResult:
 def parse_terms(q: str) -> list[str]:
     """Terms of a query: whitespace-separated, "quoted phrases" whole; at most MAX_TERMS."""
     terms = []
-    for phrase, word in _TERMS.findall(q or ""):
+    for phrase, word in _TERMS.findall(clean(q)):
         term = " ".join((phrase or word).split())[:MAX_TERM_CHARS]
         if term and term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+def clean(value: str | None, limit: int = 500) -> str:
+    """`value` without control and format characters (NUL ends a string in SQLite's C API and
+    PostgreSQL refuses it; zero-width spaces would make a term never match), cut to `limit`."""
+    kept = (" " if unicodedata.category(ch)[0] == "C" else ch for ch in (value or "")[:limit])
+    return "".join(kept)
 
 
 def variants(term: str) -> list[str]:

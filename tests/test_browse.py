@@ -179,6 +179,16 @@ def test_paging_is_bounded(client: httpx.Client, docs: list[dict[str, Any]]) -> 
     assert len(hit_ids(with_duplicates)) == len(docs)
 
 
+def test_odd_queries_are_answered_not_errors(client: httpx.Client) -> None:
+    odd = ["*", "NEAR(", "'", "%_\\", "x" * 2000, "a\x00b", '""""', '"unclosed', "AND OR", "😀😀😀"]
+    for q in odd:
+        assert client.get("/", params={"q": q}).status_code == 200, q
+    for params in [{"year": "abc"}, {"page": "-5"}, {"theme": "x' OR 1=1"}, {"source": "a\x00"}]:
+        answer = client.get("/", params=params)
+        assert answer.status_code == 200, params
+    assert total(page(client, "/", q="\u200b城市群")) == total(page(client, "/", q="城市群"))
+
+
 # -- document pages -------------------------------------------------------------------------------
 
 
