@@ -1,4 +1,4 @@
-"""The `agglowatch` command line: run, digest, check, export, retag, serve, db upgrade.
+"""The `agglowatch` command line: run, digest, check, export, retag, serve, browse, db upgrade.
 
 Exit status: 0 when the command completed (even if some sources failed: they are in the report);
 2 for bad configuration or arguments; 1 for anything that stopped the run.
@@ -209,6 +209,23 @@ def serve(config: ConfigOpt = None) -> None:
         from flows.serve import serve_deployments
 
         serve_deployments(config)
+
+
+@app.command()
+def browse(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option(help="address to listen on (loopback)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8765,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="allow a non-loopback --host (no login!)")
+    ] = False,
+) -> None:
+    """Browse and search the archive in a web browser (read-only; Ctrl-C stops)."""
+    with exit_codes():
+        from browse.cli import serve_browse
+
+        serve_browse(config, db, host, port, allow_remote)
 
 
 @db_app.command("upgrade")

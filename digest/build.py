@@ -3,21 +3,25 @@
 Grouping: each document appears once, under its top-scoring theme (the first listed on a tie),
 and its other themes are named on the entry ("themes": primary first). Readers scan by theme and
 would otherwise meet the same document two or three times; untagged documents go to "other".
-Within a theme, documents are ordered by region group (the document's first region, in taxonomy
-order; no region last), then newest publication date first.
+Within a theme, documents are grouped by region (the document's first region, in taxonomy order;
+no region last), and within each group ranked by relevance (digest.relevance: the score of the
+group's theme and the affinity to the seed corpus), most relevant first, then newest publication
+date, then title.
 
 Keys beyond the spec: "title", per entry "themes", "terms", "summary", "language", "first_seen",
-"status"; per theme "label_en"/"label_zh"; "updated", "removed", "broken_sources" and "chart";
-stats "updated", "removed", "also_at".
+"status", "relevance", "seed_affinity"; per theme "label_en"/"label_zh"; "updated", "removed",
+"broken_sources" and "chart"; stats "updated", "removed", "also_at".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from agglowatch.config import DigestSettings
+from digest.relevance import Profile, relevance, seed_affinity, theme_scores
 from reports.labels import OTHER, Labels
 from reports.markup import one_line, shorten
 from storage.digest_store import (
@@ -49,11 +53,15 @@ def build_digest(
     *,
     digest_id: str | None = None,
     chart: ChartData | None = None,
+    seeds: Sequence[Profile] = (),
 ) -> dict[str, Any]:
-    """The digest dict; "delivered" is filled by the caller once files are written and mail sent."""
+    """The digest dict; "delivered" is filled by the caller once files are written and mail sent.
+
+    `seeds` are the seed corpus's theme profiles (digest.relevance.seed_profiles), for ranking.
+    """
     grouped: dict[str, list[dict[str, Any]]] = {}
     for doc in data.new:
-        grouped.setdefault(primary_theme(doc.themes) or OTHER, []).append(_entry(doc))
+        grouped.setdefault(primary_theme(doc.themes) or OTHER, []).append(_entry(doc, seeds))
     themes = [
         _theme(theme_id, _ordered(docs, labels), labels)
         for theme_id, docs in sorted(grouped.items(), key=lambda item: labels.theme_rank(item[0]))
@@ -81,9 +89,11 @@ def build_digest(
     }
 
 
-def _entry(doc: NewDocument) -> dict[str, Any]:
+def _entry(doc: NewDocument, seeds: Sequence[Profile]) -> dict[str, Any]:
     theme_ids = [t["id"] for t in sorted(doc.themes, key=lambda t: -_score(t)) if "id" in t]
     primary = primary_theme(doc.themes)
+    scores = theme_scores(doc.themes)
+    affinity = seed_affinity(scores, seeds)
     if primary in theme_ids:
         theme_ids.remove(primary)
         theme_ids.insert(0, primary)
@@ -101,6 +111,8 @@ def _entry(doc: NewDocument) -> dict[str, Any]:
         "language": doc.language,
         "first_seen": _iso(doc.first_seen),
         "status": doc.status,
+        "relevance": relevance(scores.get(primary or "", 0.0), affinity),
+        "seed_affinity": round(affinity, 3),
     }
 
 
@@ -118,10 +130,12 @@ def _terms(doc: NewDocument, theme_order: list[str]) -> list[str]:
 
 
 def _ordered(docs: list[dict[str, Any]], labels: Labels) -> list[dict[str, Any]]:
-    """By region group (taxonomy order), then newest publication first, then title."""
+    """By region group (taxonomy order); within a group most relevant first, then newest
+    publication, then title."""
     by_title = sorted(docs, key=lambda d: d["title"].casefold())
     by_date = sorted(by_title, key=lambda d: d["published"] or "", reverse=True)
-    return sorted(by_date, key=lambda d: labels.region_rank(region_group(d)))
+    by_relevance = sorted(by_date, key=lambda d: -float(d.get("relevance") or 0))
+    return sorted(by_relevance, key=lambda d: labels.region_rank(region_group(d)))
 
 
 def region_group(entry: dict[str, Any]) -> str | None:

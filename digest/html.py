@@ -39,11 +39,3 @@ def render_html(payload: Mapping[str, Any], labels: Labels, chart_src: str | Non
     return _env.get_template("digest.html.j2").render(
         view=digest_view(payload, labels), chart_src=chart_src, show_chart=True, font=FONT
     )
-
-
-def render_html_fragment(payload: Mapping[str, Any], labels: Labels) -> str:
-    """The digest's body as a table, no chart: an Atom entry's content."""
-    body = _env.get_template("body.html.j2").render(
-        view=digest_view(payload, labels), chart_src=None, show_chart=False, font=FONT
-    )
-    return f'<table role="presentation" cellpadding="0" cellspacing="0" border="0">{body}</table>'

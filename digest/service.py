@@ -35,6 +35,7 @@ from digest.chart import draw_chart
 from digest.email import CredentialsProvider, build_email, smtp_sender
 from digest.feed import FEED_FILE, render_feed
 from digest.html import render_html
+from digest.relevance import seed_profiles
 from digest.render import render_json, render_markdown, render_text
 from reports.labels import Labels, load_labels
 from reports.markup import write_atomic
@@ -91,7 +92,8 @@ def make_digest(
         earlier = (
             feed_payloads(session, settings.feed_entries) if "atom" in settings.formats else []
         )
-    payload = build_digest(data, settings, (start, end), now, labels, chart=chart)
+        seeds = seed_profiles(session, config.path(config.themes)) if data.new else []
+    payload = build_digest(data, settings, (start, end), now, labels, chart=chart, seeds=seeds)
     payload["delivered"]["email"] = "queued" if email_on else "off"
     chart_png = draw_chart(payload["chart"])
     feed = ([payload] if counts and has_content(payload) else []) + earlier

@@ -218,31 +218,65 @@ def test_markdown_and_text_show_every_section(labels: Any) -> None:
     assert all(len(line) <= 100 for line in text.splitlines())
 
 
-def test_atom_feed_parses_and_escapes_its_html(labels: Any) -> None:
+def test_atom_feed_has_one_entry_per_document_and_escapes_fetched_strings(labels: Any) -> None:
     first = build(labels, digest_id="d1")
+    later = DigestData(
+        start=T0 + 24 * H,
+        end=T0 + 48 * H,
+        new=[new_doc("later", themes=[theme("innovation", 0.7)], first_seen=T0 + 30 * H)],
+        updated=[],
+        removed=[],
+        broken_sources=[],
+    )
     second = build_digest(
-        sample_data(),
-        DigestSettings(),
-        (T0 + 24 * H, T0 + 48 * H),
-        T0 + 48 * H,
-        labels,
-        digest_id="d2",
+        later, DigestSettings(), (T0 + 24 * H, T0 + 48 * H), T0 + 48 * H, labels, digest_id="d2"
     )
     xml = render_feed([second, first], "Monitor", labels)
     parsed = feedparser.parse(xml)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert parsed.feed.title == "Monitor"
+    # Newest digest first; within a digest, the digest's order; then its update.
     assert [e.id for e in parsed.entries] == [
-        "urn:agglowatch:digest:d2",
-        "urn:agglowatch:digest:d1",
+        "urn:agglowatch:document:later",
+        "urn:agglowatch:document:evil",
+        "urn:agglowatch:document:two-themes",
+        "urn:agglowatch:document:no-region",
+        "urn:agglowatch:document:untagged",
+        "urn:agglowatch:document:u1:v3",
     ]
-    assert parsed.entries[0].link == "d2/digest.html"
-    assert parsed.entries[1].title == "4 new, 1 updated, 1 removed (2026-01-05 – 2026-01-06)"
-    # The entry's HTML carries the title escaped, so readers show it as text.
+    by_id = {e.id.rsplit(":", 1)[-1]: e for e in parsed.entries}
+    two = by_id["two-themes"]
+    assert two.link == "https://example.org/two-themes"
+    assert [t.term for t in two.tags] == ["urban-agglomeration", "innovation"]
+    assert two.tags[0].label == "Urban agglomeration / 城市群"
+    assert two.published.startswith("2026-01-02")
+    assert {link.rel: link.href for link in two.links}["related"] == "d1/digest.html"
+    assert by_id["v3"].title == "Updated: Revised <i>plan</i>"
+    assert "title: Draft → Revised <i>plan</i>" in by_id["v3"].summary
+    # The hostile title is XML text (feedparser hands it back as written, never as markup) ...
+    evil = by_id["evil"]
+    assert evil.title == EVIL_TITLE
+    assert all(link.rel != "alternate" for link in evil.links)  # javascript: is never a link
     tree = etree.fromstring(xml)
-    content = tree.findtext(".//{http://www.w3.org/2005/Atom}content") or ""
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
-    assert "<script>" not in content
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert tree.find("a:link[@rel='alternate']", ns).get("href") == "d2/digest.html"
+    titles = [t.text for t in tree.findall("a:entry/a:title", ns)]
+    assert EVIL_TITLE in titles and b"<title><script>" not in xml
+    # ... and the entry's HTML content shows it as text.
+    contents = [c.text or "" for c in tree.findall("a:entry/a:content", ns)]
+    evil_html = contents[1]
+    assert "&lt;img src=x onerror" in evil_html and "<img" not in evil_html
+    assert "&lt;b&gt;term&lt;/b&gt;" in evil_html
+    assert BeautifulSoup(contents[2], "lxml").find("a", href="javascript:alert(2)") is None
+
+
+def test_feed_lists_a_document_once_even_if_two_digests_carry_it(labels: Any) -> None:
+    once = build(labels, digest_id="d1")
+    again = build(labels, digest_id="d2")
+    parsed = feedparser.parse(render_feed([again, once], "Monitor", labels))
+    ids = [e.id for e in parsed.entries]
+    assert len(ids) == len(set(ids)) == 5
+    assert {link.rel: link.href for link in parsed.entries[0].links}["related"] == "d2/digest.html"
 
 
 def test_chart_png_is_drawn_and_skipped_when_empty(labels: Any) -> None:

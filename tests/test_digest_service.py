@@ -190,7 +190,10 @@ def test_feed_keeps_the_newest_entries_across_digests(
         make_digest(factory, config, since=None, send=False, now=T0 + k * 24 * H + H)  # empty
         feed = feedparser.parse((tmp_path / "out" / "digests" / "feed.atom").read_bytes())
         assert feed.bozo == 0
-        expected = list(reversed(ids))[:2]
-        assert [e.id for e in feed.entries] == [f"urn:agglowatch:digest:{i}" for i in expected]
-    assert feed.entries[0].title.startswith("1 new")
-    assert feed.entries[0].link == f"{ids[-1]}/digest.html"
+        expected = [f"urn:agglowatch:document:d{j}" for j in range(k, -1, -1)][:2]
+        assert [e.id for e in feed.entries] == expected  # one entry per document, newest first
+    assert feed.entries[0].title == "Title d2"
+    assert feed.entries[0].link == "https://example.org/d2.html"
+    links = {link.rel: link.href for link in feed.entries[0].links}
+    assert links["related"] == f"{ids[-1]}/digest.html"
+    assert {link.rel: link.href for link in feed.feed.links}["alternate"] == links["related"]
