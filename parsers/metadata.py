@@ -67,20 +67,23 @@ class Line:
     heading: bool = False  # inside h1-h3
 
 
-def _classes(element: Any) -> str:
-    return f"{element.get('id') or ''} {element.get('class') or ''}"
-
-
-def _is_chrome(element: Any) -> bool:
+def _is_chrome(element: Any, tag: str) -> bool:
     """Site header, menu, footer or side bar (an article's own <header> is not chrome)."""
-    if element.tag in sel.CHROME_TAGS:
+    if tag in sel.CHROME_TAGS:
         return next(element.iterancestors("article", "main"), None) is None
-    tokens = _classes(element).lower().split()
-    return any(token in sel.CHROME_TOKENS for token in tokens)
+    get = element.get
+    names, classes = get("id"), get("class")
+    if not names and not classes:  # most elements: no attribute to look at
+        return False
+    tokens = f"{names or ''} {classes or ''}".lower().split()
+    return not sel.CHROME_TOKENS.isdisjoint(tokens)
 
 
 def _hidden(element: Any) -> bool:
-    return element.get("hidden") is not None or bool(_HIDDEN.search(element.get("style") or ""))
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style) and bool(_HIDDEN.search(style))
 
 
 class _LineBuilder:
@@ -124,7 +127,7 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
                 marks.append((False, False, False))
                 continue
             block = tag in sel.BLOCK_TAGS
-            chrome, heading = _is_chrome(element), tag in sel.HEADING_TAGS
+            chrome, heading = _is_chrome(element, tag), tag in sel.HEADING_TAGS
             if block:
                 builder.flush()
             builder.chrome += chrome
