@@ -45,6 +45,7 @@ from parsers.metadata import (
     page_lines,
     read_metadata,
 )
+from parsers.titles import choose_title, strip_site_name
 
 MIN_TEXT_CHARS = 20  # below this a page has no usable article text
 
@@ -70,7 +71,7 @@ def extract_article(
     text = body or _declared_abstract(metadata)
     if len(clean_space(text or "")) < MIN_TEXT_CHARS:
         raise ParseError(f"{url}: no article text found (page has {len(lines)} lines of text)")
-    title = picked.get("title") or choose_title(metadata) or ""
+    title = picked.get("title") or choose_title(metadata, lines, body) or ""
     title_at = title_index(lines, metadata, title)
     record = DocumentRecord(
         source=source,
@@ -234,45 +235,6 @@ def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
 def _is_prose_cell(cell: lxml.html.HtmlElement) -> bool:
     blocks = next(cell.iterdescendants("p", "div", "br", "ul", "ol", "h1", "h2", "h3"), None)
     return blocks is not None and len(clean_space(cell.text_content())) > 200
-
-
-# --- title ---------------------------------------------------------------------------------------
-
-
-def choose_title(metadata: PageMetadata) -> str | None:
-    """Declared title, else a heading the <title> contains, else <title> minus the site name."""
-    declared = metadata.first(sel.META_TITLE[:4])
-    if declared:
-        return _strip_markers(declared)
-    decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
-    headline = jsonld_text(jsonld_first(metadata.jsonld, "headline", "name"))
-    for heading in metadata.headings[:6]:
-        if len(heading) >= 4 and any(heading in title for title in [headline, *decorated] if title):
-            return _strip_markers(heading)
-    if headline:
-        return _strip_markers(headline)
-    site_names = {name.casefold() for name in metadata.all(sel.META_SITE)}
-    for title in decorated:
-        stripped = strip_site_name(title, site_names)
-        if stripped:
-            return _strip_markers(stripped)
-    return _strip_markers(metadata.headings[0]) if metadata.headings else None
-
-
-def strip_site_name(title: str, site_names: Iterable[str] = ()) -> str:
-    """'标题_栏目_新华网' -> '标题'; 'Site | A long article title' -> 'A long article title'."""
-    parts = [p.strip() for p in sel.TITLE_SEPARATORS.split(clean_space(title)) if p.strip()]
-    known = {name.casefold() for name in site_names}
-    parts = [p for p in parts if p.casefold() not in known] or parts
-    if not parts:
-        return ""
-    first, longest = parts[0], max(parts, key=len)
-    return longest if len(longest) > 2 * len(first) else first
-
-
-def _strip_markers(title: str) -> str:
-    """Drop '(图)'-style markers."""
-    return sel.TITLE_MARKERS.sub("", clean_space(title)).strip()
 
 
 # --- authors -------------------------------------------------------------------------------------

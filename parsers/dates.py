@@ -296,20 +296,50 @@ def find_published_date(
     metadata: PageMetadata | None = None,
     lines: list[Line] | None = None,
 ) -> dt.date | None:
-    """A page's publication day: metadata, then labelled or near-title text, the URL, htmldate."""
+    """A page's publication day: a government document's 成文日期, metadata, then labelled or
+    near-title text, a citation of the issue it first appeared in, the URL, htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
     metadata = metadata or read_metadata(tree)
-    found = date_from_metadata(metadata, tree, now)
+    lines = lines if lines is not None else page_lines(tree, join_labels=True)
+    found = date_written(lines, now) or date_from_metadata(metadata, tree, now)
     if found:
         return found
-    lines = lines if lines is not None else page_lines(tree, join_labels=True)
     return (
         date_from_lines(lines, title_index(lines, metadata, title), now)
+        or date_from_citation(lines, now)
         or _from_url(url, now)
         or _from_htmldate(tree, now)
     )
+
+
+def date_written(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
+    """'成文日期：2022年01月27日': a government document is dated when it was written (signed);
+    its 发布日期 and the portal's pubdate <meta> say when the portal posted it, often days later."""
+    for line in lines:
+        match = sel.WRITTEN_LABEL.search(line.text) if len(line.text) <= 160 else None
+        if match:
+            for found in find_dates(line.text[match.end() :], now):
+                if not found.widget and plausible(found.day, now, MIN_TEXT_YEAR):
+                    return found.day
+    return None
+
+
+def date_from_citation(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
+    """'——《北京之春》1998年3月号', '原载《读书》2003年5月': the issue an essay first appeared in,
+    the first day of its month when no day is given."""
+    for line in lines:
+        match = sel.CITATION_DATE.search(line.text) if len(line.text) <= 100 else None
+        if not match:
+            continue
+        try:
+            day = dt.date(int(match["y"]), int(match["m"]), int(match["d"] or 1))
+        except ValueError:
+            continue
+        if plausible(day, now, MIN_TEXT_YEAR):
+            return day
+    return None
 
 
 def _tree_or_none(page: str | bytes) -> lxml.html.HtmlElement | None:

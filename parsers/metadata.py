@@ -65,6 +65,7 @@ class Line:
     text: str
     chrome: bool = False  # inside a header, menu, footer or side bar
     heading: bool = False  # inside h1-h3
+    link: bool = False  # all its text is link text (a menu item, a related article)
 
 
 def _is_chrome(element: Any, tag: str) -> bool:
@@ -92,16 +93,21 @@ class _LineBuilder:
         self.parts: list[str] = []
         self.chrome = 0
         self.heading = 0
+        self.link = 0
+        self.unlinked = False
 
     def add(self, text: str | None) -> None:
         if text:
             self.parts.append(text)
+            if not self.link and not self.unlinked and not text.isspace():
+                self.unlinked = True
 
     def flush(self) -> None:
         text = clean_space("".join(self.parts))
         self.parts = []
         if text:
-            self.lines.append(Line(text, self.chrome > 0, self.heading > 0))
+            self.lines.append(Line(text, self.chrome > 0, self.heading > 0, not self.unlinked))
+        self.unlinked = False
 
 
 _LABEL_ONLY = re.compile(r"^\S.{0,11}[:：]$")
@@ -113,7 +119,7 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
     `join_labels` joins a lone 'label：' line to the value on the next line (table layouts).
     """
     builder = _LineBuilder()
-    marks: list[tuple[bool, bool, bool]] = []
+    marks: list[tuple[bool, bool, bool, bool]] = []
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         if not isinstance(element.tag, str):  # comments, processing instructions
@@ -124,22 +130,25 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
         if event == "start":
             if tag in sel.SKIP_TAGS or _hidden(element):
                 walker.skip_subtree()
-                marks.append((False, False, False))
+                marks.append((False, False, False, False))
                 continue
             block = tag in sel.BLOCK_TAGS
             chrome, heading = _is_chrome(element, tag), tag in sel.HEADING_TAGS
             if block:
                 builder.flush()
+            link = tag == "a"
             builder.chrome += chrome
             builder.heading += heading
-            marks.append((block, chrome, heading))
+            builder.link += link
+            marks.append((block, chrome, heading, link))
             builder.add(element.text)
         else:
-            block, chrome, heading = marks.pop()
+            block, chrome, heading, link = marks.pop()
             if block:
                 builder.flush()
             builder.chrome -= chrome
             builder.heading -= heading
+            builder.link -= link
             if element is not root:
                 builder.add(element.tail)
     builder.flush()
@@ -152,7 +161,9 @@ def _join_labels(lines: list[Line]) -> list[Line]:
     for line in lines:
         if joined and _LABEL_ONLY.match(joined[-1].text):
             previous = joined.pop()
-            line = Line(f"{previous.text} {line.text}", previous.chrome, previous.heading)
+            line = Line(
+                f"{previous.text} {line.text}", previous.chrome, previous.heading, line.link
+            )
         joined.append(line)
     return joined
 
@@ -205,10 +216,14 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     title = tree.find(".//title")
     if title is not None:
         data.title_tag = clean_space(title.text_content()) or None
-    for tag in ("h1", "h2"):
-        data.headings += [t for t in (clean_space(h.text_content()) for h in tree.iter(tag)) if t]
+    for tag in ("h1", "h2"):  # '<h1>主标题<br>副标题</h1>' keeps the space the page shows
+        data.headings += [t for t in (_heading_text(h) for h in tree.iter(tag)) if t]
     data.jsonld = list(_article_objects(tree))
     return data
+
+
+def _heading_text(heading: lxml.html.HtmlElement) -> str:
+    return " ".join(line.text for line in page_lines(heading))
 
 
 def _article_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:

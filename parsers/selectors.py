@@ -274,6 +274,9 @@ ORGANISATION_SUFFIXES = re.compile(
     re.IGNORECASE,
 )
 
+# A research group or committee credited under a headline: a byline, not the headline.
+GROUP_SUFFIXES = re.compile(r"(?:课题组|研究组|调研组|小组|委员会|办公室|研究院|研究所|研究中心)$")
+
 # --- dates ---------------------------------------------------------------------------------------
 
 # Labels that say "the date next to me is the publication date".
@@ -282,6 +285,14 @@ DATE_LABELS = re.compile(
     r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|"
     r"\b(?:Published|Posted|Date|Released|Issued|Updated|Last updated)\b",
     re.IGNORECASE,
+)
+# The date a government document was written (成文日期) beats when a portal posted it.
+WRITTEN_LABEL = re.compile(r"成文日期|成文时间|签发日期")
+# A reprint citing the issue it first appeared in: '——《北京之春》1998年3月号', '原载《读书》...'.
+CITATION_DATE = re.compile(
+    r"(?:《[^》]{1,40}》|(?:原载|刊于|载于|原刊于?)[^\d]{0,40}?)\s*"
+    r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
+    r"(?:号|刊|期|版)?"
 )
 # Text right before a date that marks a clock/calendar widget rather than a publication date.
 WIDGET_PREFIX = re.compile(
@@ -301,5 +312,10 @@ URL_DATE = re.compile(
 TITLE_SEPARATORS = re.compile(
     r"\s*(?:_|\||｜|\s-\s|\s–\s|\s—\s|--|::|»|·\s|(?<=[\u4e00-\u9fff”」》）)])-(?=[\u4e00-\u9fff]))\s*"
 )
-# Picture/video markers appended to Chinese headlines.
-TITLE_MARKERS = re.compile(r"\s*[（(](?:图|组图|多图|附图|图文|视频|高清|图表|附视频)[)）]\s*$")
+# Picture/video and reprint markers appended to (or put before) Chinese headlines.
+TITLE_MARKERS = re.compile(
+    r"\s*[（(\[【](?:图|组图|多图|附图|图文|视频|高清|图表|附视频|转载|转帖|转|原创)[)）\]】]\s*$"
+    r"|^\s*[（(\[【](?:转载|转帖|转|原创)[)）\]】]\s*"
+)
+# A label before a forum or CMS headline: '主题: ...', '标题：...'.
+TITLE_LABEL = re.compile(r"^(?:主题|标题|题目|文章标题|Subject|Title)\s*[:：]\s*", re.I)
