@@ -338,7 +338,22 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
     return []
 
 
+# Every byline pattern below needs one of these words: lines without any are skipped cheaply.
+_BYLINE_HINT = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in (
+            *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
+            "文", "来源", "出处", "发表", "发布", "张贴", "by",
+        )
+    ),
+    re.I,
+)  # fmt: skip
+
+
 def _byline_names(text: str) -> list[str]:
+    if not _BYLINE_HINT.search(text):
+        return []
     if len(text) > 300:
         return _bracket_reporters(text)
     for pattern in (_AUTHOR_LABEL, _WEN_LABEL):

@@ -24,8 +24,12 @@ _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon glyphs of GBK user-defined
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 # huge_tree: unclosed <font>/<div> tags in old pages nest deeper than libxml2's default limit of
-# 256 levels, beyond which it silently drops the rest of the page.
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+# 256 levels, beyond which it silently drops the rest of the page. No comments or processing
+# instructions, no id index: what trafilatura's own parser drops, so that the body extraction,
+# which reads this same tree, works on what it would have parsed itself (and is as fast).
+_PARSER = lxml.html.HTMLParser(
+    huge_tree=True, remove_comments=True, remove_pis=True, collect_ids=False
+)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -120,37 +124,41 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
     """
     builder = _LineBuilder()
     marks: list[tuple[bool, bool, bool, bool]] = []
+    skip_tags, block_tags, heading_tags = sel.SKIP_TAGS, sel.BLOCK_TAGS, sel.HEADING_TAGS
+    add, flush, push, pop = builder.add, builder.flush, marks.append, marks.pop
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        if not isinstance(element.tag, str):  # comments, processing instructions
+        tag = element.tag
+        if not isinstance(tag, str):  # comments, processing instructions
             if event == "end":
-                builder.add(element.tail)
+                add(element.tail)
             continue
-        tag = element.tag.lower()
+        tag = tag.lower()
         if event == "start":
-            if tag in sel.SKIP_TAGS or _hidden(element):
+            if tag in skip_tags or _hidden(element):
                 walker.skip_subtree()
-                marks.append((False, False, False, False))
+                push((False, False, False, False))
                 continue
-            block = tag in sel.BLOCK_TAGS
-            chrome, heading = _is_chrome(element, tag), tag in sel.HEADING_TAGS
+            block = tag in block_tags
+            chrome, heading, link = _is_chrome(element, tag), tag in heading_tags, tag == "a"
             if block:
-                builder.flush()
-            link = tag == "a"
-            builder.chrome += chrome
-            builder.heading += heading
-            builder.link += link
-            marks.append((block, chrome, heading, link))
-            builder.add(element.text)
+                flush()
+            if chrome or heading or link:
+                builder.chrome += chrome
+                builder.heading += heading
+                builder.link += link
+            push((block, chrome, heading, link))
+            add(element.text)
         else:
-            block, chrome, heading, link = marks.pop()
+            block, chrome, heading, link = pop()
             if block:
-                builder.flush()
-            builder.chrome -= chrome
-            builder.heading -= heading
-            builder.link -= link
+                flush()
+            if chrome or heading or link:
+                builder.chrome -= chrome
+                builder.heading -= heading
+                builder.link -= link
             if element is not root:
-                builder.add(element.tail)
+                add(element.tail)
     builder.flush()
     return _join_labels(builder.lines) if join_labels else builder.lines
 
