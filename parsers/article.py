@@ -4,10 +4,11 @@ Precedence for every field: configured CSS selectors, then declared metadata (ci
 Core, JSON-LD, OpenGraph, Chinese CMS <meta>), then conventions of the visible text (bylines,
 labelled dates), then the `fallback` record (what a feed said).
 
-Authors: reporters and labelled authors (作者：, 记者, 执笔人, By ...) are authors; a 责任编辑 /
-编辑 (editor) is kept only when the page names nobody else, because many CMS pages credit only
-the editor, and an editor is a better lead for the reader than nothing. The issuing body of a
-government notice (发文机关) is its corporate author.
+Authors: reporters and labelled authors (作者：, 记者, 文/, 执笔人, By ...) are authors; 来源 is
+the source, not an author (unless its value is a person's name); a 责任编辑 / 责编 (the desk
+editor) is never an author. An '编辑：' who compiled a reposted piece is kept only when the page
+names nobody else (reposts credit only them). The issuing body of a government notice (发文机关)
+is its corporate author.
 """
 
 from __future__ import annotations
@@ -246,6 +247,7 @@ _ROLE_PREFIX = re.compile(
     r"(?:记者|通讯员|实习生|撰稿人|评论员|编辑|作者)\s*"
 )
 _NAME_SUFFIX = re.compile(r"(?:报道|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
+_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}报道$|^发自")
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,12}")
 _LATIN_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\.?\s?){1,5}")
 _HANDLE = re.compile(r"[\w&.\-\u4e00-\u9fff]{2,20}")
@@ -256,16 +258,20 @@ _LEADING_LABEL = re.compile(r"^[\s（(【\[]*(?:[^:：]{1,8}[:：])?\s*")
 def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(label) for label in labels), key=len, reverse=True))
     return re.compile(
-        rf"(?:^|(?<=[\s(（【\[|｜>·□■-]))(?:{alternatives})\s*[:：]\s*(?P<v>.*)$", re.I
+        rf"(?:^|(?<=[\s(（【\[|｜>·□■-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
+        r"\s*(?P<v>.*)$",
+        re.I,
     )
 
 
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
 _WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
-_EDITOR_LABEL = _label_pattern(sel.EDITOR_LABELS)
+_EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
 _ROLES = "|".join(sel.REPORTER_ROLES)
+# '作者 张三' with a space and no colon: only a strict name run counts ('作者认为…' is prose).
+_AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s(（【\[□■]))(?:作者|撰文|执笔)\s+(?P<v>[^\s:：].*)$")
 _REPORTER = re.compile(rf"(?:{_ROLES})[\s:：]+(?P<v>[^\s:：].*)$")
 _BRACKET_REPORTER = re.compile(
     rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
@@ -362,6 +368,11 @@ def _byline_names(text: str) -> list[str]:
             names = split_names(_field_value(match["v"]), loose=True)
             if names:
                 return names
+    match = _AUTHOR_SPACED.search(text) if len(text) < 60 else None
+    if match:
+        names = _name_run(match["v"])
+        if names:
+            return names
     match = _ISSUER_LABEL.search(text)
     if match and len(text) < 60:
         value = _field_value(match["v"])
@@ -392,6 +403,8 @@ def _name_run(value: str) -> list[str]:
         token = _ROLE_PREFIX.sub("", token)
         if not token:
             continue
+        if _DATELINE.search(token):  # '北京报道', '发自成都': the place the report is filed from
+            break
         if _NAME_SUFFIX.search(token) and not _valid_name(token, loose=False):
             token = _NAME_SUFFIX.sub("", token)
             if _valid_name(token, loose=False):
@@ -432,7 +445,7 @@ def _name_under_title(lines: list[Line], title_at: int | None) -> list[str]:
     if title_at is None:
         return []
     for line in lines[title_at + 1 : title_at + 3]:
-        if _looks_like_person(line.text):
+        if not line.link and _looks_like_person(line.text):  # a menu item is a link
             return [line.text]
     return []
 

@@ -7,7 +7,6 @@ clock widget is never returned: a wrong date is worse than none.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import re
 import unicodedata
@@ -460,13 +459,15 @@ def _from_url(url: str | None, now: dt.datetime | None) -> dt.date | None:
 
 
 def _from_htmldate(tree: lxml.html.HtmlElement, now: dt.datetime | None) -> dt.date | None:
-    """htmldate on markup only (no extensive guessing: it invents 1 January for bare years)."""
+    """htmldate on markup only (no extensive guessing: it invents 1 January for bare years).
+
+    htmldate prunes a deep copy of a tree it is given, so the caller's tree is passed as is."""
     from htmldate import find_date
 
     latest = today(now) + _TOLERANCE
     try:
         found = find_date(
-            copy.deepcopy(tree),
+            tree,
             extensive_search=False,
             original_date=True,
             outputformat="%Y-%m-%d",

@@ -189,8 +189,9 @@ AUTHOR_LABELS = (
 ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位", "发布单位")
 # Reporter roles: names after these are authors (记者 张三 李四).
 REPORTER_ROLES = ("记者", "通讯员", "特约撰稿人", "特约评论员", "实习生", "见习记者", "特约记者")
-# Editor labels: used only when a page names no author (documented in parsers.article).
-EDITOR_LABELS = ("责任编辑", "责编", "编辑", "本文编辑", "Editor")
+# '编辑：X' on a reposted piece (never 责任编辑 / 责编, the desk editor): its compiler,
+# used only when a page names nobody else.
+COMPILER_LABELS = ("编辑", "本文编辑", "Editor")
 # Labels that end a byline value ("作者：张三 来源：新华网").
 FIELD_LABELS = (
     "来源",

@@ -96,9 +96,8 @@ def choose_title(
     if declared:
         return clean_title(declared) or None
     lines = lines or []
-    lead = _body_lead(body)
     above = _lines_above_body(lines, body)
-    headline = lead or _visible_headline(above)
+    headline = _nearest_heading(above) or _body_lead(body) or _visible_headline(above)
     shown = [line.text for line in lines if line.heading and not line.chrome]
     candidates = [*metadata.headings[:6], *shown[:6], *([headline] if headline else [])]
     decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
@@ -108,11 +107,11 @@ def choose_title(
         [*leading, *candidates, *(line.text for line in above)], [*decorated, ld_headline]
     ) or _agreeing(leading, list(metadata.headings[:6]))
     if agreed:
-        return clean_title(agreed)
+        return clean_title(_whole_heading(agreed, metadata.headings))
     if ld_headline:
         return clean_title(ld_headline)
     if headline:
-        return clean_title(headline)
+        return clean_title(_whole_heading(headline, metadata.headings))
     names = site_names(metadata, metadata.headings)
     for title in decorated:
         stripped = strip_site_name(title, names)
@@ -135,6 +134,26 @@ def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
         found = next((c for key, c in keyed if key == squash(title)), None)
         if found:
             return found
+    return None
+
+
+def _whole_heading(line: str, headings: list[str]) -> str:
+    """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline."""
+    key = squash(line)
+    keys = [squash(heading) for heading in headings[:6]]
+    if key in keys:
+        return line
+    for heading, whole in zip(headings, keys, strict=False):
+        if len(heading) <= 120 and (whole.startswith(key) or whole.endswith(key)):
+            return heading
+    return line
+
+
+def _nearest_heading(above: list[Line]) -> str | None:
+    """An <h1>-<h3> of the article just above its body (nearest first), not a menu or link."""
+    for line in above:
+        if line.heading and not line.chrome and not line.link and not _not_headline(line.text):
+            return line.text
     return None
 
 
