@@ -18,7 +18,14 @@ from parsers import selectors as sel
 from parsers.dates import find_dates
 from parsers.metadata import Line, PageMetadata, clean_space, jsonld_first, jsonld_text
 
-_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+# Layout and formatting markup a CMS leaks into titles ('标题<div class="sub">', '<br/>'). Other
+# tag-like text (an article about the <img> element) is what the page shows; escaping it is the
+# job of whatever renders the title (reports, digests).
+_TAG = re.compile(
+    r"</?(?:div|span|p|br|b|i|u|em|strong|font|a|h[1-6]|sub|sup|small|big|center|section)"
+    r"(?:\s[^<>]{0,200})?/?>",
+    re.I,
+)
 _LOOKBACK = 8  # lines above the body's first paragraph searched for its headline
 _NAV = re.compile(
     r"[>»│|｜]|->|<<|第\s*\d+\s*页|上一页|下一页|https?://|www\.|"

@@ -59,6 +59,8 @@ def test_markup_inside_a_declared_title_is_removed() -> None:
     head = '<meta name="ArticleTitle" content="城市群规划印发&lt;div class=&quot;sub&quot;&gt;">'
     assert title_of(head, "") == "城市群规划印发"
     assert clean_title("<b>城市群</b>规划<br/>印发") == "城市群 规划 印发"
+    # other tag-like text is what the page shows (escaping it is the renderer's job)
+    assert clean_title("What the <img> element does") == "What the <img> element does"
 
 
 def test_main_and_sub_headline_keep_the_space_the_page_shows() -> None:
