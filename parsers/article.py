@@ -208,6 +208,8 @@ def unwrap_layout_tables(tree: lxml.html.HtmlElement) -> None:
 
 
 def _own_parts(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    if next(table.iterdescendants("table"), None) is None:  # most tables: no table inside
+        return list(table.iter("tr", "td", "th", "tbody", "thead", "tfoot", "caption"))
     return [
         element
         for element in table.iter("tr", "td", "th", "tbody", "thead", "tfoot", "caption")

@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+import lxml.etree
 import lxml.html
 
 from agglowatch.errors import ParseError
@@ -367,9 +368,12 @@ def _declared_dates(metadata: PageMetadata, tree: lxml.html.HtmlElement) -> Iter
         yield value
     for name in sel.META_DATES_WEB:
         yield from metadata.meta.get(name, [])
-    for element in tree.iter("time", "abbr", "span"):
+    for element in _MARKED(tree):  # one XPath pass in C instead of a Python loop over spans
         if _marked_published(element):
             yield element.get("datetime") or element.get("title") or element.text_content()
+
+
+_MARKED = lxml.etree.XPath("//time[@itemprop or @pubdate] | //abbr[@itemprop] | //span[@itemprop]")
 
 
 def _marked_published(element: lxml.html.HtmlElement) -> bool:

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import lxml.etree
@@ -21,6 +22,7 @@ from parsers.encoding import decode_body
 
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon glyphs of GBK user-defined areas
+_ODD_SPACE = re.compile(r"[\ue000-\uf8ff\u200b\ufeff]")
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 # huge_tree: unclosed <font>/<div> tags in old pages nest deeper than libxml2's default limit of
@@ -35,7 +37,9 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECAS
 
 def clean_space(text: str) -> str:
     """Collapse every kind of white space (ideographic, no-break...) to single spaces."""
-    return _WS.sub(" ", _PRIVATE_USE.sub("", text)).strip()
+    if _ODD_SPACE.search(text):  # rare: icon glyphs, zero-width spaces, byte-order marks
+        text = _WS.sub(" ", _PRIVATE_USE.sub("", text))
+    return " ".join(text.split())  # str.split() knows Unicode white space, and is fast
 
 
 def load_tree(html: str | bytes) -> lxml.html.HtmlElement:
@@ -80,8 +84,13 @@ def _is_chrome(element: Any, tag: str) -> bool:
     names, classes = get("id"), get("class")
     if not names and not classes:  # most elements: no attribute to look at
         return False
-    tokens = f"{names or ''} {classes or ''}".lower().split()
-    return not sel.CHROME_TOKENS.isdisjoint(tokens)
+    return _chrome_tokens(names or "", classes or "")
+
+
+@lru_cache(maxsize=4096)
+def _chrome_tokens(names: str, classes: str) -> bool:
+    """Cached: a page repeats the same few class names on thousands of elements."""
+    return not sel.CHROME_TOKENS.isdisjoint(f"{names} {classes}".lower().split())
 
 
 def _hidden(element: Any) -> bool:
@@ -107,6 +116,9 @@ class _LineBuilder:
                 self.unlinked = True
 
     def flush(self) -> None:
+        if not self.parts:  # most block boundaries close an empty line
+            self.unlinked = False
+            return
         text = clean_space("".join(self.parts))
         self.parts = []
         if text:
