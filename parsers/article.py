@@ -46,7 +46,7 @@ from parsers.metadata import (
     page_lines,
     read_metadata,
 )
-from parsers.titles import choose_title, strip_site_name
+from parsers.titles import choose_title, strip_site_name, title_parts
 
 MIN_TEXT_CHARS = 20  # below this a page has no usable article text
 
@@ -272,6 +272,12 @@ _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
 _ROLES = "|".join(sel.REPORTER_ROLES)
+# '本报记者张三', '记者张三 通讯员李四': a role and a name written together; the name must look
+# like a person's (a common surname), or '记者了解到' would be a reporter named 了解到.
+_REPORTER_TIGHT = re.compile(
+    rf"(?:^|(?<=[\s□■(（【\[]))(?:本报|本刊|本台|本网|新华社|中新社|特约|首席)?(?:{_ROLES})"
+    r"(?P<v>[\u4e00-\u9fff]{2,4}?)(?=$|[\s，、,；;）)】\]]|报道)"
+)
 # '作者 张三' with a space and no colon: only a strict name run counts ('作者认为…' is prose).
 _AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s(（【\[□■]))(?:作者|撰文|执笔)\s+(?P<v>[^\s:：].*)$")
 _REPORTER = re.compile(rf"(?:{_ROLES})[\s:：]+(?P<v>[^\s:：].*)$")
@@ -309,7 +315,11 @@ def _authors(
         for name in split_names(value, loose=True)
     ]
     return (
-        loose or _people_in_source(lines) or _name_under_title(lines, title_at) or _editors(lines)
+        loose
+        or _people_in_source(lines)
+        or _name_under_title(lines, title_at)
+        or _blog_owner(metadata)
+        or _editors(lines)
     )
 
 
@@ -337,11 +347,14 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
     near = range(start, min(len(lines), start + 16))
     order = [*near, *(i for i in range(len(lines)) if i not in near)]
     for position, index in enumerate(order):
+        if lines[index].link:  # a menu item or related link ('记者江湖'), never a byline
+            continue
         names = _byline_names(lines[index].text)
         if names:
             # a byline can run over consecutive lines (本报实习生 甲 乙 / 本报记者 丙 丁)
             for follow in order[position + 1 : position + 3]:
-                names += _byline_names(lines[follow].text)
+                if not lines[follow].link:
+                    names += _byline_names(lines[follow].text)
             return _unique(names)
     return []
 
@@ -387,6 +400,8 @@ def _reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _REPORTER.finditer(text):
         names += _name_run(match["v"])
+    if not names and len(text) < 80:
+        names = [m["v"] for m in _REPORTER_TIGHT.finditer(text) if _looks_like_person(m["v"])]
     return names or _bracket_reporters(text)
 
 
@@ -443,12 +458,37 @@ def _people_in_source(lines: list[Line]) -> list[str]:
 
 
 def _name_under_title(lines: list[Line], title_at: int | None) -> list[str]:
-    """Essays put the author's name alone on the line under the title."""
+    """Essays put the author's name alone on the line under the title: a common surname, or a
+    pen name that the page's listing headline also puts before the title ('茉莉：标题')."""
     if title_at is None:
         return []
+    title = lines[title_at].text
     for line in lines[title_at + 1 : title_at + 3]:
-        if not line.link and _looks_like_person(line.text):  # a menu item is a link
+        if line.link:  # a menu item
+            continue
+        if _looks_like_person(line.text) or (
+            re.fullmatch(r"[\u4e00-\u9fff]{2,4}", line.text)
+            and any(
+                other.text in (f"{line.text}：{title}", f"{line.text}:{title}") for other in lines
+            )
+        ):
             return [line.text]
+    return []
+
+
+def _blog_owner(metadata: PageMetadata) -> list[str]:
+    """'张三的博客' in <title> or a heading, or a blog whose first heading is a person's name:
+    a personal site's owner wrote what it publishes."""
+    texts = [t for t in (metadata.title_tag, *metadata.headings[:3]) if t]
+    for part in (p for t in texts for p in title_parts(t)):
+        match = sel.BLOG_OWNER.match(part)
+        if match:
+            names = split_names(match["v"], loose=True)
+            if len(names) == 1:
+                return names
+    blog = any(re.search(r"博客|blog", t, re.I) for t in texts)
+    if blog and metadata.headings and _looks_like_person(metadata.headings[0]):
+        return [metadata.headings[0]]
     return []
 
 

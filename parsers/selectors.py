@@ -180,6 +180,10 @@ AUTHOR_LABELS = (
     "博主",
     "楼主",
     "发帖人",
+    "发帖者",
+    "发贴人",
+    "发表者",
+    "帖子作者",
     "Author",
     "Authors",
     "Written by",
@@ -221,6 +225,10 @@ FIELD_LABELS = (
     "Source",
     "Date",
     "Published",
+)
+# 'X的博客' names a personal site's owner, the author of what it publishes.
+BLOG_OWNER = re.compile(
+    r"^(?P<v>[^\s|｜_:：<>《》]{2,20}?)\s*的(?:个人)?(?:博客|blog|Blog|BLOG|专栏|空间|部落格|主页)"
 )
 # Common Chinese surnames: a bare 2-3 character line or 来源 value starting with one is a person.
 SURNAMES = frozenset(
@@ -266,6 +274,16 @@ NOT_NAMES = frozenset(
         "staff",
         "none",
         "null",
+        "不详",
+        "网络",
+        "互联网",
+        "转载",
+        "原创",
+        "本站原创",
+        "管理员",
+        "站长",
+        "小编",
+        "本站编辑",
     }
 )
 # A byline "name" ending like this is a medium, not a person (新华网, 人民日报...).

@@ -129,3 +129,59 @@ def test_a_menu_link_under_the_headline_is_not_an_author() -> None:
 
 def test_prose_after_the_word_author_is_nobody() -> None:
     assert authors("<p>作者 认为城市群的发展需要统筹规划。</p>") == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("本报记者张三", ["张三"]),
+        ("记者张三 通讯员李四", ["张三", "李四"]),
+        ("□本报记者王小明 报道", ["王小明"]),
+    ],
+)
+def test_reporter_role_written_without_a_space(byline: str, expected: list[str]) -> None:
+    assert authors(f"<p>{byline}</p>") == expected
+
+
+def test_prose_after_the_word_reporter_without_a_space_is_nobody() -> None:
+    assert authors("<p>记者了解到，城市群的交通一体化正在加快推进。</p>") == []
+
+
+@pytest.mark.parametrize("nobody", ["佚名", "不详", "网络", "转载", "管理员", "本站原创"])
+def test_placeholder_authors_are_nobody(nobody: str) -> None:
+    assert authors(f"<p>作者：{nobody}</p>") == []
+
+
+@pytest.mark.parametrize("label", ["楼主", "发帖人", "发表者", "发贴人"])
+def test_forum_poster_labels(label: str) -> None:
+    assert authors(f"<p>{label}：城市观察者</p>") == ["城市观察者"]
+
+
+def test_a_blog_is_written_by_its_owner() -> None:
+    html = (
+        "<html><head><title>张三的博客</title></head><body><h1>城市群规划的得失</h1>"
+        f"{FILLER}{FILLER}</body></html>"
+    )
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == ["张三"]
+
+
+def test_a_link_naming_a_column_is_not_a_byline() -> None:
+    assert authors('<p><a href="/col/">记者江湖</a></p>') == []
+    assert authors('<p>作者：<a href="/u/1">张三</a></p>') == ["张三"]
+
+
+def test_a_blog_whose_first_heading_is_its_owners_name() -> None:
+    html = f"<html><body><h1>李明远</h1><h2>入住博客的第一天</h2>{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == ["李明远"]
+
+
+def test_a_pen_name_under_the_heading_that_the_listing_headline_repeats() -> None:
+    body = "<div>茉莉：城市群规划的得失</div><div>城市群规划的得失</div><div>茉莉</div>"
+    html = f"<html><body>{body}{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == ["茉莉"]
+
+
+def test_a_bare_word_under_the_heading_is_not_a_pen_name() -> None:
+    body = "<div>城市群规划的得失</div><div>茉莉</div>"
+    html = f"<html><body>{body}{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == []
