@@ -34,6 +34,10 @@ _NAV = re.compile(
 )
 _EDGE = " |｜_-—·:：>»"  # separators left at either end of a heading line
 _LABELLED = re.compile(r"^[^:：]{1,8}[:：]")  # 'label：value' metadata lines
+_NOT_HEADLINE_START = re.compile(
+    r"^[【\[（(]?(?:资料图|图片|图为|图\s*[:：]|摄影|核心提示|内容提要|提要|导读|编者按|编者的话|"
+    r"摘要|按语|阅读提示)"
+)
 _SUBTITLE = re.compile(r"^\s*(?:——|--|—)")
 
 
@@ -113,6 +117,11 @@ def choose_title(
     agreed = _agreeing(
         [*leading, *candidates, *(line.text for line in above)], [*decorated, ld_headline]
     ) or _agreeing(leading, list(metadata.headings[:6]))
+    if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
+        shown_anywhere = [line.text for line in lines if not line.chrome and not line.link]
+        agreed = _agreeing(
+            [text for text in shown_anywhere if len(squash(text)) >= 6], [*decorated, ld_headline]
+        )
     if agreed:
         return clean_title(_whole_heading(agreed, metadata.headings))
     if ld_headline:
@@ -221,6 +230,8 @@ def _visible_headline(above: list[Line]) -> str | None:
 
 def _not_headline(text: str) -> bool:
     if len(squash(text)) < 4 or _SUBTITLE.match(text) or _NAV.search(text):
+        return True
+    if _NOT_HEADLINE_START.match(text):  # a caption, an editor's note, a summary
         return True
     if find_dates(text) or (sel.DATE_LABELS.search(text) and any(c.isdigit() for c in text)):
         return True

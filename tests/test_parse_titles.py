@@ -133,3 +133,18 @@ def test_markers_labels_and_stray_separators_are_dropped(raw: str, expected: str
 def test_a_heading_elsewhere_that_mentions_the_headline_is_not_taken() -> None:
     body = "<h1>城市群规划印发</h1><h2>城市群规划印发后的各地反响</h2>"
     assert title_of("<title>城市群规划印发_某某网</title>", body) == "城市群规划印发"
+
+
+def test_title_shown_far_above_the_body_beats_a_section_heading_leading_the_body() -> None:
+    head = "<title>关于推进城市群协同发展的实施意见_某某市人民政府</title>"
+    table = "".join(f"<tr><td>字段{i}：</td><td>值{i}</td></tr>" for i in range(8))
+    body = (
+        f"<div class='t'>关于推进城市群协同发展的实施意见</div><table>{table}</table>"
+        "<p>一、总体要求</p>"
+    )
+    assert title_of(head, body) == "关于推进城市群协同发展的实施意见"
+
+
+def test_a_picture_caption_leading_the_body_is_not_the_headline() -> None:
+    body = "<div>城市群协同发展</div><p>资料图：城市群的夜景</p>"
+    assert title_of("<title>欢迎访问本站</title>", body) == "城市群协同发展"
