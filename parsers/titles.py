@@ -101,8 +101,9 @@ def strip_site_name(title: str, names: Iterable[str] = ()) -> str:
 def choose_title(
     metadata: PageMetadata, lines: list[Line] | None = None, body: str | None = None
 ) -> str | None:
-    """Declared title, else the page's heading agreeing with <title>, else the visible headline
-    above the body, else <title> without the site's name, else the first heading."""
+    """Declared title; else the page's own heading (near the body, else anywhere) agreeing with
+    <title> or og:title; else JSON-LD's headline; else the article heading, body lead or visible
+    headline above the body; else <title> without the site's name; else the first heading."""
     declared = metadata.first(sel.META_TITLE[:4])
     if declared:
         return clean_title(declared) or None
@@ -143,9 +144,11 @@ def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     for title in (t for t in titles if t):
         parts = {squash(p) for p in title_parts(title)}
         if len(parts) > 1:
-            found = next((c for key, c in keyed if key in parts), None)
+            # the longest part shown: a logo <h1> '新华网' also agrees with '标题_新华网'
+            found = max(((key, c) for key, c in keyed if key in parts), key=lambda kc: len(kc[0]),
+                        default=None)  # fmt: skip
             if found:
-                return found
+                return found[1]
     for title in (t for t in titles if t):
         found = next((c for key, c in keyed if key == squash(title)), None)
         if found:

@@ -148,3 +148,8 @@ def test_title_shown_far_above_the_body_beats_a_section_heading_leading_the_body
 def test_a_picture_caption_leading_the_body_is_not_the_headline() -> None:
     body = "<div>城市群协同发展</div><p>资料图：城市群的夜景</p>"
     assert title_of("<title>欢迎访问本站</title>", body) == "城市群协同发展"
+
+
+def test_a_logo_heading_naming_the_site_is_not_the_headline() -> None:
+    body = "<h1><a href='/'>某某网</a></h1><h2>城市群规划印发</h2>"
+    assert title_of("<title>城市群规划印发_某某网</title>", body) == "城市群规划印发"
