@@ -138,17 +138,16 @@ def choose_title(
 
 
 def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
-    """The first candidate (4+ letters) that is one part of a decorated <title>, else the first
-    that is a whole <title> ('栏目 | 标题' shown as one line on the page is the page's heading)."""
+    """The candidate (4+ letters) that is the longest part of a decorated <title> shown, else the
+    first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading)."""
     keyed = [(squash(c), c) for c in candidates if len(squash(c)) >= 4]
     for title in (t for t in titles if t):
         parts = {squash(p) for p in title_parts(title)}
         if len(parts) > 1:
             # the longest part shown: a logo <h1> '新华网' also agrees with '标题_新华网'
-            found = max(((key, c) for key, c in keyed if key in parts), key=lambda kc: len(kc[0]),
-                        default=None)  # fmt: skip
-            if found:
-                return found[1]
+            shown = [(len(key), c) for key, c in keyed if key in parts]
+            if shown:
+                return max(shown, key=lambda item: item[0])[1]
     for title in (t for t in titles if t):
         found = next((c for key, c in keyed if key == squash(title)), None)
         if found:
