@@ -101,10 +101,12 @@ def test_listing_functions_raise_only_config_error(html: str, selector: str, jun
 
 
 def test_links_and_next_page_share_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bs4
+
     import parsers.listing as listing
 
     parses: list[str] = []
-    real = listing.BeautifulSoup
+    real = bs4.BeautifulSoup
 
     def counting(markup: str, features: str) -> object:
         parses.append(markup)
