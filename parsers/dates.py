@@ -384,15 +384,13 @@ def _marked_published(element: lxml.html.HtmlElement) -> bool:
 
 
 def title_index(lines: list[Line], metadata: PageMetadata, title: str | None = None) -> int | None:
-    """Index of the line that shows the article title (headings first, and a line that is the
-    title before one that contains it: '张三：标题' in a list above the article's own '标题'), or
-    None."""
+    """Index of the line that shows the article title: the chosen title first (in a heading, else
+    anywhere), then the page's headings and <title> parts; a line that is the title before one
+    that contains it ('张三：标题' in a list above the article's own '标题'). None if not shown."""
     candidates = [t for t in [title, *metadata.headings[:3], *_title_parts(metadata)] if t]
-    for pool in (
-        [(i, line) for i, line in enumerate(lines) if line.heading],
-        list(enumerate(lines)),
-    ):
-        for candidate in candidates:
+    pools = ([(i, line) for i, line in enumerate(lines) if line.heading], list(enumerate(lines)))
+    for candidate in candidates:  # the chosen title first, wherever it is shown
+        for pool in pools:
             exact = clean_space(candidate)
             found = next((i for i, line in pool if line.text == exact), None)
             if found is None:

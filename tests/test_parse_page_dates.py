@@ -8,6 +8,8 @@ import json
 import pytest
 
 from parsers.article import extract_article
+from parsers.dates import title_index
+from parsers.metadata import load_tree, page_lines, read_metadata
 
 NOW = dt.datetime(2026, 11, 23, 9, 0)
 FILLER = "<p>" + "城市群协同发展的具体举措包括交通一体化和产业分工，" * 4 + "。</p>"
@@ -83,3 +85,20 @@ def test_a_reprint_is_dated_by_the_issue_it_cites() -> None:
 
 def test_a_page_without_any_date_has_none() -> None:
     assert published("<p>城市群协同发展。</p>") is None
+
+
+def test_unlabelled_date_under_the_chosen_title_below_a_sidebar_heading() -> None:
+    sidebar = "<h2>博客导读</h2>" + "".join(
+        f"<div><a href='/{i}'>栏目{i}</a></div>" for i in range(20)
+    )
+    body = f"{sidebar}<div>城市群规划的得失 (图)</div><div>2024-03-05 01:20:44</div>"
+    html = (
+        "<html><head><title>某某 | blog.example.com</title></head>"
+        f"<body>{body}{FILLER}{FILLER}</body></html>"
+    )
+    record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+    assert (record.title, record.published) == ("城市群规划的得失", DAY)
+    tree = load_tree(html)
+    lines = page_lines(tree, join_labels=True)
+    at = title_index(lines, read_metadata(tree), record.title)
+    assert at is not None and lines[at].text == "城市群规划的得失 (图)"  # not the sidebar heading
