@@ -121,7 +121,8 @@ def _decodes_cleanly(content: bytes, codec: str, tolerance: float = 0.001) -> bo
 
 BINARY_SAMPLE = 8000  # characters looked at
 BINARY_SHARE = 0.1  # undecodable or control characters above this share: not text
-_TEXT_CONTROLS = frozenset("\t\n\r\f\x1b")
+# U+FFFD and the control characters that text never has (all but \t \n \r \f and ESC)
+_NOT_TEXT = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 def looks_binary(text: str) -> bool:
@@ -130,5 +131,5 @@ def looks_binary(text: str) -> bool:
     sample = text[:BINARY_SAMPLE]
     if not sample:
         return False
-    bad = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in _TEXT_CONTROLS))
+    bad = len(_NOT_TEXT.findall(sample))
     return bad > BINARY_SHARE * len(sample)

@@ -51,10 +51,13 @@ def normalise_language(code: str | None) -> str | None:
     return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
 
 
+SAMPLE_CHARS = 5000  # the script of a page's first 5,000 characters is the page's
+
+
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """ISO 639-1 code of `text` ('zh' when Han characters dominate); the hint breaks ties."""
     declared = normalise_language(hint)
-    sample = text[:20_000]
+    sample = text[:SAMPLE_CHARS]
     counts = _script_counts(sample)
     total = sum(counts.values())
     if total < _MIN_LETTERS:

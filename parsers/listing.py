@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -31,7 +32,7 @@ def extract_links(
     `include` / `exclude` are regular expressions searched in the absolute URL.
     """
     wanted, unwanted = _regex(include, "include"), _regex(exclude, "exclude")
-    soup = BeautifulSoup(html or "", "lxml")
+    soup = _parsed(html or "")
     base = _base_href(soup, base_url)
     links: list[str] = []
     seen: set[str] = set()
@@ -49,7 +50,7 @@ def extract_links(
 
 def next_page(html: str, base_url: str, selector: str | None) -> str | None:
     """URL of the listing's next page: by `selector`, else rel="next" or a 下一页 / Next link."""
-    soup = BeautifulSoup(html or "", "lxml")
+    soup = _parsed(html or "")
     base = _base_href(soup, base_url)
     if selector:
         candidates = [a for element in _select(soup, selector) for a in _anchors(element)]
@@ -61,6 +62,12 @@ def next_page(html: str, base_url: str, selector: str | None) -> str | None:
         if url and url != current:
             return url
     return None
+
+
+@lru_cache(maxsize=2)
+def _parsed(html: str) -> BeautifulSoup:
+    """One parse of a listing page serves both its links and its next-page link (read only)."""
+    return BeautifulSoup(html, "lxml")
 
 
 def absolute_url(href: Any, base: str) -> str | None:

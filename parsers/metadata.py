@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import lxml.etree
@@ -21,17 +22,24 @@ from parsers.encoding import decode_body
 
 _WS = re.compile(r"[\s\u3000\xa0\u200b\ufeff]+")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")  # icon glyphs of GBK user-defined areas
+_ODD_SPACE = re.compile(r"[\ue000-\uf8ff\u200b\ufeff]")
 _INVALID_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>]+)", re.IGNORECASE)
 # huge_tree: unclosed <font>/<div> tags in old pages nest deeper than libxml2's default limit of
-# 256 levels, beyond which it silently drops the rest of the page.
-_PARSER = lxml.html.HTMLParser(huge_tree=True)
+# 256 levels, beyond which it silently drops the rest of the page. No comments or processing
+# instructions, no id index: what trafilatura's own parser drops, so that the body extraction,
+# which reads this same tree, works on what it would have parsed itself (and is as fast).
+_PARSER = lxml.html.HTMLParser(
+    huge_tree=True, remove_comments=True, remove_pis=True, collect_ids=False
+)
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 def clean_space(text: str) -> str:
     """Collapse every kind of white space (ideographic, no-break...) to single spaces."""
-    return _WS.sub(" ", _PRIVATE_USE.sub("", text)).strip()
+    if _ODD_SPACE.search(text):  # rare: icon glyphs, zero-width spaces, byte-order marks
+        text = _WS.sub(" ", _PRIVATE_USE.sub("", text))
+    return " ".join(text.split())  # str.split() knows Unicode white space, and is fast
 
 
 def load_tree(html: str | bytes) -> lxml.html.HtmlElement:
@@ -65,22 +73,31 @@ class Line:
     text: str
     chrome: bool = False  # inside a header, menu, footer or side bar
     heading: bool = False  # inside h1-h3
+    link: bool = False  # all its text is link text (a menu item, a related article)
 
 
-def _classes(element: Any) -> str:
-    return f"{element.get('id') or ''} {element.get('class') or ''}"
-
-
-def _is_chrome(element: Any) -> bool:
+def _is_chrome(element: Any, tag: str) -> bool:
     """Site header, menu, footer or side bar (an article's own <header> is not chrome)."""
-    if element.tag in sel.CHROME_TAGS:
+    if tag in sel.CHROME_TAGS:
         return next(element.iterancestors("article", "main"), None) is None
-    tokens = _classes(element).lower().split()
-    return any(token in sel.CHROME_TOKENS for token in tokens)
+    get = element.get
+    names, classes = get("id"), get("class")
+    if not names and not classes:  # most elements: no attribute to look at
+        return False
+    return _chrome_tokens(names or "", classes or "")
+
+
+@lru_cache(maxsize=4096)
+def _chrome_tokens(names: str, classes: str) -> bool:
+    """Cached: a page repeats the same few class names on thousands of elements."""
+    return not sel.CHROME_TOKENS.isdisjoint(f"{names} {classes}".lower().split())
 
 
 def _hidden(element: Any) -> bool:
-    return element.get("hidden") is not None or bool(_HIDDEN.search(element.get("style") or ""))
+    if element.get("hidden") is not None:
+        return True
+    style = element.get("style")
+    return bool(style) and bool(_HIDDEN.search(style))
 
 
 class _LineBuilder:
@@ -89,16 +106,24 @@ class _LineBuilder:
         self.parts: list[str] = []
         self.chrome = 0
         self.heading = 0
+        self.link = 0
+        self.unlinked = False
 
     def add(self, text: str | None) -> None:
         if text:
             self.parts.append(text)
+            if not self.link and not self.unlinked and not text.isspace():
+                self.unlinked = True
 
     def flush(self) -> None:
+        if not self.parts:  # most block boundaries close an empty line
+            self.unlinked = False
+            return
         text = clean_space("".join(self.parts))
         self.parts = []
         if text:
-            self.lines.append(Line(text, self.chrome > 0, self.heading > 0))
+            self.lines.append(Line(text, self.chrome > 0, self.heading > 0, not self.unlinked))
+        self.unlinked = False
 
 
 _LABEL_ONLY = re.compile(r"^\S.{0,11}[:：]$")
@@ -110,35 +135,42 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
     `join_labels` joins a lone 'label：' line to the value on the next line (table layouts).
     """
     builder = _LineBuilder()
-    marks: list[tuple[bool, bool, bool]] = []
+    marks: list[tuple[bool, bool, bool, bool]] = []
+    skip_tags, block_tags, heading_tags = sel.SKIP_TAGS, sel.BLOCK_TAGS, sel.HEADING_TAGS
+    add, flush, push, pop = builder.add, builder.flush, marks.append, marks.pop
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        if not isinstance(element.tag, str):  # comments, processing instructions
+        tag = element.tag
+        if not isinstance(tag, str):  # comments, processing instructions
             if event == "end":
-                builder.add(element.tail)
+                add(element.tail)
             continue
-        tag = element.tag.lower()
+        tag = tag.lower()
         if event == "start":
-            if tag in sel.SKIP_TAGS or _hidden(element):
+            if tag in skip_tags or _hidden(element):
                 walker.skip_subtree()
-                marks.append((False, False, False))
+                push((False, False, False, False))
                 continue
-            block = tag in sel.BLOCK_TAGS
-            chrome, heading = _is_chrome(element), tag in sel.HEADING_TAGS
+            block = tag in block_tags
+            chrome, heading, link = _is_chrome(element, tag), tag in heading_tags, tag == "a"
             if block:
-                builder.flush()
-            builder.chrome += chrome
-            builder.heading += heading
-            marks.append((block, chrome, heading))
-            builder.add(element.text)
+                flush()
+            if chrome or heading or link:
+                builder.chrome += chrome
+                builder.heading += heading
+                builder.link += link
+            push((block, chrome, heading, link))
+            add(element.text)
         else:
-            block, chrome, heading = marks.pop()
+            block, chrome, heading, link = pop()
             if block:
-                builder.flush()
-            builder.chrome -= chrome
-            builder.heading -= heading
+                flush()
+            if chrome or heading or link:
+                builder.chrome -= chrome
+                builder.heading -= heading
+                builder.link -= link
             if element is not root:
-                builder.add(element.tail)
+                add(element.tail)
     builder.flush()
     return _join_labels(builder.lines) if join_labels else builder.lines
 
@@ -149,7 +181,9 @@ def _join_labels(lines: list[Line]) -> list[Line]:
     for line in lines:
         if joined and _LABEL_ONLY.match(joined[-1].text):
             previous = joined.pop()
-            line = Line(f"{previous.text} {line.text}", previous.chrome, previous.heading)
+            line = Line(
+                f"{previous.text} {line.text}", previous.chrome, previous.heading, line.link
+            )
         joined.append(line)
     return joined
 
@@ -202,10 +236,14 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     title = tree.find(".//title")
     if title is not None:
         data.title_tag = clean_space(title.text_content()) or None
-    for tag in ("h1", "h2"):
-        data.headings += [t for t in (clean_space(h.text_content()) for h in tree.iter(tag)) if t]
+    for tag in ("h1", "h2"):  # '<h1>主标题<br>副标题</h1>' keeps the space the page shows
+        data.headings += [t for t in (_heading_text(h) for h in tree.iter(tag)) if t]
     data.jsonld = list(_article_objects(tree))
     return data
+
+
+def _heading_text(heading: lxml.html.HtmlElement) -> str:
+    return " ".join(line.text for line in page_lines(heading))
 
 
 def _article_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord
@@ -53,8 +54,8 @@ def work_to_record(work: Any, source: str, *, today: dt.date | None = None) -> D
     title = strip_markup(_text(work.get("title")) or _text(work.get("display_name")))
     doi = clean_doi(_text(work.get("doi")))
     location = _dict(work.get("primary_location"))
-    landing = _text(location.get("landing_page_url")) or None
-    url = DOI_RESOLVER + doi if doi else landing or _text(work.get("id"))
+    landing = _web_url(_text(location.get("landing_page_url")))
+    url = DOI_RESOLVER + doi if doi else landing or _web_url(_text(work.get("id")))
     if not title or not url:
         raise ParseError(f"OpenAlex work without title or URL: {_text(work.get('id')) or '?'}")
     abstract = rebuild_abstract(work.get("abstract_inverted_index")) or None
@@ -120,6 +121,15 @@ def _extra(work: dict[str, Any]) -> dict[str, Any]:
     if pdf:
         extra["pdf_url"] = pdf
     return extra
+
+
+def _web_url(value: str) -> str | None:
+    """`value` if it is an http(s) URL with a host that urllib can split ('h://[' is not)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
 def _date(value: Any) -> dt.date | None:

@@ -180,6 +180,10 @@ AUTHOR_LABELS = (
     "博主",
     "楼主",
     "发帖人",
+    "发帖者",
+    "发贴人",
+    "发表者",
+    "帖子作者",
     "Author",
     "Authors",
     "Written by",
@@ -189,8 +193,9 @@ AUTHOR_LABELS = (
 ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位", "发布单位")
 # Reporter roles: names after these are authors (记者 张三 李四).
 REPORTER_ROLES = ("记者", "通讯员", "特约撰稿人", "特约评论员", "实习生", "见习记者", "特约记者")
-# Editor labels: used only when a page names no author (documented in parsers.article).
-EDITOR_LABELS = ("责任编辑", "责编", "编辑", "本文编辑", "Editor")
+# '编辑：X' on a reposted piece (never 责任编辑 / 责编, the desk editor): its compiler,
+# used only when a page names nobody else.
+COMPILER_LABELS = ("编辑", "本文编辑", "Editor")
 # Labels that end a byline value ("作者：张三 来源：新华网").
 FIELD_LABELS = (
     "来源",
@@ -220,6 +225,10 @@ FIELD_LABELS = (
     "Source",
     "Date",
     "Published",
+)
+# 'X的博客' names a personal site's owner, the author of what it publishes.
+BLOG_OWNER = re.compile(
+    r"^(?P<v>[^\s|｜_:：<>《》]{2,20}?)\s*的(?:个人)?(?:博客|blog|Blog|BLOG|专栏|空间|部落格|主页)"
 )
 # Common Chinese surnames: a bare 2-3 character line or 来源 value starting with one is a person.
 SURNAMES = frozenset(
@@ -265,6 +274,16 @@ NOT_NAMES = frozenset(
         "staff",
         "none",
         "null",
+        "不详",
+        "网络",
+        "互联网",
+        "转载",
+        "原创",
+        "本站原创",
+        "管理员",
+        "站长",
+        "小编",
+        "本站编辑",
     }
 )
 # A byline "name" ending like this is a medium, not a person (新华网, 人民日报...).
@@ -274,6 +293,9 @@ ORGANISATION_SUFFIXES = re.compile(
     re.IGNORECASE,
 )
 
+# A research group or committee credited under a headline: a byline, not the headline.
+GROUP_SUFFIXES = re.compile(r"(?:课题组|研究组|调研组|小组|委员会|办公室|研究院|研究所|研究中心)$")
+
 # --- dates ---------------------------------------------------------------------------------------
 
 # Labels that say "the date next to me is the publication date".
@@ -282,6 +304,14 @@ DATE_LABELS = re.compile(
     r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|"
     r"\b(?:Published|Posted|Date|Released|Issued|Updated|Last updated)\b",
     re.IGNORECASE,
+)
+# The date a government document was written (成文日期) beats when a portal posted it.
+WRITTEN_LABEL = re.compile(r"成文日期|成文时间|签发日期")
+# A reprint citing the issue it first appeared in: '——《北京之春》1998年3月号', '原载《读书》...'.
+CITATION_DATE = re.compile(
+    r"(?:《[^》]{1,40}》|(?:原载|刊于|载于|原刊于?)[^\d]{0,40}?)\s*"
+    r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日)?"
+    r"(?:号|刊|期|版)?"
 )
 # Text right before a date that marks a clock/calendar widget rather than a publication date.
 WIDGET_PREFIX = re.compile(
@@ -301,5 +331,10 @@ URL_DATE = re.compile(
 TITLE_SEPARATORS = re.compile(
     r"\s*(?:_|\||｜|\s-\s|\s–\s|\s—\s|--|::|»|·\s|(?<=[\u4e00-\u9fff”」》）)])-(?=[\u4e00-\u9fff]))\s*"
 )
-# Picture/video markers appended to Chinese headlines.
-TITLE_MARKERS = re.compile(r"\s*[（(](?:图|组图|多图|附图|图文|视频|高清|图表|附视频)[)）]\s*$")
+# Picture/video and reprint markers appended to (or put before) Chinese headlines.
+TITLE_MARKERS = re.compile(
+    r"\s*[（(\[【](?:图|组图|多图|附图|图文|视频|高清|图表|附视频|转载|转帖|转|原创)[)）\]】]\s*$"
+    r"|^\s*[（(\[【](?:转载|转帖|转|原创)[)）\]】]\s*"
+)
+# A label before a forum or CMS headline: '主题: ...', '标题：...'.
+TITLE_LABEL = re.compile(r"^(?:主题|标题|题目|文章标题|Subject|Title)\s*[:：]\s*", re.I)

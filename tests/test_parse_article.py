@@ -111,7 +111,7 @@ def test_field_selectors_override_the_automatic_choice() -> None:
 def test_published_selector_wins_over_labelled_dates() -> None:
     html = (
         "<html><body><h1>城市群报告</h1><p>发布时间：2023-01-16</p>"
-        "<p class='issued'>成文日期：2023年1月10日</p>"
+        "<p class='issued'>印发日期：2023年1月10日</p>"
         + "<p>城市群协同发展的具体举措包括交通一体化和产业分工。</p>" * 5
         + "</body></html>"
     )

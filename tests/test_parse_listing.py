@@ -98,3 +98,25 @@ def test_listing_functions_raise_only_config_error(html: str, selector: str, jun
             continue
         assert all(link.startswith(("http://", "https://")) for link in links)
         assert following is None or following.startswith(("http://", "https://"))
+
+
+def test_links_and_next_page_share_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bs4
+
+    import parsers.listing as listing
+
+    parses: list[str] = []
+    real = bs4.BeautifulSoup
+
+    def counting(markup: str, features: str) -> object:
+        parses.append(markup)
+        return real(markup, features)
+
+    listing._parsed.cache_clear()
+    monkeypatch.setattr(listing, "BeautifulSoup", counting)
+    html = '<html><body><a href="/a/1.html">一</a><a href="/list_2.html">下一页</a></body></html>'
+    links = listing.extract_links(html, "http://x.example/list.html", "a[href]")
+    after = listing.next_page(html, "http://x.example/list.html", None)
+    assert links == ["http://x.example/a/1.html", "http://x.example/list_2.html"]
+    assert after == "http://x.example/list_2.html"
+    assert len(parses) == 1

@@ -1,0 +1,246 @@
+"""An article's title as a reader sees it: the headline, without the site's name or markup.
+
+The site's name is learnt from the page, never from a list: og:site_name (and its kin), and what
+<title> adds to the article's own heading when the two agree ('标题_栏目_新华网' beside an <h1> of
+'标题' names '栏目' and '新华网' as site parts). The article's own heading wins when it agrees with
+<title>, in the form the page shows (a main and a sub headline keep the space between them).
+Pages whose <title> says nothing about the article ('显示', a welcome line, the site's name) give
+their headline from the visible text: the nearest headline-like line above the article's body.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from parsers import selectors as sel
+from parsers.dates import find_dates
+from parsers.metadata import Line, PageMetadata, clean_space, jsonld_first, jsonld_text
+
+# Layout and formatting markup a CMS leaks into titles ('标题<div class="sub">', '<br/>'). Other
+# tag-like text (an article about the <img> element) is what the page shows; escaping it is the
+# job of whatever renders the title (reports, digests).
+_TAG = re.compile(
+    r"</?(?:div|span|p|br|b|i|u|em|strong|font|a|h[1-6]|sub|sup|small|big|center|section)"
+    r"(?:\s[^<>]{0,200})?/?>",
+    re.I,
+)
+_LOOKBACK = 8  # lines above the body's first paragraph searched for its headline
+_NAV = re.compile(
+    r"[>»│|｜]|->|<<|第\s*\d+\s*页|上一页|下一页|https?://|www\.|"
+    r"当前位置|您的位置|当前您在|所在位置|点击数|点击率|浏览次数|阅读次数|[【\[]?打印|关闭窗口",
+    re.I,
+)
+_EDGE = " |｜_-—·:：>»"  # separators left at either end of a heading line
+_LABELLED = re.compile(r"^[^:：]{1,8}[:：]")  # 'label：value' metadata lines
+_NOT_HEADLINE_START = re.compile(
+    r"^[【\[（(]?(?:资料图|图片|图为|图\s*[:：]|摄影|核心提示|内容提要|提要|导读|编者按|编者的话|"
+    r"摘要|按语|阅读提示)"
+)
+_SUBTITLE = re.compile(r"^\s*(?:——|--|—)")
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, case-folded: how two spellings of one headline are compared."""
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] in "LN"
+    ).casefold()
+
+
+def clean_title(title: str) -> str:
+    """No markup, no '(图)'-style markers, no 'Subject:' label, white space collapsed."""
+    text = clean_space(_TAG.sub(" ", title)).strip(_EDGE)
+    text = sel.TITLE_LABEL.sub("", text)
+    previous = None
+    while previous != text:
+        previous = text
+        text = sel.TITLE_MARKERS.sub("", text).strip()
+    return text
+
+
+def title_parts(title: str) -> list[str]:
+    return [p.strip() for p in sel.TITLE_SEPARATORS.split(clean_space(title)) if p.strip()]
+
+
+def site_names(metadata: PageMetadata, headings: Iterable[str] = ()) -> set[str]:
+    """Names of the site and its sections, learnt from this page (squashed)."""
+    names = {squash(n) for n in metadata.all(sel.META_SITE) if n}
+    publisher = jsonld_text(jsonld_first(metadata.jsonld, "publisher"))
+    if publisher:
+        names.add(squash(publisher))
+    decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
+    for heading in headings:
+        key = squash(heading)
+        for title in decorated:
+            parts = title_parts(title)
+            if len(key) >= 4 and any(squash(p) == key for p in parts):
+                names.update(squash(p) for p in parts if squash(p) != key)
+    if len(decorated) == 2:  # og:title and <title> both decorate the headline differently
+        shared = {squash(p) for p in title_parts(decorated[0])} & {
+            squash(p) for p in title_parts(decorated[1])
+        }
+        if len(shared) == 1:
+            names.update(squash(p) for d in decorated for p in title_parts(d))
+            names -= shared
+    names.discard("")
+    return names
+
+
+def strip_site_name(title: str, names: Iterable[str] = ()) -> str:
+    """'标题_栏目_新华网' -> '标题'; 'Site | A long article title' -> 'A long article title'."""
+    parts = title_parts(title)
+    known = {squash(name) for name in names}
+    parts = [p for p in parts if squash(p) not in known] or parts
+    if not parts:
+        return ""
+    first, longest = parts[0], max(parts, key=len)
+    return longest if len(longest) > 2 * len(first) else first
+
+
+def choose_title(
+    metadata: PageMetadata, lines: list[Line] | None = None, body: str | None = None
+) -> str | None:
+    """Declared title; else the page's own heading (near the body, else anywhere) agreeing with
+    <title> or og:title; else JSON-LD's headline; else the article heading, body lead or visible
+    headline above the body; else <title> without the site's name; else the first heading."""
+    declared = metadata.first(sel.META_TITLE[:4])
+    if declared:
+        return clean_title(declared) or None
+    lines = lines or []
+    above = _lines_above_body(lines, body)
+    headline = _nearest_heading(above) or _body_lead(body) or _visible_headline(above)
+    shown = [line.text for line in lines if line.heading and not line.chrome]
+    candidates = [*metadata.headings[:6], *shown[:6], *([headline] if headline else [])]
+    decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
+    ld_headline = jsonld_text(jsonld_first(metadata.jsonld, "headline", "name"))
+    leading = _leading_paragraphs(body)
+    agreed = _agreeing(
+        [*leading, *candidates, *(line.text for line in above)], [*decorated, ld_headline]
+    ) or _agreeing(leading, list(metadata.headings[:6]))
+    if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
+        shown_anywhere = [line.text for line in lines if not line.chrome and not line.link]
+        agreed = _agreeing(
+            [text for text in shown_anywhere if len(squash(text)) >= 6], [*decorated, ld_headline]
+        )
+    if agreed:
+        return clean_title(_whole_heading(agreed, metadata.headings))
+    if ld_headline:
+        return clean_title(ld_headline)
+    if headline:
+        return clean_title(_whole_heading(headline, metadata.headings))
+    names = site_names(metadata, metadata.headings)
+    for title in decorated:
+        stripped = strip_site_name(title, names)
+        if stripped:
+            return clean_title(stripped)
+    return clean_title(metadata.headings[0]) if metadata.headings else None
+
+
+def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
+    """The candidate (4+ letters) that is the longest part of a decorated <title> shown, else the
+    first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading)."""
+    keyed = [(squash(c), c) for c in candidates if len(squash(c)) >= 4]
+    for title in (t for t in titles if t):
+        parts = {squash(p) for p in title_parts(title)}
+        if len(parts) > 1:
+            # the longest part shown: a logo <h1> '新华网' also agrees with '标题_新华网'
+            shown = [(len(key), c) for key, c in keyed if key in parts]
+            if shown:
+                return max(shown, key=lambda item: item[0])[1]
+    for title in (t for t in titles if t):
+        found = next((c for key, c in keyed if key == squash(title)), None)
+        if found:
+            return found
+    return None
+
+
+def _whole_heading(line: str, headings: list[str]) -> str:
+    """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline."""
+    key = squash(line)
+    keys = [squash(heading) for heading in headings[:6]]
+    if key in keys:
+        return line
+    for heading, whole in zip(headings, keys, strict=False):
+        if len(heading) <= 120 and (whole.startswith(key) or whole.endswith(key)):
+            return heading
+    return line
+
+
+def _nearest_heading(above: list[Line]) -> str | None:
+    """An <h1>-<h3> of the article just above its body (nearest first), not a menu or link."""
+    for line in above:
+        if line.heading and not line.chrome and not line.link and not _not_headline(line.text):
+            return line.text
+    return None
+
+
+def _leading_paragraphs(body: str | None) -> list[str]:
+    """The body's first short paragraphs (a kicker, the headline, a sub-headline)."""
+    leading = []
+    for paragraph in [p for p in (body or "").split("\n\n") if p.strip()][:3]:
+        if len(paragraph) > 80:
+            break
+        leading.append(clean_space(paragraph))
+    return leading
+
+
+def _body_lead(body: str | None) -> str | None:
+    """A headline the extracted body starts with: a short first paragraph that reads as one,
+    followed by more text (the article's header block came out with its body)."""
+    paragraphs = [p for p in (body or "").split("\n\n") if p.strip()]
+    if len(paragraphs) < 2:
+        return None
+    first = clean_space(paragraphs[0])
+    if len(first) > 60 or _not_headline(first) or first[-1:] in "。.;；，,：:":
+        return None
+    return first
+
+
+def _lines_above_body(lines: list[Line], body: str | None) -> list[Line]:
+    """The few lines right above the body's first paragraph (nearest first)."""
+    paragraphs = [clean_space(p) for p in (body or "").split("\n\n")]
+    for paragraph in [p for p in paragraphs if len(p) >= 30][:5]:
+        for index, line in enumerate(lines):
+            if not line.chrome and paragraph[:16] in line.text:
+                return lines[max(0, index - _LOOKBACK) : index][::-1]
+    return []
+
+
+def _visible_headline(above: list[Line]) -> str | None:
+    """The nearest line above the body that reads as a headline, skipping bylines, dates,
+    labelled fields, navigation and sub-headlines; a repeat of it without an 'author：' prefix
+    is the article's own heading."""
+    found: str | None = None
+    for line in above:
+        text = line.text
+        if line.chrome or len(text) > 80:
+            break
+        if line.link or _not_headline(text):
+            continue
+        found = text
+        break
+    if found is None:
+        return None
+    for line in above:
+        if len(line.text) >= 4 and found.endswith(line.text) and found != line.text:
+            prefix = found[: -len(line.text)]
+            if re.fullmatch(r"[^:：]{1,8}[:：]\s*", prefix):
+                return line.text
+    return found
+
+
+def _not_headline(text: str) -> bool:
+    if len(squash(text)) < 4 or _SUBTITLE.match(text) or _NAV.search(text):
+        return True
+    if _NOT_HEADLINE_START.match(text):  # a caption, an editor's note, a summary
+        return True
+    if find_dates(text) or (sel.DATE_LABELS.search(text) and any(c.isdigit() for c in text)):
+        return True
+    if _LABELLED.match(text) and not re.match(r"^[^:：]{1,8}[:：]\s*\S{4,}$", text):
+        return True
+    if re.search(r"(?:记者|通讯员|作者|编辑|来源|摄)", text) and len(text) < 30:
+        return True
+    if sel.GROUP_SUFFIXES.search(text) and len(text) < 40:  # '…课题组' under the headline
+        return True
+    return bool(sel.ORGANISATION_SUFFIXES.search(text) and len(text) <= 12)

@@ -1,0 +1,187 @@
+"""Authors from Chinese and English bylines, <meta> and JSON-LD: one synthetic page per rule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parsers.article import extract_article
+
+FILLER = "<p>" + "城市群协同发展的具体举措包括交通一体化和产业分工，" * 4 + "。</p>"
+
+
+def authors(body: str, head: str = "") -> list[str]:
+    html = (
+        f"<html><head>{head}</head><body><h1>城市群协同发展迈出新步伐</h1>"
+        f"{body}{FILLER}{FILLER}</body></html>"
+    )
+    return extract_article(html, "http://x.example/a.html", source="s").authors
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("作者：张三", ["张三"]),
+        ("作者: 欧阳明远", ["欧阳明远"]),
+        ("作者：张三 李四", ["张三", "李四"]),
+        ("作者：张三、李四、王五", ["张三", "李四", "王五"]),
+        ("作者：张三，李四", ["张三", "李四"]),
+        ("作者：张三, 李四", ["张三", "李四"]),
+        ("作者：张三/李四", ["张三", "李四"]),
+        ("作者：张三（中国社会科学院研究员）", ["张三"]),
+        ("撰文：周立", ["周立"]),
+        ("执笔：陈明 刘洋", ["陈明", "刘洋"]),
+        ("【作者】张三 【来源】新华网", ["张三"]),
+        ("作者 张三 李四", ["张三", "李四"]),
+    ],
+)
+def test_labelled_authors(byline: str, expected: list[str]) -> None:
+    assert authors(f"<p>{byline}</p>") == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("记者 张三", ["张三"]),
+        ("记者：张三", ["张三"]),
+        ("本报记者 张三 李四", ["张三", "李四"]),
+        ("新华社记者 王小明", ["王小明"]),
+        ("□ 本报记者 葛灵丹", ["葛灵丹"]),
+        ("本报记者 张三 实习生 李四", ["张三", "李四"]),
+        ("（记者 张三 通讯员 李四）", ["张三", "李四"]),
+        ("记者 张三 摄", ["张三"]),
+        ("本报记者 张三、李四 北京报道", ["张三", "李四"]),
+    ],
+)
+def test_reporters_are_authors(byline: str, expected: list[str]) -> None:
+    assert authors(f"<p>{byline}</p>") == expected
+
+
+@pytest.mark.parametrize("byline", ["文/王小明", "文／王小明", "文 | 王小明", "文：王小明"])
+def test_wen_slash_names_the_writer(byline: str) -> None:
+    assert authors(f"<p>{byline}</p>") == ["王小明"]
+
+
+def test_source_is_not_an_author() -> None:
+    assert authors("<p>来源：新华网</p>") == []
+    assert authors("<p>来源：人民日报 作者：张三</p>") == ["张三"]
+
+
+def test_byline_value_ends_at_the_next_field() -> None:
+    line = "作者：张三 来源：光明日报 发布时间：2024-03-05 10:20"
+    assert authors(f"<p>{line}</p>") == ["张三"]
+
+
+def test_editor_in_charge_is_never_an_author() -> None:
+    assert authors("<p>来源：新华网</p><p>（责任编辑：黄帅）</p>") == []
+    assert authors("<p>作者：张三</p><p>责任编辑：李四</p>") == ["张三"]
+    assert authors("<p>记者 张三</p><p>编辑：李四</p>") == ["张三"]
+
+
+def test_meta_author_is_an_author_unless_it_is_the_site() -> None:
+    assert authors("", '<meta name="author" content="张三">') == ["张三"]
+    site = '<meta property="og:site_name" content="某某网"><meta name="author" content="某某网">'
+    assert authors("", site) == []
+
+
+def test_meta_author_list() -> None:
+    assert authors("", '<meta name="author" content="张三，李四">') == ["张三", "李四"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"@type": "Person", "name": "张三"}, ["张三"]),
+        (
+            [{"@type": "Person", "name": "张三"}, {"@type": "Person", "name": "李四"}],
+            ["张三", "李四"],
+        ),
+        ("Li Wei", ["Li Wei"]),
+    ],
+)
+def test_jsonld_author(value: object, expected: list[str]) -> None:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "author": value}
+    head = f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
+    assert authors("", head) == expected
+
+
+def test_english_byline_with_two_authors() -> None:
+    assert authors("<p>By Li Wei and Mary Smith</p>") == ["Li Wei", "Mary Smith"]
+
+
+def test_reporter_in_running_text_is_nobody() -> None:
+    assert authors("<p>记者一眼就注意到墙上的规划图，随后走访了几个工地。</p>") == []
+
+
+def test_label_alone_in_a_table_cell_takes_the_next_cell() -> None:
+    body = "<table><tr><td>作者：</td><td>张三</td></tr></table>"
+    assert authors(body) == ["张三"]
+
+
+def test_name_alone_under_the_headline() -> None:
+    assert authors("<p>胡平</p>") == ["胡平"]
+
+
+def test_a_menu_link_under_the_headline_is_not_an_author() -> None:
+    assert authors('<p><a href="/news/">时政</a></p>') == []
+
+
+def test_prose_after_the_word_author_is_nobody() -> None:
+    assert authors("<p>作者 认为城市群的发展需要统筹规划。</p>") == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("本报记者张三", ["张三"]),
+        ("记者张三 通讯员李四", ["张三", "李四"]),
+        ("□本报记者王小明 报道", ["王小明"]),
+    ],
+)
+def test_reporter_role_written_without_a_space(byline: str, expected: list[str]) -> None:
+    assert authors(f"<p>{byline}</p>") == expected
+
+
+def test_prose_after_the_word_reporter_without_a_space_is_nobody() -> None:
+    assert authors("<p>记者了解到，城市群的交通一体化正在加快推进。</p>") == []
+
+
+@pytest.mark.parametrize("nobody", ["佚名", "不详", "网络", "转载", "管理员", "本站原创"])
+def test_placeholder_authors_are_nobody(nobody: str) -> None:
+    assert authors(f"<p>作者：{nobody}</p>") == []
+
+
+@pytest.mark.parametrize("label", ["楼主", "发帖人", "发表者", "发贴人"])
+def test_forum_poster_labels(label: str) -> None:
+    assert authors(f"<p>{label}：城市观察者</p>") == ["城市观察者"]
+
+
+def test_a_blog_is_written_by_its_owner() -> None:
+    html = (
+        "<html><head><title>张三的博客</title></head><body><h1>城市群规划的得失</h1>"
+        f"{FILLER}{FILLER}</body></html>"
+    )
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == ["张三"]
+
+
+def test_a_link_naming_a_column_is_not_a_byline() -> None:
+    assert authors('<p><a href="/col/">记者江湖</a></p>') == []
+    assert authors('<p>作者：<a href="/u/1">张三</a></p>') == ["张三"]
+
+
+def test_a_blog_whose_first_heading_is_its_owners_name() -> None:
+    html = f"<html><body><h1>李明远</h1><h2>入住博客的第一天</h2>{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == ["李明远"]
+
+
+def test_a_pen_name_under_the_heading_that_the_listing_headline_repeats() -> None:
+    body = "<div>茉莉：城市群规划的得失</div><div>城市群规划的得失</div><div>茉莉</div>"
+    html = f"<html><body>{body}{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == ["茉莉"]
+
+
+def test_a_bare_word_under_the_heading_is_not_a_pen_name() -> None:
+    body = "<div>城市群规划的得失</div><div>茉莉</div>"
+    html = f"<html><body>{body}{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == []

@@ -1,0 +1,155 @@
+"""Titles: the headline as a reader sees it, site names learnt from the page, no markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from parsers.article import extract_article
+from parsers.metadata import load_tree, read_metadata
+from parsers.titles import clean_title, site_names, strip_site_name
+
+FILLER = "<p>" + "城市群协同发展的具体举措包括交通一体化和产业分工，" * 4 + "。</p>"
+
+
+def title_of(head: str, body: str) -> str:
+    html = f"<html><head>{head}</head><body>{body}{FILLER}{FILLER}</body></html>"
+    return extract_article(html, "http://x.example/a.html", source="s").title
+
+
+@pytest.mark.parametrize(
+    ("tag", "site"),
+    [
+        ("成渝城市群协同发展迈出新步伐-新华网", "新华网"),
+        ("成渝城市群协同发展迈出新步伐_中国政府网", "中国政府网"),
+        ("成渝城市群协同发展迈出新步伐 - 人民网", "人民网"),
+        ("成渝城市群协同发展迈出新步伐 | 某某观察", "某某观察"),
+        ("某某观察 | 成渝城市群协同发展迈出新步伐", "某某观察"),
+    ],
+)
+def test_site_name_from_og_site_name_is_stripped(tag: str, site: str) -> None:
+    head = f'<title>{tag}</title><meta property="og:site_name" content="{site}">'
+    assert title_of(head, "") == "成渝城市群协同发展迈出新步伐"
+
+
+def test_site_and_section_learnt_from_the_heading_agreeing_with_title() -> None:
+    head = "<title>城市群规划印发_时政_某某网</title>"
+    tree = load_tree(f"<html><head>{head}</head><body><h1>城市群规划印发</h1></body></html>")
+    metadata = read_metadata(tree)
+    assert site_names(metadata, metadata.headings) == {"时政", "某某网"}
+    assert title_of(head, "<h1>城市群规划印发</h1>") == "城市群规划印发"
+
+
+def test_site_names_learnt_from_og_title_and_title_decorating_alike() -> None:
+    head = (
+        '<meta property="og:title" content="某某周刊 - 城市群规划印发">'
+        "<title>城市群规划印发 | 某某网站</title>"
+    )
+    tree = load_tree(f"<html><head>{head}</head><body></body></html>")
+    assert site_names(read_metadata(tree)) == {"某某周刊", "某某网站"}
+
+
+def test_strip_site_name_without_any_signal_keeps_the_headline_part() -> None:
+    assert strip_site_name("Site | A long article title about city clusters") == (
+        "A long article title about city clusters"
+    )
+    assert strip_site_name("新华网_城市群规划印发", {"新华网"}) == "城市群规划印发"
+
+
+def test_markup_inside_a_declared_title_is_removed() -> None:
+    head = '<meta name="ArticleTitle" content="城市群规划印发&lt;div class=&quot;sub&quot;&gt;">'
+    assert title_of(head, "") == "城市群规划印发"
+    assert clean_title("<b>城市群</b>规划<br/>印发") == "城市群 规划 印发"
+    # other tag-like text is what the page shows (escaping it is the renderer's job)
+    assert clean_title("What the <img> element does") == "What the <img> element does"
+
+
+def test_main_and_sub_headline_keep_the_space_the_page_shows() -> None:
+    body = "<h1>城市群规划印发<br>二十项举措推动协同发展</h1>"
+    assert title_of("", body) == "城市群规划印发 二十项举措推动协同发展"
+    body = "<h1><div>城市群规划印发</div><div>二十项举措推动协同发展</div></h1>"
+    assert title_of("<title>城市群规划印发_某某网</title>", body) == (
+        "城市群规划印发 二十项举措推动协同发展"
+    )
+
+
+def test_the_heading_agreeing_with_title_wins_in_the_form_the_page_shows() -> None:
+    head = "<title>本周观察 | 城市群规划印发</title>"
+    assert title_of(head, "<h1>本周观察 | 城市群规划印发</h1>") == "本周观察 | 城市群规划印发"
+
+
+def test_a_heading_equal_to_one_part_of_title_is_the_headline() -> None:
+    head = "<title>城市群规划印发 - 时政频道 - 某某社区</title>"
+    assert title_of(head, "<div>城市群规划印发</div>") == "城市群规划印发"
+
+
+def test_generic_title_gives_way_to_the_visible_headline_above_the_body() -> None:
+    body = (
+        "<div><a href='/'>首页</a></div><div>犬儒病(上)</div><div>胡平</div>"
+        "<div>——当代的精神危机</div>"
+    )
+    assert title_of("<title>显示</title>", body) == "犬儒病(上)"
+
+
+def test_headline_above_a_byline_and_date_line() -> None:
+    body = "<div>城市群规划印发</div><div>作者：张三 发布日期：2024-03-05</div>"
+    assert title_of("<title>欢迎访问本站</title>", body) == "城市群规划印发"
+
+
+def test_a_related_links_list_above_the_body_is_not_the_headline() -> None:
+    links = "".join(f"<div><a href='/{i}'>另一篇文章的标题{i}</a></div>" for i in range(5))
+    assert title_of("<title>城市群规划印发</title>", links) == "城市群规划印发"
+
+
+def test_a_research_group_under_the_headline_is_not_the_headline() -> None:
+    body = "<div>城市群发展调查研究报告</div><div>某某市发展研究课题组</div>"
+    assert title_of("", body) == "城市群发展调查研究报告"
+
+
+def test_an_author_prefixed_listing_headline_gives_way_to_the_article_heading() -> None:
+    body = "<div>张三：城市群规划的得失</div><div>城市群规划的得失</div><div>张三</div>"
+    assert title_of("<title>欢迎访问本站</title>", body) == "城市群规划的得失"
+
+
+def test_a_kicker_above_the_heading_is_not_the_headline() -> None:
+    body = "<p>拆迁屡出问题 管理亟待加强</p><h2>谁来为城市更新埋单？</h2>"
+    assert title_of("", f"<h2>某某的博客</h2>{body}") == "谁来为城市更新埋单？"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("城市群规划印发(图)", "城市群规划印发"),
+        ("城市群规划印发（组图）", "城市群规划印发"),
+        ("城市群规划印发(转载)", "城市群规划印发"),
+        ("[原创]城市群规划印发", "城市群规划印发"),
+        ("主题: 城市群规划印发", "城市群规划印发"),
+        ("| 城市群规划印发 | |", "城市群规划印发"),
+    ],
+)
+def test_markers_labels_and_stray_separators_are_dropped(raw: str, expected: str) -> None:
+    assert clean_title(raw) == expected
+
+
+def test_a_heading_elsewhere_that_mentions_the_headline_is_not_taken() -> None:
+    body = "<h1>城市群规划印发</h1><h2>城市群规划印发后的各地反响</h2>"
+    assert title_of("<title>城市群规划印发_某某网</title>", body) == "城市群规划印发"
+
+
+def test_title_shown_far_above_the_body_beats_a_section_heading_leading_the_body() -> None:
+    head = "<title>关于推进城市群协同发展的实施意见_某某市人民政府</title>"
+    table = "".join(f"<tr><td>字段{i}：</td><td>值{i}</td></tr>" for i in range(8))
+    body = (
+        f"<div class='t'>关于推进城市群协同发展的实施意见</div><table>{table}</table>"
+        "<p>一、总体要求</p>"
+    )
+    assert title_of(head, body) == "关于推进城市群协同发展的实施意见"
+
+
+def test_a_picture_caption_leading_the_body_is_not_the_headline() -> None:
+    body = "<div>城市群协同发展</div><p>资料图：城市群的夜景</p>"
+    assert title_of("<title>欢迎访问本站</title>", body) == "城市群协同发展"
+
+
+def test_a_logo_heading_naming_the_site_is_not_the_headline() -> None:
+    body = "<h1><a href='/'>某某网</a></h1><h2>城市群规划印发</h2>"
+    assert title_of("<title>城市群规划印发_某某网</title>", body) == "城市群规划印发"
