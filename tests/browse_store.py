@@ -23,7 +23,11 @@ from demo.__main__ import demo_config
 from demo.site import SnapshotServer
 from tests.test_pipeline_e2e import run_once
 
-HOSTILE_TITLE = "<script>alert(1)</script> Chengdu–Chongqing 成渝双城经济圈 <b>bold</b>"
+# Tag-like text a page shows as text (formatting tags such as <b> are markup the extractor strips).
+HOSTILE_TITLE = (
+    "<script>alert(1)</script> Chengdu–Chongqing 成渝双城经济圈"
+    ' <img src=x onerror=alert(2)> & "quotes"'
+)
 HOSTILE_PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body><article>
 <h1>{title}</h1>
 <p>成渝地区双城经济圈建设提速，重庆和成都在交通互联、产业协作和公共服务共享方面推出新举措。</p>
