@@ -81,29 +81,20 @@ def test_unknown_labels_in_the_set_are_refused(
     [
         (
             "000_427ca8a6bf4e2fd1.txt",
-            {
-                "urban-agglomeration",
-                "new-infrastructure",
-                "high-quality-development",
-                "urbanization",
-            },
+            {"urban-agglomeration", "new-infrastructure", "high-quality-development"},
         ),
         (
             "004_655615d8d0a4c062.txt",
-            {
-                "urban-agglomeration",
-                "high-quality-development",
-                "innovation",
-                "carbon-neutrality",
-                "dual-circulation",
-                "urbanization",
-            },
+            {"urban-agglomeration", "high-quality-development", "innovation"},
         ),
     ],
 )
 def test_seed_documents_get_the_themes_a_reader_gives_them(
     tagger: Tagger, name: str, expected: set[str]
 ) -> None:
+    """What each seed is about. Goals each seed only lists once with others (new urbanization in
+    one sentence of the CDRF release; carbon neutrality, dual circulation and urban-rural
+    integration in the FANG abstract's lists) are mentions, not subjects, so not required."""
     record = parse_seed(SEEDS / name).record
     result = tagger.tag_record(record)
     themes = {match.id for match in result.themes}
