@@ -344,8 +344,11 @@ class _Group:
 
 
 def _supported(found: _Evidence, sentences: int) -> bool:
-    """Supporting words only: a subject when several of them run through the text (in several
-    sentences, a large share of it), not when one word or one sentence names them."""
+    """Supporting words only: a subject when the title (or keywords) names one and several of
+    them run through the text (in several sentences, a large share of it) - not when a paper
+    about something else uses "big data" and "artificial intelligence" as its tools."""
+    if not (found.title or found.keywords):
+        return False
     naming = len(found.sentences)
     distinct = len(found.weight)
     return distinct >= 2 and naming >= SPREAD_SENTENCES and naming >= SUPPORT_SHARE * sentences

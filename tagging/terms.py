@@ -85,6 +85,8 @@ def match_lines(text: str) -> str:
 
     No term contains "\\n", so none matches across paragraphs; sentences end there.
     """
+    if _PARAGRAPH in text:
+        text = text.replace(_PARAGRAPH, " ")
     folded = _SEPARATORS.sub(" ", _fold(text))
     if "\n" in folded:
         folded = _BLANK_LINE.sub(_PARAGRAPH, folded)

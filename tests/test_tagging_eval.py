@@ -44,28 +44,44 @@ def test_the_labelled_set_is_broad(tagger: Tagger, documents: list[EvalDocument]
     assert regions == set(tagger.taxonomy.region_ids), "every region has labelled documents"
     assert sum(len(d.themes) >= 2 for d in documents) >= 30, "many documents with several themes"
     negatives = [d for d in documents if not d.themes and not d.regions]
-    assert len(negatives) >= 8, "hard negatives: sports, IT infrastructure, clusters, abroad"
+    assert len(negatives) >= 40, "hard negatives: sports, boilerplate, other fields, abroad"
+    assert sum(d.lang == "ru" for d in documents) >= 3, "short texts in other languages"
 
 
-def test_theme_micro_f1_meets_the_bar(report: EvalReport) -> None:
+# Floors pinned a little under what the tagger measured when they were set (themes precision
+# 0.928, recall 0.892; regions F1 0.959; 1 of 59 off-topic documents themed): a change that
+# makes tagging worse fails here. Raise them when the tagger gets better, never lower them to pass.
+THEME_PRECISION_FLOOR = 0.92
+THEME_RECALL_FLOOR = 0.88
+REGION_F1_FLOOR = 0.95
+OFF_TOPIC_THEMED_CEILING = 0.05
+
+
+def test_theme_precision_and_recall_meet_the_floor(report: EvalReport) -> None:
     micro = report.themes_micro
-    assert micro.f1 >= 0.85, (micro.precision, micro.recall, report.mistakes)
+    assert micro.precision >= THEME_PRECISION_FLOOR, (micro.precision, report.mistakes)
+    assert micro.recall >= THEME_RECALL_FLOOR, (micro.recall, report.mistakes)
 
 
-def test_region_micro_f1_meets_the_bar(report: EvalReport) -> None:
+def test_region_micro_f1_meets_the_floor(report: EvalReport) -> None:
     micro = report.regions_micro
-    assert micro.f1 >= 0.90, (micro.precision, micro.recall, report.mistakes)
+    assert micro.f1 >= REGION_F1_FLOOR, (micro.precision, micro.recall, report.mistakes)
 
 
-def test_hard_negatives_mostly_get_no_theme(tagger: Tagger, documents: list[EvalDocument]) -> None:
-    """Sports, IT infrastructure, galaxy and computing clusters: at most a stray theme overall."""
-    negatives = [d for d in documents if not d.themes]
-    tagged = [
-        d.id
-        for d in negatives
-        if tagger.tag(d.title, d.text, abstract=d.abstract, keywords=d.keywords).themes
-    ]
-    assert len(tagged) <= len(negatives) // 3, tagged
+def test_off_topic_documents_get_no_theme(report: EvalReport) -> None:
+    """Hard negatives: passing mentions, sports, boilerplate, other fields, abroad, jokes."""
+    assert report.off_topic >= 50
+    assert report.off_topic_share <= OFF_TOPIC_THEMED_CEILING, report.off_topic_themed
+
+
+def test_every_split_is_measured_and_the_holdout_is_not_empty(
+    tagger: Tagger, documents: list[EvalDocument]
+) -> None:
+    held = evaluate(tagger, documents, split="holdout4")
+    assert held.documents >= 20 and held.off_topic >= 10
+    assert held.themes_micro.tp + held.themes_micro.fn >= 12
+    dev = evaluate(tagger, documents, split="dev")
+    assert dev.documents + held.documents < len(documents)  # older holdouts stay separate
 
 
 def test_unknown_labels_in_the_set_are_refused(
