@@ -40,10 +40,11 @@ MIN_SHARE = 0.2  # named in more than this share of the sentences: the subject, 
 SPREAD_SENTENCES = 2.0  # or named in this many sentences (weighted) ...
 MIN_SPREAD_SHARE = 0.04  # ... that are at least this share of the text
 EVIDENCE_SCALE = 2.0
-LIST_SIZE = 2  # a sentence naming more themes (or regions) than this is a list: each gets a part
+LIST_SIZE = 2  # a sentence naming more themes (or places) than this is a list: each gets a part
 REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
+SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
@@ -139,7 +140,7 @@ class Tagger:
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
         evidence = _collect(folded, self.index.scan(folded.text))
-        crowd = Crowd.of(evidence)
+        crowd = Crowd.of(evidence, folded.sentences)
         groups = (self._themes, self._regions)
         results = [
             groups[group].score(position, found, folded, crowd)
@@ -191,31 +192,39 @@ def _without_repeats(title: str, text: str, abstract: str | None) -> str:
 @dataclass(slots=True)
 class Crowd:
     """What the whole document says beyond one entry: which sentences are lists (they name more
-    than LIST_SIZE themes by a full term, or regions) and the part each named entry gets there;
-    and whether the document is set abroad (places abroad named, and nothing at home: no region
-    term, no home word)."""
+    than LIST_SIZE themes, or places) and the part each named entry gets there; whether the
+    document is set abroad (places abroad named, and nothing at home: no region term, no home
+    word); and whether it is about sport (sport words in SPORT_SHARE of its sentences)."""
 
     themes: dict[int, float]  # sentence -> part, for list sentences only
     regions: dict[int, float]
     abroad: bool
+    sport: bool
 
     @classmethod
-    def of(cls, evidence: dict[tuple[int, int], _Evidence]) -> Crowd:
-        counts: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    def of(cls, evidence: dict[tuple[int, int], _Evidence], sentences: int) -> Crowd:
+        themes: dict[int, int] = {}
+        places: dict[int, int] = {}
         for (group, _), found in evidence.items():
-            if group == CONTEXT:
-                continue
-            table = counts[group]
-            for sentence, weight in found.sentences.items():
-                if group == REGIONS or weight == FULL:
-                    table[sentence] = table.get(sentence, 0) + 1
-        themes, regions = (
-            {s: LIST_SIZE / n for s, n in table.items() if n > LIST_SIZE} for table in counts
-        )
+            if group == THEMES:
+                for sentence, weight in found.sentences.items():
+                    if weight == FULL:
+                        themes[sentence] = themes.get(sentence, 0) + 1
+            elif group == REGIONS:
+                for _, sentence in found.places:
+                    places[sentence] = places.get(sentence, 0) + 1
+        parts = [
+            {s: LIST_SIZE / n for s, n in table.items() if n > LIST_SIZE}
+            for table in (themes, places)
+        ]
         abroad = (CONTEXT, 1) in evidence and not any(
             key[0] == REGIONS or key == (CONTEXT, 0) for key in evidence
         )
-        return cls(themes, regions, abroad)
+        sport = evidence.get((CONTEXT, 2))
+        about_sport = sport is not None and (
+            bool(sport.title) or len(sport.sentences) >= SPORT_SHARE * max(1, sentences)
+        )
+        return cls(parts[0], parts[1], abroad, about_sport)
 
 
 def _uncrowded(weights: dict[int, float], crowd: Crowd, group: int) -> dict[int, float]:
@@ -234,6 +243,20 @@ def _mentions(found: _Evidence, crowd: Crowd) -> float:
         part = 1.0 if found.weight[term] == FULL else crowd.regions.get(sentence, 1.0)
         counts[term] = counts.get(term, 0.0) + part
     return sum(found.weight[t] * (1.0 + math.log(n) if n >= 1.0 else n) for t, n in counts.items())
+
+
+def _is_place(found: _Evidence, crowd: Crowd) -> bool:
+    """A region is the subject when its own name is used, or when a member city or province is
+    named in the title or keywords or outside a list of places - unless the text is about sport,
+    where city names are teams and venues."""
+    weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
+    if FULL in weights:
+        return True
+    if crowd.sport:
+        return False
+    if found.title or found.keywords:
+        return True
+    return any(sentence not in crowd.regions for sentence in found.sentences)
 
 
 def _lead_places(found: _Evidence, crowd: Crowd) -> float:
@@ -313,10 +336,7 @@ class _Group:
             )
             total += REGION_LEAD_WEIGHT * _lead_places(found, crowd)
             total += _mentions(found, crowd) / _dilution(folded.units)
-            subject = bool(found.title or found.keywords) or any(
-                weight == FULL or sentence not in crowd.regions
-                for sentence, weight in found.sentences.items()
-            )
+            subject = _is_place(found, crowd)
         names = self.terms[position]
         return EntryScore(
             self.kind,

@@ -109,23 +109,29 @@ class Defaults(_Strict):
 
 
 class Context(_Strict):
-    """Words that say where a document is set: at home (China) or abroad.
+    """Words that say where a document is set (at home in China, or abroad) and whether it is
+    about sport.
 
     A document that names places abroad and nothing at home (no region, no home word) is about
-    somewhere else: it gets no theme, since the themes are China's policy themes.
+    somewhere else: it gets no theme, since the themes are China's policy themes. In a document
+    about sport (sport words all through it), city and province names are teams and venues: they
+    make no region unless the title or keywords name it or a region's own name is used.
     """
 
     home_zh: list[ZhTerm] = Field(default_factory=list)
     home_en: list[EnTerm] = Field(default_factory=list)
     abroad_zh: list[ZhTerm] = Field(default_factory=list)
     abroad_en: list[EnTerm] = Field(default_factory=list)
+    sport_zh: list[ZhTerm] = Field(default_factory=list)
+    sport_en: list[EnTerm] = Field(default_factory=list)
 
     def entries(self) -> list[Entry]:
-        """Home (0) and abroad (1) as entries, so that one automaton matches them too."""
+        """Home (0), abroad (1) and sport (2) as entries, so that one automaton matches them."""
         out = []
         for name, zh, en in (
             ("home", self.home_zh, self.home_en),
             ("abroad", self.abroad_zh, self.abroad_en),
+            ("sport", self.sport_zh, self.sport_en),
         ):
             out.append(
                 Entry.model_construct(

@@ -198,6 +198,19 @@ def test_club_names_are_not_places(tagger: Tagger) -> None:
     assert tagger.tag("Super League round-up", text) == TagResult(themes=[], regions=[])
 
 
+def test_in_a_text_about_sport_cities_are_teams_and_venues(tagger: Tagger) -> None:
+    text = (
+        "天津渤海银行女排以三比一战胜江苏中天钢铁女排。首局江苏队发球抢攻，先下一城。"
+        "此后天津队调整接发球，连扳三局。本轮其他比赛中，上海光明女排战胜北京北汽女排。"
+    )
+    assert regions(tagger.tag("女排超级联赛：天津女排力克江苏女排", text)) == set()
+    marathon = "三万名选手参加了武汉马拉松。男子组冠军成绩为二小时十分。赛道经过东湖。"
+    assert regions(tagger.tag("武汉马拉松鸣枪开跑", marathon)) == set()
+    # the same city, where the text is about the city itself
+    budget = "武汉市公布今年重点项目清单。项目涉及交通、产业和公共服务。"
+    assert regions(tagger.tag("武汉公布重点项目清单", budget)) == {"middle-yangtze"}
+
+
 # --- one fold, one pass -----------------------------------------------------------------------
 
 
