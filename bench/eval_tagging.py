@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tagging.evaluation import EvalReport, LabelStats, evaluate, load_eval_set
+from tagging.evaluation import EvalDocument, EvalReport, LabelStats, evaluate, load_eval_set
 from tagging.tagger import Tagger
 from tagging.taxonomy import load_taxonomy
 
@@ -77,9 +77,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     tagger = Tagger(load_taxonomy(args.taxonomy))
-    report = evaluate(tagger, load_eval_set(args.eval_set), split=args.split)
+    documents = load_eval_set(args.eval_set)
+    report = evaluate(tagger, documents, split=args.split)
     print(render(report, mistakes=args.mistakes))
+    if args.split is None:
+        print("")
+        print(by_split(tagger, documents))
     return 0
+
+
+def by_split(tagger: Tagger, documents: list[EvalDocument]) -> str:
+    """One line per split: the holdouts were each measured once, before any later change."""
+    head = f"{'split':10} {'docs':>4}  {'theme P':>7} {'theme R':>7} {'region F1':>9}"
+    lines = [head + "  off-topic themed"]
+    for split in dict.fromkeys(d.split for d in documents):
+        report = evaluate(tagger, documents, split=split)
+        themes, regions = report.themes_micro, report.regions_micro
+        lines.append(
+            f"{split:10} {report.documents:4d}  {themes.precision:7.3f} {themes.recall:7.3f}"
+            f" {regions.f1:9.3f}  {len(report.off_topic_themed)} of {report.off_topic}"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
