@@ -142,13 +142,13 @@ class Tagger:
         evidence = _collect(folded, self.index.scan(folded.text))
         crowd = Crowd.of(evidence, folded.sentences)
         groups = (self._themes, self._regions)
-        results = [
-            groups[group].score(position, found, folded, crowd)
-            for (group, position), found in evidence.items()
-            if group != CONTEXT
-        ]
-        if applied_only:
-            results = [result for result in results if result.applied]
+        results = []
+        for (group, position), found in evidence.items():
+            if group != CONTEXT:
+                result = groups[group].score(position, found, folded, crowd)
+                if result.applied or not applied_only:
+                    result.terms = groups[group].names(position, found)
+                    results.append(result)
         results.sort(
             key=lambda r: (r.kind != "theme", -r.score, groups[r.kind != "theme"].order[r.id])
         )
@@ -318,6 +318,8 @@ class _Group:
         self.group = THEMES if kind == "theme" else REGIONS
 
     def score(self, position: int, found: _Evidence, folded: _Folded, crowd: Crowd) -> EntryScore:
+        """The entry's score and whether it is the subject (its terms are filled in later, and
+        only for the entries that are kept)."""
         sentences = folded.sentences
         weights = _uncrowded(found.sentences, crowd, self.group)
         named = sum(weights.values())  # sentences naming the entry, weighted
@@ -337,15 +339,18 @@ class _Group:
             total += REGION_LEAD_WEIGHT * _lead_places(found, crowd)
             total += _mentions(found, crowd) / _dilution(folded.units)
             subject = _is_place(found, crowd)
-        names = self.terms[position]
         return EntryScore(
             self.kind,
             self.ids[position],
             round(1.0 - math.exp(-total / EVIDENCE_SCALE), 2),
             self.thresholds[position],
-            [names[t] for t in _ranked(found)],
-            subject,
+            subject=subject,
         )
+
+    def names(self, position: int, found: _Evidence) -> list[str]:
+        """The entry's matched terms as written in the taxonomy, strongest first."""
+        names = self.terms[position]
+        return [names[t] for t in _ranked(found)]
 
     def _is_subject(
         self, found: _Evidence, named: float, share: float, sentences: int, abroad: bool
