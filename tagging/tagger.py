@@ -93,6 +93,8 @@ class _Evidence:
     weight: dict[int, float] = field(default_factory=dict)  # stream term -> weight
     sentences: dict[int, float] = field(default_factory=dict)  # sentence -> strongest weight
     places: list[tuple[int, int]] = field(default_factory=list)  # regions: (term, sentence)
+    full_term: dict[int, int] = field(default_factory=dict)  # themes: sentence -> a full term
+    elaborated: set[int] = field(default_factory=set)  # ... sentences with two or more of them
 
 
 class Tagger:
@@ -227,12 +229,16 @@ class Crowd:
         return cls(parts[0], parts[1], abroad, about_sport)
 
 
-def _uncrowded(weights: dict[int, float], crowd: Crowd, group: int) -> dict[int, float]:
-    """Sentence weights, each list sentence giving the entry only its part."""
+def _uncrowded(found: _Evidence, crowd: Crowd, group: int) -> dict[int, float]:
+    """Sentence weights, each list sentence giving the entry only its part - unless the entry
+    is spoken of there in two or more of its own terms (elaborated, not listed)."""
     parts = crowd.themes if group == THEMES else crowd.regions
     if not parts:
-        return weights
-    return {sentence: weight * parts.get(sentence, 1.0) for sentence, weight in weights.items()}
+        return found.sentences
+    return {
+        sentence: weight if sentence in found.elaborated else weight * parts.get(sentence, 1.0)
+        for sentence, weight in found.sentences.items()
+    }
 
 
 def _mentions(found: _Evidence, crowd: Crowd) -> float:
@@ -297,6 +303,10 @@ def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidenc
                 found.sentences[sentence] = ref.weight
             if ref.group == REGIONS:
                 found.places.append((ref.term, sentence))
+            elif ref.weight == FULL:
+                seen = found.full_term.setdefault(sentence, ref.term)
+                if seen != ref.term:
+                    found.elaborated.add(sentence)
     return evidence
 
 
@@ -321,7 +331,7 @@ class _Group:
         """The entry's score and whether it is the subject (its terms are filled in later, and
         only for the entries that are kept)."""
         sentences = folded.sentences
-        weights = _uncrowded(found.sentences, crowd, self.group)
+        weights = _uncrowded(found, crowd, self.group)
         named = sum(weights.values())  # sentences naming the entry, weighted
         share = named / sentences if sentences else 0.0
         total = TITLE_WEIGHT * sum(found.title.values())

@@ -190,6 +190,19 @@ def test_cities_named_in_a_list_are_not_a_region(tagger: Tagger) -> None:
     }
 
 
+def test_a_theme_spoken_of_in_its_own_terms_in_a_crowded_sentence_is_not_just_listed(
+    tagger: Tagger,
+) -> None:
+    text = (
+        "据报道，北京市召开会议部署相关工作。京津冀协同发展进入新阶段，城市群一体化建设加快推进。"
+        "新型基础设施建设为城市群高质量发展提供有力支撑，数据中心、工业互联网和城际铁路把北京、"
+        "天津和河北的创新资源连接起来。专家认为，要完善区域协调机制，促进公共服务共建共享。"
+    )
+    assert {"urban-agglomeration", "new-infrastructure"} <= themes(
+        tagger.tag("京津冀城市群建设提速", text)
+    )
+
+
 def test_club_names_are_not_places(tagger: Tagger) -> None:
     text = (
         "Shandong Taishan beat Chengdu Rongcheng 2-1. Shanghai Port beat Wuhan Three Towns 3-0. "
