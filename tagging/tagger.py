@@ -93,8 +93,9 @@ class _Evidence:
     weight: dict[int, float] = field(default_factory=dict)  # stream term -> weight
     sentences: dict[int, float] = field(default_factory=dict)  # sentence -> strongest weight
     places: list[tuple[int, int]] = field(default_factory=list)  # regions: (term, sentence)
-    full_term: dict[int, int] = field(default_factory=dict)  # themes: sentence -> a full term
-    elaborated: set[int] = field(default_factory=set)  # ... sentences with two or more of them
+    full_term: dict[int, tuple[int, int]] = field(default_factory=dict)  # themes: sentence ->
+    # (where, which) its first full term there
+    elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
 
 
 class Tagger:
@@ -202,16 +203,19 @@ class Crowd:
     regions: dict[int, float]
     abroad: bool
     sport: bool
+    leaders: dict[int, int] = field(default_factory=dict)  # sentence -> theme named there first
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], sentences: int) -> Crowd:
         themes: dict[int, int] = {}
         places: dict[int, int] = {}
-        for (group, _), found in evidence.items():
+        first: dict[int, tuple[int, int]] = {}  # sentence -> (where, theme) of its first theme
+        for (group, entry), found in evidence.items():
             if group == THEMES:
-                for sentence, weight in found.sentences.items():
-                    if weight == FULL:
-                        themes[sentence] = themes.get(sentence, 0) + 1
+                for sentence, (where, _) in found.full_term.items():
+                    themes[sentence] = themes.get(sentence, 0) + 1
+                    if sentence not in first or where < first[sentence][0]:
+                        first[sentence] = (where, entry)
             elif group == REGIONS:
                 for _, sentence in found.places:
                     places[sentence] = places.get(sentence, 0) + 1
@@ -226,17 +230,20 @@ class Crowd:
         about_sport = sport is not None and (
             bool(sport.title) or len(sport.sentences) >= SPORT_SHARE * max(1, sentences)
         )
-        return cls(parts[0], parts[1], abroad, about_sport)
+        leaders = {sentence: entry for sentence, (_, entry) in first.items()}
+        return cls(parts[0], parts[1], abroad, about_sport, leaders)
 
 
-def _uncrowded(found: _Evidence, crowd: Crowd, group: int) -> dict[int, float]:
+def _uncrowded(found: _Evidence, crowd: Crowd, group: int, entry: int) -> dict[int, float]:
     """Sentence weights, each list sentence giving the entry only its part - unless the entry
-    is spoken of there in two or more of its own terms (elaborated, not listed)."""
+    is that sentence's subject: named there first, and in two or more of its own terms."""
     parts = crowd.themes if group == THEMES else crowd.regions
     if not parts:
         return found.sentences
     return {
-        sentence: weight if sentence in found.elaborated else weight * parts.get(sentence, 1.0)
+        sentence: weight
+        if sentence in found.elaborated and crowd.leaders.get(sentence) == entry
+        else weight * parts.get(sentence, 1.0)
         for sentence, weight in found.sentences.items()
     }
 
@@ -304,7 +311,7 @@ def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidenc
             if ref.group == REGIONS:
                 found.places.append((ref.term, sentence))
             elif ref.weight == FULL:
-                seen = found.full_term.setdefault(sentence, ref.term)
+                _, seen = found.full_term.setdefault(sentence, (hit.start, ref.term))
                 if seen != ref.term:
                     found.elaborated.add(sentence)
     return evidence
@@ -331,7 +338,7 @@ class _Group:
         """The entry's score and whether it is the subject (its terms are filled in later, and
         only for the entries that are kept)."""
         sentences = folded.sentences
-        weights = _uncrowded(found, crowd, self.group)
+        weights = _uncrowded(found, crowd, self.group, position)
         named = sum(weights.values())  # sentences naming the entry, weighted
         share = named / sentences if sentences else 0.0
         total = TITLE_WEIGHT * sum(found.title.values())
