@@ -44,6 +44,8 @@ LIST_SIZE = 2  # a sentence naming more themes (or places) than this is a list: 
 REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
+ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
+ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
 SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
@@ -143,7 +145,7 @@ class Tagger:
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
         evidence = _collect(folded, self.index.scan(folded.text))
-        crowd = Crowd.of(evidence, folded.sentences)
+        crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
         results = []
         for (group, position), found in evidence.items():
@@ -204,9 +206,10 @@ class Crowd:
     abroad: bool
     sport: bool
     leaders: dict[int, int] = field(default_factory=dict)  # sentence -> theme named there first
+    enumerations: set[int] = field(default_factory=set)  # sentences that are lists of items
 
     @classmethod
-    def of(cls, evidence: dict[tuple[int, int], _Evidence], sentences: int) -> Crowd:
+    def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
         themes: dict[int, int] = {}
         places: dict[int, int] = {}
         first: dict[int, tuple[int, int]] = {}  # sentence -> (where, theme) of its first theme
@@ -223,29 +226,58 @@ class Crowd:
             {s: LIST_SIZE / n for s, n in table.items() if n > LIST_SIZE}
             for table in (themes, places)
         ]
-        abroad = (CONTEXT, 1) in evidence and not any(
-            key[0] == REGIONS or key == (CONTEXT, 0) for key in evidence
-        )
+        abroad = _abroad(evidence)
         sport = evidence.get((CONTEXT, 2))
         about_sport = sport is not None and (
-            bool(sport.title) or len(sport.sentences) >= SPORT_SHARE * max(1, sentences)
+            bool(sport.title) or len(sport.sentences) >= SPORT_SHARE * max(1, folded.sentences)
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
-        return cls(parts[0], parts[1], abroad, about_sport, leaders)
+        enumerations = {s for s in themes if _enumeration(folded, s)}
+        return cls(parts[0], parts[1], abroad, about_sport, leaders, enumerations)
+
+
+def _enumeration(folded: _Folded, sentence: int) -> bool:
+    """A sentence of ENUMERATION_ITEMS or more items ("topics include a, b, c, d and e"): what it
+    names, it names in passing. Items are split by ", " (Latin) or 、 (Chinese)."""
+    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    stop = folded.ends[sentence] if sentence < len(folded.ends) else len(folded.text)
+    text = folded.text
+    separators = text.count(", ", start, stop) + text.count("、", start, stop)
+    return separators + 1 >= ENUMERATION_ITEMS
+
+
+def _abroad(evidence: dict[tuple[int, int], _Evidence]) -> bool:
+    """Places abroad are named, and nothing at home: no home word, and no region named outside
+    the sentences that name places abroad (Seoul's 首都圈 is not Beijing's)."""
+    foreign = evidence.get((CONTEXT, 1))
+    if foreign is None:
+        return False
+    if (CONTEXT, 0) in evidence:
+        return False
+    for (group, _), found in evidence.items():
+        if group == REGIONS:
+            if found.keywords or (found.title and not foreign.title):
+                return False
+            if any(sentence not in foreign.sentences for sentence in found.sentences):
+                return False
+    return True
 
 
 def _uncrowded(found: _Evidence, crowd: Crowd, group: int, entry: int) -> dict[int, float]:
     """Sentence weights, each list sentence giving the entry only its part - unless the entry
     is that sentence's subject: named there first, and in two or more of its own terms."""
     parts = crowd.themes if group == THEMES else crowd.regions
-    if not parts:
+    lists = crowd.enumerations if group == THEMES else set()
+    if not parts and not lists:
         return found.sentences
-    return {
-        sentence: weight
-        if sentence in found.elaborated and crowd.leaders.get(sentence) == entry
-        else weight * parts.get(sentence, 1.0)
-        for sentence, weight in found.sentences.items()
-    }
+    weights = {}
+    for sentence, weight in found.sentences.items():
+        if sentence in lists:
+            weight *= ENUMERATION_PART
+        elif sentence not in found.elaborated or crowd.leaders.get(sentence) != entry:
+            weight *= parts.get(sentence, 1.0)
+        weights[sentence] = weight
+    return weights
 
 
 def _mentions(found: _Evidence, crowd: Crowd) -> float:
@@ -261,7 +293,9 @@ def _mentions(found: _Evidence, crowd: Crowd) -> float:
 def _is_place(found: _Evidence, crowd: Crowd) -> bool:
     """A region is the subject when its own name is used, or when a member city or province is
     named in the title or keywords or outside a list of places - unless the text is about sport,
-    where city names are teams and venues."""
+    where city names are teams and venues, or set abroad."""
+    if crowd.abroad:
+        return False  # named only beside places abroad
     weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
     if FULL in weights:
         return True

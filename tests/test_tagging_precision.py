@@ -146,6 +146,12 @@ def test_short_texts_in_other_languages_get_nothing(tagger: Tagger) -> None:
     assert tagger.tag("Анекдот про вышку 5G", joke) == TagResult(themes=[], regions=[])
 
 
+def test_a_grade_of_steel_is_not_carbon_policy(tagger: Tagger) -> None:
+    text = "Welded joints of low-carbon steel are used in bridges. We tested 48 specimens."
+    assert themes(tagger.tag("Fatigue of low-carbon steel welds", text)) == set()
+    assert "carbon-neutrality" in themes(tagger.tag("Low-carbon cities", text))
+
+
 def test_supporting_words_alone_are_not_a_theme_but_can_be_when_they_run_through(
     tagger: Tagger,
 ) -> None:
@@ -172,6 +178,30 @@ def test_a_place_abroad_gets_no_theme_unless_lessons_are_drawn_for_china(tagger:
     assert themes(tagger.tag("Tokyo's commuter rail", TOKYO)) == set()
     lessons = TOKYO + " China's metropolitan circles can learn from it, planners in Beijing say."
     assert "transport-connectivity" in themes(tagger.tag("Tokyo's commuter rail", lessons))
+
+
+def test_a_home_region_name_used_abroad_is_not_a_region(tagger: Tagger) -> None:
+    seoul = (
+        "韩国房地产院数据显示，首尔公寓价格连续上涨。分析人士指出，利率下降推高了购房需求。"
+        "韩国政府表示，将扩建首都圈广域快线，缩短郊区居民的通勤时间。"
+    )
+    assert tagger.tag("首尔房价连续上涨", seoul) == TagResult(themes=[], regions=[])
+    beijing = "北京推进首都圈轨道交通建设。首都圈通勤更加便利。"
+    assert regions(tagger.tag("首都圈建设", beijing)) == {"beijing-tianjin-hebei"}
+
+
+def test_what_a_list_of_topics_names_it_names_in_passing(tagger: Tagger) -> None:
+    preface = (
+        "This volume contains the 86 papers accepted at the conference. The papers cover "
+        "wireless communication, 5G networks, the internet of things, edge and cloud computing, "
+        "network security and signal processing. We thank the reviewers for their work."
+    )
+    assert themes(tagger.tag("Preface", preface)) == set()
+    about = (
+        "The province will build 60,000 5G base stations this year. The 5G network will cover "
+        "every township. Industrial internet platforms will connect 200,000 machines."
+    )
+    assert themes(tagger.tag("5G plan", about)) == {"new-infrastructure"}
 
 
 def test_cities_named_in_a_list_are_not_a_region(tagger: Tagger) -> None:
