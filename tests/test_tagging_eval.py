@@ -48,15 +48,15 @@ def test_the_labelled_set_is_broad(tagger: Tagger, documents: list[EvalDocument]
     assert sum(d.lang == "ru" for d in documents) >= 3, "short texts in other languages"
 
 
-# Floors pinned a little under what the tagger measured on the whole set (214 documents) when
-# they were set: themes precision 0.903, recall 0.899; regions F1 0.988; 5 of 74 off-topic
-# documents themed (6.8%). A change that makes tagging worse fails here. Raise them when the
-# tagger gets better; never lower them to pass. (Issue 11's targets - precision 0.92 at recall
-# 0.97, at most 5% off-topic themed - are not all met yet: see BENCHMARKS.md.)
-THEME_PRECISION_FLOOR = 0.89
-THEME_RECALL_FLOOR = 0.88
-REGION_F1_FLOOR = 0.97
-OFF_TOPIC_THEMED_CEILING = 0.08
+# Floors pinned a little under what the tagger measured on the whole set (232 documents) when
+# they were set: themes precision 0.921, recall 0.903; regions F1 0.989; 2 of 84 off-topic
+# documents themed (2.4%). A change that makes tagging worse fails here. Raise them when the
+# tagger gets better; never lower them to pass. (Issue 11's recall target, 0.97, is not met:
+# see BENCHMARKS.md.)
+THEME_PRECISION_FLOOR = 0.91
+THEME_RECALL_FLOOR = 0.89
+REGION_F1_FLOOR = 0.98
+OFF_TOPIC_THEMED_CEILING = 0.05
 
 
 def test_theme_precision_and_recall_meet_the_floor(report: EvalReport) -> None:
@@ -79,9 +79,9 @@ def test_off_topic_documents_get_no_theme(report: EvalReport) -> None:
 def test_every_split_is_measured_and_the_holdout_is_not_empty(
     tagger: Tagger, documents: list[EvalDocument]
 ) -> None:
-    held = evaluate(tagger, documents, split="holdout5")  # the newest, measured once
-    assert held.documents >= 20 and held.off_topic >= 10
-    assert held.themes_micro.tp + held.themes_micro.fn >= 12
+    held = evaluate(tagger, documents, split="holdout6")  # the newest, measured once
+    assert held.documents >= 15 and held.off_topic >= 8
+    assert held.themes_micro.tp + held.themes_micro.fn >= 8
     dev = evaluate(tagger, documents, split="dev")
     assert dev.documents + held.documents < len(documents)  # older holdouts stay separate
 
