@@ -72,6 +72,13 @@ class EvalReport:
     themes: dict[str, LabelStats]
     regions: dict[str, LabelStats]
     mistakes: list[Mistake] = field(default_factory=list)
+    off_topic: int = 0  # documents labelled with no theme
+    off_topic_themed: list[str] = field(default_factory=list)  # ... that the tagger gave one
+
+    @property
+    def off_topic_share(self) -> float:
+        """Share of the off-topic documents that got any theme (0.0 when there are none)."""
+        return len(self.off_topic_themed) / self.off_topic if self.off_topic else 0.0
 
     @property
     def themes_micro(self) -> LabelStats:
@@ -121,6 +128,10 @@ def evaluate(
         given_themes = {match.id for match in result.themes}
         given_regions = {match.id for match in result.regions}
         _count(report, "theme", document, given_themes, set(document.themes))
+        if not document.themes:
+            report.off_topic += 1
+            if given_themes:
+                report.off_topic_themed.append(document.id)
         _count(report, "region", document, given_regions, set(document.regions))
     return report
 

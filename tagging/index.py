@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -20,23 +20,29 @@ from tagging.terms import is_latin, match_form, spelling_variants, word_end
 
 THEMES = 0
 REGIONS = 1
+CONTEXT = 2  # home (entry 0) and abroad (entry 1) words
 
 
 @dataclass(frozen=True, slots=True)
 class TermRef:
     """What a matching key stands for: a term (or an exclusion) of one entry."""
 
-    group: int  # THEMES or REGIONS
+    group: int  # THEMES, REGIONS or CONTEXT
     entry: int  # index of the entry in its group
     term: int  # index into the entry's weighted_terms(); -1 for an exclusion
     weight: float  # 1.0 for a term, the support weight for a supporting term, 0 for an exclusion
+
+    @property
+    def owner(self) -> tuple[int, int]:
+        return (self.group, self.entry)
 
 
 @dataclass(frozen=True, slots=True)
 class _Key:
     length: int
     latin: bool
-    refs: tuple[TermRef, ...]
+    terms: tuple[TermRef, ...]  # what the key is a term of
+    exclusions: tuple[tuple[int, int], ...]  # the (group, entry) owners it is an exclusion of
 
 
 class Hit(NamedTuple):
@@ -53,7 +59,12 @@ class TermIndex:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         keys: dict[str, dict[tuple[int, int, bool], TermRef]] = {}
-        for group, entries in ((THEMES, taxonomy.themes), (REGIONS, taxonomy.regions)):
+        groups = (
+            (THEMES, taxonomy.themes),
+            (REGIONS, taxonomy.regions),
+            (CONTEXT, taxonomy.context.entries()),
+        )
+        for group, entries in groups:
             for position, entry in enumerate(entries):
                 for key, ref in _entry_keys(entry, group, position, taxonomy):
                     slot = keys.setdefault(key, {})
@@ -62,7 +73,10 @@ class TermIndex:
                         slot[owner] = ref
         self._automaton = ahocorasick.Automaton()
         for key, slot in keys.items():
-            self._automaton.add_word(key, _Key(len(key), is_latin(key), tuple(slot.values())))
+            refs = list(slot.values())
+            terms = tuple(ref for ref in refs if ref.term >= 0)
+            excluded = tuple(ref.owner for ref in refs if ref.term < 0)
+            self._automaton.add_word(key, _Key(len(key), is_latin(key), terms, excluded))
         self._automaton.make_automaton()
         self.size = len(keys)
 
@@ -70,25 +84,29 @@ class TermIndex:
         """Kept matches in `text`, which must already be in match_form."""
         if not text or not self.size:
             return []
-        terms: tuple[list[Hit], list[Hit]] = ([], [])
+        terms: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
         exclusions: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        for end, value in self._automaton.iter(text):
-            key = cast(_Key, value)
+        key: _Key
+        for end, key in self._automaton.iter(text):
             start = end - key.length + 1
             stop = end + 1
             if key.latin:
                 stop = word_end(text, start, stop)
                 if stop < 0:
                     continue
-            for ref in key.refs:
-                if ref.term < 0:
-                    exclusions.setdefault((ref.group, ref.entry), []).append((start, stop))
-                else:
-                    terms[ref.group].append(Hit(start, stop, ref))
+            for ref in key.terms:
+                terms[ref.group].append(Hit(start, stop, ref))
+            for owner in key.exclusions:
+                exclusions.setdefault(owner, []).append((start, stop))
         kept: list[Hit] = []
         for hits in terms:
             if exclusions:
-                hits = [hit for hit in hits if not _excluded(hit, exclusions)]
+                hits = [
+                    hit
+                    for hit in hits
+                    if (hit.ref.group, hit.ref.entry) not in exclusions
+                    or not _excluded(hit, exclusions[(hit.ref.group, hit.ref.entry)])
+                ]
             kept.extend(_leftmost_longest(hits))
         return kept
 
@@ -96,7 +114,7 @@ class TermIndex:
 def _entry_keys(
     entry: Entry, group: int, position: int, taxonomy: Taxonomy
 ) -> Iterator[tuple[str, TermRef]]:
-    for index, (term, weight) in enumerate(entry.weighted_terms(taxonomy.defaults.support_weight)):
+    for index, (term, weight) in enumerate(taxonomy.entry_terms(entry)):
         ref = TermRef(group, position, index, weight)
         for key in _keys(term):
             yield key, ref
@@ -110,10 +128,7 @@ def _keys(term: str) -> set[str]:
     return spelling_variants(key) if is_latin(key) else {key}
 
 
-def _excluded(hit: Hit, exclusions: dict[tuple[int, int], list[tuple[int, int]]]) -> bool:
-    spans = exclusions.get((hit.ref.group, hit.ref.entry))
-    if not spans:
-        return False
+def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit.start and hit.stop <= e for s, e in spans)
 
 

@@ -1,31 +1,54 @@
-"""Themes and regions of a document, with a score and the taxonomy terms that matched.
+"""Themes and regions of a document: given when the document is about them, not when it names them.
 
-Score of an entry (theme or region): every kept match adds its term's weight (1, or the support
-weight) times its field's weight (title and keywords 3, abstract 2, body 1). A term found n times
-in a field counts 1 + ln(n) times, so repetition helps but cannot carry a theme alone. Abstract
-and body are diluted by the square root of their length beyond about a page (3,000 Latin
-characters, a Chinese character counting as three), so one mention in a short news item counts,
-and one in a long report does not. The evidence E maps to 1 - exp(-E / 2): one body mention in a
-short text scores 0.39, one title mention 0.78.
+A document is read as a title, keywords, and a stream of sentences (the abstract, then the body
+without a repeat of the title or abstract); the first LEAD_SENTENCES sentences are its lead. For
+each theme or region, the evidence E adds up:
+
+- every distinct term in the title or the keywords (3 each; a supporting term counts its weight);
+- every distinct term in the lead (1.5 each);
+- the share of the stream's sentences that name the entry (6 times the share; a sentence naming
+  only supporting terms counts their weight) - so the same words weigh less in a longer text;
+- every distinct term of the stream beyond the first (0.5 each): a subject is spoken of in
+  several words, a passing mention in one.
+
+The score is 1 - exp(-E / 2), applied at the entry's threshold, but only when the entry is the
+document's subject: it is in the title or keywords, or in more than one sentence of a text of
+PASSING_SENTENCES sentences or more (one sentence of a longer text is a passing mention), and a
+theme needs at least one full-weight term (supporting words such as "innovation" or "5G" alone
+are not a theme). A document about nothing in the taxonomy thus gets no theme at all.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
-from tagging.index import TermIndex
+from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.taxonomy import Entry, Taxonomy
-from tagging.terms import HAN, match_form
+from tagging.terms import SENTENCE_END, match_lines
 
-FIELD_WEIGHTS = {"title": 3.0, "keywords": 3.0, "abstract": 2.0, "text": 1.0}
-DILUTED_FIELDS = frozenset({"abstract", "text"})
-PAGE_UNITS = 3000.0  # Latin characters in a page; a Chinese character counts as HAN_UNITS
-HAN_UNITS = 3
+TITLE_WEIGHT = 3.0  # per distinct term in the title
+KEYWORD_WEIGHT = 3.0  # per distinct term in the keywords
+LEAD_WEIGHT = 1.5  # per distinct term in the lead
+SHARE_WEIGHT = 6.0  # times the share of the stream's sentences that name the entry
+DISTINCT_WEIGHT = 0.5  # per distinct term of the stream beyond the first
+LEAD_SENTENCES = 3
+MIN_SHARE = 0.2  # named in more than this share of the sentences: the subject, even in one
+SPREAD_SENTENCES = 2.0  # or named in this many sentences (weighted) ...
+MIN_SPREAD_SHARE = 0.04  # ... that are at least this share of the text
 EVIDENCE_SCALE = 2.0
+LIST_SIZE = 2  # a sentence naming more themes (or places) than this is a list: each gets a part
+REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
+PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
+SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
+ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
+ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
+SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
+FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
+_ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
 
 
@@ -38,10 +61,43 @@ class EntryScore:
     score: float  # 0..1, rounded to 2 decimals
     threshold: float
     terms: list[str] = field(default_factory=list)  # as written in the taxonomy, strongest first
+    subject: bool = True  # False: only a passing mention (or supporting words) - never applied
 
     @property
     def applied(self) -> bool:
-        return self.score >= self.threshold
+        return self.subject and self.score >= self.threshold
+
+
+@dataclass(slots=True)
+class _Folded:
+    """A document in match form, folded once: title, keywords and the sentence stream."""
+
+    text: str
+    title_end: int
+    keywords_end: int
+    ends: list[int]  # end offset (in text) of every sentence of the stream
+    units: int  # length of the stream: UTF-8 bytes (a Chinese character counts as 3 letters)
+
+    @property
+    def sentences(self) -> int:
+        return len(self.ends)
+
+
+@dataclass(slots=True)
+class _Evidence:
+    """Where one entry's terms were found in one document."""
+
+    title: dict[int, float] = field(default_factory=dict)  # term -> weight
+    title_count: dict[int, int] = field(default_factory=dict)  # term -> occurrences in the title
+    keywords: dict[int, float] = field(default_factory=dict)
+    first: dict[int, int] = field(default_factory=dict)  # stream term -> first sentence
+    count: dict[int, int] = field(default_factory=dict)  # stream term -> occurrences
+    weight: dict[int, float] = field(default_factory=dict)  # stream term -> weight
+    sentences: dict[int, float] = field(default_factory=dict)  # sentence -> strongest weight
+    places: list[tuple[int, int]] = field(default_factory=list)  # regions: (term, sentence)
+    full_term: dict[int, tuple[int, int]] = field(default_factory=dict)  # themes: sentence ->
+    # (where, which) its first full term there
+    elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
 
 
 class Tagger:
@@ -50,9 +106,8 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.index = TermIndex(taxonomy)
-        support = taxonomy.defaults.support_weight
-        self._themes = _Group(taxonomy.themes, "theme", taxonomy.theme_threshold, support)
-        self._regions = _Group(taxonomy.regions, "region", taxonomy.region_threshold, support)
+        self._themes = _Group(taxonomy, taxonomy.themes, "theme", taxonomy.theme_threshold)
+        self._regions = _Group(taxonomy, taxonomy.regions, "region", taxonomy.region_threshold)
 
     def tag(
         self,
@@ -85,45 +140,215 @@ class Tagger:
     ) -> list[EntryScore]:
         """Scores of matched entries: themes then regions, each highest first, ties in file order.
 
-        With applied_only=False, entries below their threshold are included too (for tuning and
-        the eval printer).
+        With applied_only=False, entries below their threshold or only mentioned in passing are
+        included too (for tuning and the eval printer).
         """
-        fields = {
-            "title": title,
-            "keywords": _KEYWORD_SEPARATOR.join(keywords or []),
-            "abstract": abstract or "",
-            "text": text,
-        }
-        evidence: dict[tuple[int, int], dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        for name, raw in fields.items():
-            self._add_field(evidence, name, raw)
+        folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
+        evidence = _collect(folded, self.index.scan(folded.text))
+        crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
-        results = [
-            groups[group].score(position, terms) for (group, position), terms in evidence.items()
-        ]
-        if applied_only:
-            results = [result for result in results if result.applied]
+        results = []
+        for (group, position), found in evidence.items():
+            if group != CONTEXT:
+                result = groups[group].score(position, found, folded, crowd)
+                if result.applied or not applied_only:
+                    result.terms = groups[group].names(position, found)
+                    results.append(result)
         results.sort(
             key=lambda r: (r.kind != "theme", -r.score, groups[r.kind != "theme"].order[r.id])
         )
         return results
 
-    def _add_field(
-        self, evidence: dict[tuple[int, int], dict[int, float]], name: str, raw: str
-    ) -> None:
-        text = match_form(raw) if raw else ""
-        if not text:
-            return
-        counts: dict[tuple[int, int, int], int] = defaultdict(int)
-        weights: dict[tuple[int, int, int], float] = {}
-        for hit in self.index.scan(text):
-            key = (hit.ref.group, hit.ref.entry, hit.ref.term)
-            counts[key] += 1
-            weights[key] = hit.ref.weight
-        factor = FIELD_WEIGHTS[name] / (_dilution(text) if name in DILUTED_FIELDS else 1.0)
-        for (group, entry, term), count in counts.items():
-            gain = factor * weights[(group, entry, term)] * (1.0 + math.log(count))
-            evidence[(group, entry)][term] += gain
+
+def fold_document(
+    title: str, text: str, *, abstract: str | None = None, keywords: list[str]
+) -> _Folded:
+    """One match-form string for the whole document, and where its sentences end.
+
+    API records and feeds repeat the title and abstract in the text: the repeat is dropped, so
+    that it is not counted twice.
+    """
+    body = _without_repeats(title, text, abstract)
+    stream = "\n\n".join(part for part in (abstract or "", body) if part.strip())
+    raw = _ZONE.join(
+        part.replace(_ZONE, " ") for part in (title, _KEYWORD_SEPARATOR.join(keywords), stream)
+    )
+    folded = match_lines(raw)
+    title_end = folded.index(_ZONE)
+    keywords_end = folded.index(_ZONE, title_end + 1)
+    ends = [m.end() for m in SENTENCE_END.finditer(folded, keywords_end + 1)]
+    if (not ends or ends[-1] < len(folded)) and folded[keywords_end + 1 :].strip():
+        ends.append(len(folded))
+    units = len(folded.encode("utf-8")) - keywords_end - 1
+    return _Folded(folded, title_end, keywords_end, ends, units)
+
+
+def _without_repeats(title: str, text: str, abstract: str | None) -> str:
+    body = text.strip()
+    if title and body.startswith(title.strip()):
+        body = body[len(title.strip()) :]
+    if abstract and abstract.strip():
+        body = body.replace(abstract.strip(), "", 1)
+        if body.strip() and body.strip() in abstract:
+            return ""  # a text that is only a piece of the abstract
+    return body
+
+
+@dataclass(slots=True)
+class Crowd:
+    """What the whole document says beyond one entry: which sentences are lists (they name more
+    than LIST_SIZE themes, or places) and the part each named entry gets there; whether the
+    document is set abroad (places abroad named, and nothing at home: no region term, no home
+    word); and whether it is about sport (sport words in SPORT_SHARE of its sentences)."""
+
+    themes: dict[int, float]  # sentence -> part, for list sentences only
+    regions: dict[int, float]
+    abroad: bool
+    sport: bool
+    leaders: dict[int, int] = field(default_factory=dict)  # sentence -> theme named there first
+    enumerations: set[int] = field(default_factory=set)  # sentences that are lists of items
+
+    @classmethod
+    def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
+        themes: dict[int, int] = {}
+        places: dict[int, int] = {}
+        first: dict[int, tuple[int, int]] = {}  # sentence -> (where, theme) of its first theme
+        for (group, entry), found in evidence.items():
+            if group == THEMES:
+                for sentence, (where, _) in found.full_term.items():
+                    themes[sentence] = themes.get(sentence, 0) + 1
+                    if sentence not in first or where < first[sentence][0]:
+                        first[sentence] = (where, entry)
+            elif group == REGIONS:
+                for _, sentence in found.places:
+                    places[sentence] = places.get(sentence, 0) + 1
+        parts = [
+            {s: LIST_SIZE / n for s, n in table.items() if n > LIST_SIZE}
+            for table in (themes, places)
+        ]
+        abroad = _abroad(evidence)
+        sport = evidence.get((CONTEXT, 2))
+        about_sport = sport is not None and (
+            bool(sport.title) or len(sport.sentences) >= SPORT_SHARE * max(1, folded.sentences)
+        )
+        leaders = {sentence: entry for sentence, (_, entry) in first.items()}
+        enumerations = {s for s in themes if _enumeration(folded, s)}
+        return cls(parts[0], parts[1], abroad, about_sport, leaders, enumerations)
+
+
+def _enumeration(folded: _Folded, sentence: int) -> bool:
+    """A sentence of ENUMERATION_ITEMS or more items ("topics include a, b, c, d and e"): what it
+    names, it names in passing. Items are split by ", " (Latin) or 、 (Chinese)."""
+    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    stop = folded.ends[sentence] if sentence < len(folded.ends) else len(folded.text)
+    text = folded.text
+    separators = text.count(", ", start, stop) + text.count("、", start, stop)
+    return separators + 1 >= ENUMERATION_ITEMS
+
+
+def _abroad(evidence: dict[tuple[int, int], _Evidence]) -> bool:
+    """Places abroad are named, and nothing at home: no home word, and no region named outside
+    the sentences that name places abroad (Seoul's 首都圈 is not Beijing's)."""
+    foreign = evidence.get((CONTEXT, 1))
+    if foreign is None:
+        return False
+    if (CONTEXT, 0) in evidence:
+        return False
+    for (group, _), found in evidence.items():
+        if group == REGIONS:
+            if found.keywords or (found.title and not foreign.title):
+                return False
+            if any(sentence not in foreign.sentences for sentence in found.sentences):
+                return False
+    return True
+
+
+def _uncrowded(found: _Evidence, crowd: Crowd, group: int, entry: int) -> dict[int, float]:
+    """Sentence weights, each list sentence giving the entry only its part - unless the entry
+    is that sentence's subject: named there first, and in two or more of its own terms."""
+    parts = crowd.themes if group == THEMES else crowd.regions
+    lists = crowd.enumerations if group == THEMES else set()
+    if not parts and not lists:
+        return found.sentences
+    weights = {}
+    for sentence, weight in found.sentences.items():
+        if sentence in lists:
+            weight *= ENUMERATION_PART
+        elif sentence not in found.elaborated or crowd.leaders.get(sentence) != entry:
+            weight *= parts.get(sentence, 1.0)
+        weights[sentence] = weight
+    return weights
+
+
+def _mentions(found: _Evidence, crowd: Crowd) -> float:
+    """Every mention of a region's terms: weight times 1 + ln(count); a city named in a list of
+    places counts only its part of the list (the region's own name counts in full)."""
+    counts: dict[int, float] = {}
+    for term, sentence in found.places:
+        part = 1.0 if found.weight[term] == FULL else crowd.regions.get(sentence, 1.0)
+        counts[term] = counts.get(term, 0.0) + part
+    return sum(found.weight[t] * (1.0 + math.log(n) if n >= 1.0 else n) for t, n in counts.items())
+
+
+def _is_place(found: _Evidence, crowd: Crowd) -> bool:
+    """A region is the subject when its own name is used, or when a member city or province is
+    named in the title or keywords or outside a list of places - unless the text is about sport,
+    where city names are teams and venues, or set abroad."""
+    if crowd.abroad:
+        return False  # named only beside places abroad
+    weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
+    if FULL in weights:
+        return True
+    if crowd.sport:
+        return False
+    if found.title or found.keywords:
+        return True
+    return any(sentence not in crowd.regions for sentence in found.sentences)
+
+
+def _lead_places(found: _Evidence, crowd: Crowd) -> float:
+    """A region's distinct terms in the lead; a city named in a list of places counts its part."""
+    best: dict[int, float] = {}
+    for term, sentence in found.places:
+        if sentence < LEAD_SENTENCES:
+            weight = found.weight[term]
+            part = weight if weight == FULL else weight * crowd.regions.get(sentence, 1.0)
+            best[term] = max(best.get(term, 0.0), part)
+    return sum(best.values())
+
+
+def _dilution(units: int) -> float:
+    """sqrt of the text's length in pages, at least 1."""
+    return math.sqrt(max(1.0, units / PAGE_UNITS))
+
+
+def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidence]:
+    evidence: dict[tuple[int, int], _Evidence] = {}
+    ends, title_end, keywords_end = folded.ends, folded.title_end, folded.keywords_end
+    for hit in hits:
+        ref = hit.ref
+        found = evidence.get((ref.group, ref.entry))
+        if found is None:
+            found = evidence[(ref.group, ref.entry)] = _Evidence()
+        if hit.start < title_end:
+            found.title[ref.term] = ref.weight
+            found.title_count[ref.term] = found.title_count.get(ref.term, 0) + 1
+        elif hit.start < keywords_end:
+            found.keywords[ref.term] = ref.weight
+        else:
+            sentence = bisect_right(ends, hit.start)
+            found.first.setdefault(ref.term, sentence)
+            found.count[ref.term] = found.count.get(ref.term, 0) + 1
+            found.weight[ref.term] = ref.weight
+            if found.sentences.get(sentence, 0.0) < ref.weight:
+                found.sentences[sentence] = ref.weight
+            if ref.group == REGIONS:
+                found.places.append((ref.term, sentence))
+            elif ref.weight == FULL:
+                _, seen = found.full_term.setdefault(sentence, (hit.start, ref.term))
+                if seen != ref.term:
+                    found.elaborated.add(sentence)
+    return evidence
 
 
 class _Group:
@@ -131,35 +356,91 @@ class _Group:
 
     def __init__(
         self,
+        taxonomy: Taxonomy,
         entries: list[Entry],
         kind: str,
         threshold: Callable[[Entry], float],
-        support_weight: float,
     ) -> None:
         self.kind = kind
         self.ids = [entry.id for entry in entries]
         self.order = {entry.id: position for position, entry in enumerate(entries)}
         self.thresholds = [threshold(entry) for entry in entries]
-        self.terms = [
-            [term for term, _ in entry.weighted_terms(support_weight)] for entry in entries
-        ]
+        self.terms = [[term for term, _ in taxonomy.entry_terms(entry)] for entry in entries]
+        self.group = THEMES if kind == "theme" else REGIONS
 
-    def score(self, position: int, evidence: dict[int, float]) -> EntryScore:
-        total = sum(evidence.values())
-        score = round(1.0 - math.exp(-total / EVIDENCE_SCALE), 2)
-        ranked = sorted(evidence, key=lambda term: (-evidence[term], term))
-        names = self.terms[position]
+    def score(self, position: int, found: _Evidence, folded: _Folded, crowd: Crowd) -> EntryScore:
+        """The entry's score and whether it is the subject (its terms are filled in later, and
+        only for the entries that are kept)."""
+        sentences = folded.sentences
+        weights = _uncrowded(found, crowd, self.group, position)
+        named = sum(weights.values())  # sentences naming the entry, weighted
+        share = named / sentences if sentences else 0.0
+        total = TITLE_WEIGHT * sum(found.title.values())
+        total += KEYWORD_WEIGHT * sum(found.keywords.values())
+        lead = sum(w for t, w in found.weight.items() if found.first[t] < LEAD_SENTENCES)
+        if self.kind == "theme":
+            distinct = sum(found.weight.values())
+            total += LEAD_WEIGHT * lead + SHARE_WEIGHT * share
+            total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
+            subject = self._is_subject(found, named, share, sentences, crowd.abroad)
+        else:
+            total += TITLE_WEIGHT * sum(
+                w * math.log(found.title_count[t]) for t, w in found.title.items()
+            )
+            total += REGION_LEAD_WEIGHT * _lead_places(found, crowd)
+            total += _mentions(found, crowd) / _dilution(folded.units)
+            subject = _is_place(found, crowd)
         return EntryScore(
             self.kind,
             self.ids[position],
-            score,
+            round(1.0 - math.exp(-total / EVIDENCE_SCALE), 2),
             self.thresholds[position],
-            [names[t] for t in ranked],
+            subject=subject,
         )
 
+    def names(self, position: int, found: _Evidence) -> list[str]:
+        """The entry's matched terms as written in the taxonomy, strongest first."""
+        names = self.terms[position]
+        return [names[t] for t in _ranked(found)]
 
-def _dilution(text: str) -> float:
-    """sqrt of the text's length in pages, at least 1."""
-    han = len(text) - len(HAN.sub("", text))
-    units = len(text) + (HAN_UNITS - 1) * han
-    return math.sqrt(max(1.0, units / PAGE_UNITS))
+    def _is_subject(
+        self, found: _Evidence, named: float, share: float, sentences: int, abroad: bool
+    ) -> bool:
+        """Named in the title or keywords, or in enough of the text; a theme also needs a
+        document set at home and a full term (or supporting words all through a short text)."""
+        if self.kind == "theme":
+            if abroad:
+                return False
+            weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
+            if FULL not in weights:
+                return _supported(found, sentences)
+        if found.title or found.keywords:
+            return True
+        return share > MIN_SHARE or (named >= SPREAD_SENTENCES and share >= MIN_SPREAD_SHARE)
+
+
+def _supported(found: _Evidence, sentences: int) -> bool:
+    """Supporting words only: a subject when the title (or keywords) names one and several of
+    them run through the text (in several sentences, a large share of it) - not when a paper
+    about something else uses "big data" and "artificial intelligence" as its tools."""
+    if not (found.title or found.keywords):
+        return False
+    naming = len(found.sentences)
+    distinct = len(found.weight)
+    return distinct >= 2 and naming >= SPREAD_SENTENCES and naming >= SUPPORT_SHARE * sentences
+
+
+def _ranked(found: _Evidence) -> list[int]:
+    """Terms strongest first: title and keywords, lead, then repetition; ties in taxonomy order."""
+
+    def strength(term: int) -> float:
+        value = TITLE_WEIGHT * found.title.get(term, 0.0)
+        value += KEYWORD_WEIGHT * found.keywords.get(term, 0.0)
+        if term in found.count:
+            weight = found.weight[term]
+            value += weight * (1.0 + math.log(found.count[term]))
+            value += LEAD_WEIGHT * weight * (found.first[term] < LEAD_SENTENCES)
+        return value
+
+    terms = {*found.title, *found.keywords, *found.count}
+    return sorted(terms, key=lambda term: (-strength(term), term))

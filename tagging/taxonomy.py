@@ -108,6 +108,49 @@ class Defaults(_Strict):
     support_weight: float = Field(default=0.3, gt=0, le=1)
 
 
+class Context(_Strict):
+    """Words that say where a document is set (at home in China, or abroad) and whether it is
+    about sport.
+
+    A document that names places abroad and nothing at home (no region, no home word) is about
+    somewhere else: it gets no theme, since the themes are China's policy themes. In a document
+    about sport (sport words all through it), city and province names are teams and venues: they
+    make no region unless the title or keywords name it or a region's own name is used.
+    """
+
+    home_zh: list[ZhTerm] = Field(default_factory=list)
+    home_en: list[EnTerm] = Field(default_factory=list)
+    abroad_zh: list[ZhTerm] = Field(default_factory=list)
+    abroad_en: list[EnTerm] = Field(default_factory=list)
+    sport_zh: list[ZhTerm] = Field(default_factory=list)
+    sport_en: list[EnTerm] = Field(default_factory=list)
+
+    def entries(self) -> list[Entry]:
+        """Home (0), abroad (1) and sport (2) as entries, so that one automaton matches them."""
+        out = []
+        for name, zh, en in (
+            ("home", self.home_zh, self.home_en),
+            ("abroad", self.abroad_zh, self.abroad_en),
+            ("sport", self.sport_zh, self.sport_en),
+        ):
+            out.append(
+                Entry.model_construct(
+                    id=name,
+                    label_en=name,
+                    label_zh=name,
+                    description=name,
+                    terms_zh=list(zh),
+                    terms_en=list(en),
+                    support_zh=[],
+                    support_en=[],
+                    exclude_zh=[],
+                    exclude_en=[],
+                    threshold=None,
+                )
+            )
+        return out
+
+
 class Taxonomy(_Strict):
     """Themes and regions; ids are unique within each list."""
 
@@ -115,6 +158,7 @@ class Taxonomy(_Strict):
     defaults: Defaults = Defaults()
     themes: list[Entry] = Field(min_length=1)
     regions: list[Entry] = Field(default_factory=list)
+    context: Context = Context()
 
     @field_validator("themes", "regions")
     @classmethod
@@ -125,6 +169,10 @@ class Taxonomy(_Strict):
                 raise ValueError(f"id {entry.id!r} is used twice; ids must be unique")
             seen.add(entry.id)
         return entries
+
+    def entry_terms(self, entry: Entry) -> list[tuple[str, float]]:
+        """An entry's terms with their weights (full, or the support weight), in display order."""
+        return entry.weighted_terms(self.defaults.support_weight)
 
     def theme_threshold(self, entry: Entry) -> float:
         return entry.threshold if entry.threshold is not None else self.defaults.threshold

@@ -8,15 +8,20 @@ plus a plural ending; Chinese terms match anywhere, since Chinese is written wit
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from agglowatch.textnorm import fold
+from agglowatch.textnorm import fold, to_simplified
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Dashes and apostrophes read as spaces: high-quality = high quality, Xi'an = Xi’an = xi an.
 _SEPARATORS = re.compile("[-‐‑‒–—―−﹘﹣'’‘`´ʼ]")
 _SPACE = re.compile(r"\s+")
+# What collapsing changes (a run of spaces, any other space character); a single " " is left
+# alone, which makes the substitution several times faster on Latin text.
+_SPACES = re.compile(r"\s(?:(?<! )|\s)\s*")
 # Line breaks and spaces inside Chinese (PDF extraction, hard-wrapped pages) are not word gaps.
-_HAN_GAP = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff]) (?=[\u3400-\u4dbf\u4e00-\u9fff])")
+# (the space first: a pattern that opens with a look-behind is tried at every position, slowly)
+_HAN_GAP = re.compile(r" (?<=[\u3400-\u4dbf\u4e00-\u9fff] )(?=[\u3400-\u4dbf\u4e00-\u9fff])")
 _PLURAL_ENDINGS = ("s", "es")
 _VOWELS = frozenset("aeiou")
 
@@ -73,3 +78,60 @@ def word_end(text: str, start: int, stop: int) -> int:
         if text.startswith(ending, stop) and (end >= len(text) or not is_word_char(text[end])):
             return end
     return -1
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")  # a paragraph break
+_PARAGRAPH = "\x01"  # stands for a paragraph break while spaces are collapsed
+
+
+def match_lines(text: str) -> str:
+    """`match_form`, but each paragraph break (a blank line) is kept as one "\\n".
+
+    No term contains "\\n", so none matches across paragraphs; sentences end there.
+    """
+    if _PARAGRAPH in text:
+        text = text.replace(_PARAGRAPH, " ")
+    folded = _SEPARATORS.sub(" ", _fold(text))
+    if "\n" in folded:
+        folded = _BLANK_LINE.sub(_PARAGRAPH, folded)
+    folded = _SPACES.sub(" ", folded)
+    if _PARAGRAPH in folded:
+        folded = folded.replace(" " + _PARAGRAPH, _PARAGRAPH).replace(_PARAGRAPH + " ", _PARAGRAPH)
+        folded = folded.replace(_PARAGRAPH, "\n")
+    if " " in folded and HAN.search(folded):
+        folded = _HAN_GAP.sub("", folded)
+    return folded.strip()
+
+
+def _fold(text: str) -> str:
+    """`textnorm.fold` without its space collapsing (done by the caller)."""
+    return to_simplified(_nfkc(text)).casefold()
+
+
+# Where most characters that NFKC changes live (Latin-1 signs, general punctuation, letter-like
+# and enclosed forms, CJK compatibility forms, full-width forms); any other is left to the full
+# normalisation below, so the list only decides what is fast, never what is right.
+_COMPATIBILITY = re.compile(
+    "[\u00a0-\u00bf\u2000-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff\uf900-\ufaff"
+    "\ufb00-\ufb4f\ufe10-\ufe6f\uff00-\uffef]"
+)
+
+
+def _nfkc(text: str) -> str:
+    """NFKC, cheaply where it can be. Most text is in NFKC but for a few characters (Chinese
+    full-width punctuation ，：（）): those are replaced by their own NFKC forms, and only when
+    the result is still not in NFKC (combining marks, rarer forms) is the whole text normalised.
+    Either way the result is NFKC(text), since NFKC(c) decomposes as c does."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for char in set(_COMPATIBILITY.findall(text)):
+        text = text.replace(char, unicodedata.normalize("NFKC", char))
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
+# The end of a sentence in match form: a stop or a paragraph break, with the closing quotes, stops
+# and spaces after it. A full stop ends a sentence only before a space, so 3.4% and u.s stay whole.
+# (One character class first: an alternation here makes the scan several times slower.)
+SENTENCE_END = re.compile(r"[.。！？!?；;\n](?:(?<=\.)(?=\s|$)|(?<!\.))[”’\"')）\]。！？!?；;\s]*")

@@ -44,28 +44,46 @@ def test_the_labelled_set_is_broad(tagger: Tagger, documents: list[EvalDocument]
     assert regions == set(tagger.taxonomy.region_ids), "every region has labelled documents"
     assert sum(len(d.themes) >= 2 for d in documents) >= 30, "many documents with several themes"
     negatives = [d for d in documents if not d.themes and not d.regions]
-    assert len(negatives) >= 8, "hard negatives: sports, IT infrastructure, clusters, abroad"
+    assert len(negatives) >= 40, "hard negatives: sports, boilerplate, other fields, abroad"
+    assert sum(d.lang == "ru" for d in documents) >= 3, "short texts in other languages"
 
 
-def test_theme_micro_f1_meets_the_bar(report: EvalReport) -> None:
+# Floors pinned a little under what the tagger measured on the whole set (232 documents) when
+# they were set: themes precision 0.921, recall 0.903; regions F1 0.989; 2 of 84 off-topic
+# documents themed (2.4%). A change that makes tagging worse fails here. Raise them when the
+# tagger gets better; never lower them to pass. (Issue 11's recall target, 0.97, is not met:
+# see BENCHMARKS.md.)
+THEME_PRECISION_FLOOR = 0.91
+THEME_RECALL_FLOOR = 0.89
+REGION_F1_FLOOR = 0.98
+OFF_TOPIC_THEMED_CEILING = 0.05
+
+
+def test_theme_precision_and_recall_meet_the_floor(report: EvalReport) -> None:
     micro = report.themes_micro
-    assert micro.f1 >= 0.85, (micro.precision, micro.recall, report.mistakes)
+    assert micro.precision >= THEME_PRECISION_FLOOR, (micro.precision, report.mistakes)
+    assert micro.recall >= THEME_RECALL_FLOOR, (micro.recall, report.mistakes)
 
 
-def test_region_micro_f1_meets_the_bar(report: EvalReport) -> None:
+def test_region_micro_f1_meets_the_floor(report: EvalReport) -> None:
     micro = report.regions_micro
-    assert micro.f1 >= 0.90, (micro.precision, micro.recall, report.mistakes)
+    assert micro.f1 >= REGION_F1_FLOOR, (micro.precision, micro.recall, report.mistakes)
 
 
-def test_hard_negatives_mostly_get_no_theme(tagger: Tagger, documents: list[EvalDocument]) -> None:
-    """Sports, IT infrastructure, galaxy and computing clusters: at most a stray theme overall."""
-    negatives = [d for d in documents if not d.themes]
-    tagged = [
-        d.id
-        for d in negatives
-        if tagger.tag(d.title, d.text, abstract=d.abstract, keywords=d.keywords).themes
-    ]
-    assert len(tagged) <= len(negatives) // 3, tagged
+def test_off_topic_documents_get_no_theme(report: EvalReport) -> None:
+    """Hard negatives: passing mentions, sports, boilerplate, other fields, abroad, jokes."""
+    assert report.off_topic >= 50
+    assert report.off_topic_share <= OFF_TOPIC_THEMED_CEILING, report.off_topic_themed
+
+
+def test_every_split_is_measured_and_the_holdout_is_not_empty(
+    tagger: Tagger, documents: list[EvalDocument]
+) -> None:
+    held = evaluate(tagger, documents, split="holdout6")  # the newest, measured once
+    assert held.documents >= 15 and held.off_topic >= 8
+    assert held.themes_micro.tp + held.themes_micro.fn >= 8
+    dev = evaluate(tagger, documents, split="dev")
+    assert dev.documents + held.documents < len(documents)  # older holdouts stay separate
 
 
 def test_unknown_labels_in_the_set_are_refused(
@@ -81,29 +99,20 @@ def test_unknown_labels_in_the_set_are_refused(
     [
         (
             "000_427ca8a6bf4e2fd1.txt",
-            {
-                "urban-agglomeration",
-                "new-infrastructure",
-                "high-quality-development",
-                "urbanization",
-            },
+            {"urban-agglomeration", "new-infrastructure", "high-quality-development"},
         ),
         (
             "004_655615d8d0a4c062.txt",
-            {
-                "urban-agglomeration",
-                "high-quality-development",
-                "innovation",
-                "carbon-neutrality",
-                "dual-circulation",
-                "urbanization",
-            },
+            {"urban-agglomeration", "high-quality-development", "innovation"},
         ),
     ],
 )
 def test_seed_documents_get_the_themes_a_reader_gives_them(
     tagger: Tagger, name: str, expected: set[str]
 ) -> None:
+    """What each seed is about. Goals each seed only lists once with others (new urbanization in
+    one sentence of the CDRF release; carbon neutrality, dual circulation and urban-rural
+    integration in the FANG abstract's lists) are mentions, not subjects, so not required."""
     record = parse_seed(SEEDS / name).record
     result = tagger.tag_record(record)
     themes = {match.id for match in result.themes}
