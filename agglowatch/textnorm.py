@@ -26,9 +26,29 @@ def to_simplified(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Matching form: NFKC (full-width → ASCII), Simplified, case-folded, spaces collapsed."""
-    folded = to_simplified(unicodedata.normalize("NFKC", text)).casefold()
-    return _SPACES.sub(" ", folded)
+    """Matching form: NFKC (full-width → ASCII), Simplified, case-folded, spaces collapsed.
+
+    A long text is folded once however many stages ask (normalise, tagging): the last few
+    results are cached, keyed by the text itself.
+    """
+    if len(text) >= _CACHE_MIN_CHARS:
+        return _fold_cached(text)
+    return _fold(text)
+
+
+_CACHE_MIN_CHARS = 512  # shorter texts (titles, sentences) fold faster than a cache would help
+_CACHE_SIZE = 16
+
+
+def _fold(text: str) -> str:
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~100x cheaper
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub(" ", to_simplified(text).casefold())
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
 
 
 def han_share(text: str) -> float:

@@ -76,10 +76,10 @@ def _ngrams(codes: Hashes, n: int, seed: np.uint64) -> Hashes:
     value = np.full(count, seed, dtype=np.uint64)
     for offset in range(n):
         value = (value ^ codes[offset : offset + count]) * _PRIME
-    return _fmix64(value)
+    return fmix64(value)
 
 
-def _fmix64(value: Hashes) -> Hashes:
+def fmix64(value: Hashes) -> Hashes:
     """The murmur3 64-bit finaliser: spreads the product's low-entropy high bits."""
     value = value ^ (value >> np.uint64(33))
     value = value * np.uint64(0xFF51AFD7ED558CCD)
