@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -216,6 +217,14 @@ class Deduper:
         self.settings = settings
         self.text_of = text_of
         self._cache: OrderedDict[str, Sketch | None] = OrderedDict()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """A harvest's worth of check()/add() calls: an index that can buffer its writes
+        (SqlSignatureIndex.deferred) writes them once, when the block ends."""
+        deferred = getattr(self.index, "deferred", None)
+        with deferred() if deferred is not None else nullcontext():
+            yield
 
     def sketch(self, text: str) -> Sketch | None:
         """Shingles, signature and band keys of a match text (None when too short to index).
