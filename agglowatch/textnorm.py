@@ -37,7 +37,7 @@ def fold(text: str) -> str:
 
 
 _CACHE_MIN_CHARS = 512  # shorter texts (titles, sentences) fold faster than a cache would help
-_CACHE_SIZE = 16
+_CACHE_SIZE = 64  # > storage.store.LOOKUP_CHUNK: a chunk's texts are folded once
 
 
 def _fold(text: str) -> str:

@@ -26,7 +26,8 @@ import hashlib
 import random
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -96,6 +97,18 @@ class TimedDeduper:
 
     def add(self, key: str, doc: NormalisedDocument) -> Any:
         return self.clock.time(partial(self.inner.add, key, doc))
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The Deduper's batch (buffered index writes), its final write timed as dedupe."""
+        block = self.inner.batch()
+        block.__enter__()
+        try:
+            yield
+        except BaseException as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            raise
+        self.clock.time(partial(block.__exit__, None, None, None))
 
 
 @dataclass(slots=True)

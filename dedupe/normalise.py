@@ -211,7 +211,7 @@ def hash_form(text: str) -> str:
     return _hash_form_cached(text)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _hash_form_cached(text: str) -> str:
     return text.translate(_dropped_chars())
 

@@ -26,7 +26,7 @@ from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument,
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
-from storage.upsert import insert_ignore, rowcount
+from storage.upsert import insert_ignore_row
 
 NO_REMOVAL_KINDS = frozenset({"crossref", "openalex"})  # incremental APIs list only what is new
 
@@ -77,8 +77,12 @@ class StoreResult:
     touched: set[str] = field(default_factory=set)  # ids of documents parsed this run
 
 
+_DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
 _VERSIONS: Table = DocumentVersion.__table__  # type: ignore[assignment]
 _CHUNK = 500  # bind parameters per IN list
+# Records normalised and looked up together: few enough that their folded texts are still in
+# agglowatch.textnorm's cache when the tagger folds the same texts.
+LOOKUP_CHUNK = 32
 
 
 def store_documents(
@@ -86,12 +90,16 @@ def store_documents(
 ) -> StoreResult:
     result = StoreResult()
     ordered = sorted(records, key=lambda r: canonical_url(r.url))  # one lock order for shards
-    ctx.batch = load_batch(session, [_normalised(record) for record in ordered])
+    versions: list[dict[str, Any]] = []
     try:
         with _deferred(ctx.deduper):
-            for record in ordered:
-                store_document(session, source, record, ctx, result)
-        write_versions(session, ctx.batch.versions)
+            for start in range(0, len(ordered), LOOKUP_CHUNK):
+                part = ordered[start : start + LOOKUP_CHUNK]
+                ctx.batch = load_batch(session, [_normalised(record) for record in part])
+                ctx.batch.versions = versions
+                for record in part:
+                    store_document(session, source, record, ctx, result)
+        write_versions(session, versions)
     finally:
         ctx.batch = None
     return result
@@ -277,8 +285,7 @@ def _insert_new(
     ctx: StoreContext,
 ) -> bool:
     values = _document_values(source, norm, tags, duplicate, ctx)
-    inserted = rowcount(session.execute(insert_ignore(session, Document, values)))
-    if not inserted:
+    if not insert_ignore_row(session, _DOCUMENTS, values):
         return False
     if ctx.batch is not None:
         ctx.batch.inserted.add(norm.canonical_url)

@@ -39,6 +39,18 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> Inser
     return statement
 
 
+def insert_ignore_row(session: Session, table: Any, values: dict[str, Any]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING of one row into a Table: 1 when inserted, 0 when a
+    unique key already existed. The statement carries no values, so SQLAlchemy compiles it once
+    and reuses it for every row (a values() statement is compiled anew each time)."""
+    statement = (
+        _insert(session, table)
+        .on_conflict_do_nothing()
+        .execution_options(preserve_rowcount=True)  # psycopg drops INSERT rowcounts otherwise
+    )
+    return rowcount(session.execute(statement, values))
+
+
 def upsert(
     session: Session, model: Any, values: dict[str, Any], keys: list[str], update: list[str]
 ) -> Insert:

@@ -8,6 +8,7 @@ replaced; text hashes stored in existing databases depend on them.
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -21,7 +22,7 @@ from agglowatch.textnorm import _SPACES, fold, to_simplified
 from dedupe import boilerplate
 from dedupe.index import MINHASH_SCHEME, MINHASH_SEED, band_keys, minhash_of
 from dedupe.normalise import hash_form, is_chrome, match_text
-from dedupe.shingles import shingles
+from dedupe.shingles import _CHAR_SEED, _WORD_SEED, HAN_N, WORD_N, _ngrams, _word_hash, shingles
 from tests.test_dedupe_labelled import fixtures
 
 
@@ -53,6 +54,46 @@ def test_minhash_and_band_keys_equal_datasketch_on_real_texts() -> None:
         reference = datasketch_minhash(hashes, 128)
         assert np.array_equal(minhash_of(hashes, 128), reference), doc.name
         assert band_keys(minhash_of(hashes, 128), 128) == band_keys(reference, 128)
+
+
+_REF_HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_REF_HAN_OR_DIGIT = re.compile(f"[{_REF_HAN}0-9]")
+
+
+def reference_shingles(text: str) -> np.ndarray:
+    """dedupe.shingles.shingles as it was: a regular expression for the Han stream, and every
+    word hashed in turn."""
+    has_han = re.search(f"[{_REF_HAN}]", text) is not None
+    parts = []
+    if has_han:
+        chars = "".join(_REF_HAN_OR_DIGIT.findall(text))
+        codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        parts.append(_ngrams(codes, HAN_N, _CHAR_SEED))
+    words = re.findall(f"[^\\W_{_REF_HAN}]+", text)
+    if has_han:
+        words = [w for w in words if not re.fullmatch("[0-9]+", w)]
+    if words:
+        codes = np.array([_word_hash(w) for w in words], dtype=np.uint64)
+        parts.append(_ngrams(codes, WORD_N, _WORD_SEED))
+    if not parts:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(np.concatenate(parts))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("城市群发展ぁアカ㐀豈龥〇0123456789٣ab Z_-,.\n。"), max_size=300
+    )
+)
+def test_shingles_equal_the_reference_property(text: str) -> None:
+    assert np.array_equal(shingles(text), reference_shingles(text))
+
+
+def test_shingles_equal_the_reference_on_fixtures() -> None:
+    for doc in fixtures().values():
+        text = match_text(doc.text)
+        assert np.array_equal(shingles(text), reference_shingles(text)), doc.name
 
 
 def reference_hash_form(text: str) -> str:
