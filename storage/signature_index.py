@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from dedupe.index import StoredSignature, decode_minhash
@@ -29,6 +29,12 @@ BATCH = 500  # bind parameters per IN list / rows per executemany chunk (SQLite 
 
 _SIGNATURES: Table = Signature.__table__  # type: ignore[assignment]
 _BANDS: Table = LshBand.__table__  # type: ignore[assignment]
+# Built once: one expanding IN parameter, so each check only binds its band keys.
+_CANDIDATES = (
+    select(_BANDS.c.key)
+    .where(_BANDS.c.band_key.in_(bindparam("band_keys", expanding=True)))
+    .distinct()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +72,7 @@ class SqlSignatureIndex:
     def candidates(self, band_keys: Sequence[int]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(list(dict.fromkeys(band_keys)), BATCH):
-            query = select(_BANDS.c.key).where(_BANDS.c.band_key.in_(chunk)).distinct()
-            found.update(self.session.execute(query).scalars())
+            found.update(self.session.execute(_CANDIDATES, {"band_keys": chunk}).scalars())
         if self._pending:
             found.difference_update(self._pending)  # their stored bands are being replaced
             for band_key in band_keys:
