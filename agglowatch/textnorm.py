@@ -41,9 +41,16 @@ _CACHE_SIZE = 64  # > storage.store.LOOKUP_CHUNK: a chunk's texts are folded onc
 
 
 def _fold(text: str) -> str:
-    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~100x cheaper
+    text = text.translate(_FULL_WIDTH)
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~20x cheaper
         text = unicodedata.normalize("NFKC", text)
     return _SPACES.sub(" ", to_simplified(text).casefold())
+
+
+# Full-width ASCII and the ideographic space, mapped to what NFKC maps them to (one starter
+# character each, so mapping them first never changes NFKC's result): Chinese text is then
+# usually NFKC-normal already and skips the costly normalize().
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

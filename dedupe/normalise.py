@@ -12,6 +12,7 @@ import hashlib
 import re
 import sys
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
@@ -190,7 +191,8 @@ def is_chrome(line: str) -> bool:
 
 def _width(line: str) -> int:
     """Display width: a Han character counts two, as it carries about a word's worth of text."""
-    return len(line) + sum(1 for ch in line if unicodedata.east_asian_width(ch) in "WF")
+    widths = Counter(map(unicodedata.east_asian_width, line))  # counted in C, not per character
+    return len(line) + widths["W"] + widths["F"]
 
 
 def match_text(text: str) -> str:
