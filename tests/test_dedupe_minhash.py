@@ -133,7 +133,10 @@ def reference_fold(text: str) -> str:
 @settings(max_examples=200, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from("城市群區域發展ＡＢＣａ！～abcＩＩ①ﬁ\u3000\u0301\u0308 \t,.，。ǅß"), max_size=700
+        alphabet=st.sampled_from(
+            "城市群區域發展ＡＢＣａ！～abcＩＩ①ﬁ\u3000\u0301\u0308 \t,.，。ǅß"
+        ),
+        max_size=700,
     )
 )
 def test_fold_equals_reference_property(text: str) -> None:
