@@ -77,7 +77,8 @@ class ParsePool:
         self.in_process_only = self.workers < 1
         self.used = False  # whether any page went to a worker (for benchmarks and reports)
         self._executor: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held briefly, also from the event loop
+        self._start_lock = threading.Lock()  # held while workers start, only in threads
         self._busy = 0
         self._idle_timer: threading.Timer | None = None
         self._last = 0.0
@@ -126,15 +127,25 @@ class ParsePool:
         return await asyncio.to_thread(self._start)  # forkserver start-up must not block the loop
 
     def _start(self) -> ProcessPoolExecutor | None:
-        with self._lock:
-            if self._executor is None and not self.in_process_only:
-                try:
-                    self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
-                    self.used = True
-                except (OSError, ValueError) as exc:  # no semaphores, no forkserver...
-                    log.warning("parsing in-process: no worker pool (%s)", exc)
+        """Create the pool and start every worker (in a thread: the first fork waits for the
+        forkserver to import the parsers); None when no pool can be had here."""
+        with self._start_lock:
+            with self._lock:
+                if self._executor is not None or self.in_process_only:
+                    return self._executor
+            try:
+                executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+                for started in [executor.submit(os.getpid) for _ in range(self.workers)]:
+                    started.result()
+            except (OSError, ValueError, BrokenProcessPool) as exc:  # no semaphores, no fork...
+                log.warning("parsing in-process: no worker pool (%s)", exc)
+                with self._lock:
                     self.in_process_only = True
-            return self._executor
+                return None
+            with self._lock:
+                self._executor = executor
+                self.used = True
+            return executor
 
     def _broken(self, executor: ProcessPoolExecutor) -> None:
         with self._lock:
