@@ -15,10 +15,10 @@ timed in a separate pass over the same records; "store" is the rest (identity lo
 duplicates, inserts, versions, commits). Printed, never asserted.
 
 The parse stage is then run again through parsers.pool.ParsePool (what sources.articles.parse_page
-uses) with 1 worker and with one worker per CPU, all pages in flight at once as a source's fetches
-would hand them over: its wall time gives the N-core / 1-core speed-up, and the pipeline's time
-with the parse stage in the pool (decode + pooled parse + store) is compared with
-trafilatura.extract alone too. Dedupe recall is counted on the corpus's planted republications and
+uses) with 1 worker and with one worker per CPU, the two pools taking turns over chunks of 25
+pages, all pages of a chunk in flight at once as a source's fetches would hand them over: their
+wall times give the N-core / 1-core speed-up, and the pipeline's time with the parse stage in the
+pool (decode + pooled parse + store) is compared with trafilatura.extract alone too. Dedupe recall is counted on the corpus's planted republications and
 on bench.bench_dedupe's planted set (numpy MinHash beside datasketch).
 
 With --retag N: a store of N generated documents (paragraphs of generated articles recombined,
@@ -195,38 +195,49 @@ class Pooled:
         return sum(self.cpu_by_worker.values()) / busiest if busiest else 0.0
 
 
-def parse_pooled(pages: list[ArticlePage], workers: int) -> Pooled:
-    """The parse stage through a ParsePool of `workers` processes, every page in flight at once.
-    Workers are started and warmed up before the clock starts."""
+def parse_pooled(pages: list[ArticlePage], workers: list[int], chunk: int = 25) -> list[Pooled]:
+    """The parse stage through one ParsePool per entry of `workers`, all pages of a chunk in
+    flight at once, the pools taking turns chunk by chunk (so that the machine's other load hits
+    them alike). Workers are started and warmed up before the clocks start."""
     texts = [decode_body(page.body, page.content_type)[0] for page in pages]
-    cpu: dict[int, float] = {}
+    results = [Pooled([], 0.0, {}) for _ in workers]
 
-    async def parse(pool: ParsePool, text: str, page: ArticlePage) -> DocumentRecord | None:
+    async def parse(pool: ParsePool, number: int, into: Pooled) -> DocumentRecord | None:
+        page = pages[number]
         try:
-            record, pid, seconds = await pool.submit(timed_extract, text, url_of(page), page.site)
+            record, pid, seconds = await pool.submit(
+                timed_extract, texts[number], url_of(page), page.site
+            )
         except Exception:
             return None
-        cpu[pid] = cpu.get(pid, 0.0) + seconds
+        into.cpu_by_worker[pid] = into.cpu_by_worker.get(pid, 0.0) + seconds
         return record
 
-    async def run(pool: ParsePool) -> Pooled:
-        warm = min(len(pages), 4 * workers)
-        await asyncio.gather(*(parse(pool, texts[i], pages[i]) for i in range(warm)))
-        cpu.clear()
-        started = time.perf_counter()
-        calls = (parse(pool, text, page) for text, page in zip(texts, pages, strict=True))
-        records = await asyncio.gather(*calls)
-        return Pooled(list(records), time.perf_counter() - started, dict(cpu))
+    async def run(pools: list[ParsePool]) -> None:
+        for pool, size in zip(pools, workers, strict=True):
+            warm = Pooled([], 0.0, {})
+            await asyncio.gather(*(parse(pool, i, warm) for i in range(min(len(pages), 4 * size))))
+        for start in range(0, len(pages), chunk):
+            numbers = range(start, min(start + chunk, len(pages)))
+            for pool, into in zip(pools, results, strict=True):
+                started = time.perf_counter()
+                into.records += await asyncio.gather(*(parse(pool, i, into) for i in numbers))
+                into.wall += time.perf_counter() - started
 
-    with ParsePool(workers, min_pages=0) as pool:
-        return asyncio.run(run(pool))
+    pools = [ParsePool(size, min_pages=0) for size in workers]
+    try:
+        asyncio.run(run(pools))
+    finally:
+        for pool in pools:
+            pool.shutdown()
+    return results
 
 
 def measure_pool(pages: list[ArticlePage], records: list[DocumentRecord], stages: Stages) -> None:
     """Parse-stage wall time with 1 worker and with one per CPU; equality with in-process."""
-    for workers in sorted({1, max(1, default_workers())}):
-        pooled = parse_pooled(pages, workers)
-        stages.pooled[workers] = pooled
+    workers = sorted({1, max(1, default_workers())})
+    for size, pooled in zip(workers, parse_pooled(pages, workers), strict=True):
+        stages.pooled[size] = pooled
         stages.pool_equal = [r for r in pooled.records if r is not None] == records
 
 
