@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Table, insert, or_, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
@@ -246,16 +246,25 @@ def _exact_duplicate(
         ).first()
     if seed is not None:
         return DuplicateRef(id=seed.id, url=seed.url or "", seed=True, similarity=1.0)
-    conditions = [] if norm.text_hash == EMPTY_TEXT_HASH else [Document.text_hash == norm.text_hash]
+    lookups = [] if norm.text_hash == EMPTY_TEXT_HASH else [("text_hash", norm.text_hash)]
     if norm.record.doi:
-        conditions.append(Document.doi == norm.record.doi)
-    for condition in conditions:
-        doc = session.scalars(
-            select(Document).where(condition).order_by(Document.first_seen).limit(1)
-        ).first()
-        if doc is not None:
-            return root_of(doc, 1.0)
+        lookups.append(("doi", norm.record.doi))
+    for column, value in lookups:
+        row = session.execute(_EARLIEST_WITH[column], {"value": value}).first()
+        if row is not None:
+            return _root(row.id, row.url, row.duplicate_of, 1.0)
     return None
+
+
+# The earliest document with a text hash / DOI: the three columns root_of reads, statements built
+# once (each check binds one value; a full ORM row would load the whole text).
+_EARLIEST_WITH = {
+    column: select(Document.id, Document.url, Document.duplicate_of)
+    .where(getattr(Document, column) == bindparam("value"))
+    .order_by(Document.first_seen)
+    .limit(1)
+    for column in ("text_hash", "doi")
+}
 
 
 def resolve_key(session: Session, key: str, similarity: float) -> DuplicateRef | None:
@@ -270,10 +279,16 @@ def resolve_key(session: Session, key: str, similarity: float) -> DuplicateRef |
 
 def root_of(doc: Document, similarity: float) -> DuplicateRef:
     """The earliest document of `doc`'s cluster: itself, or what it duplicates."""
-    if doc.duplicate_of:
-        ref = doc.duplicate_of
+    return _root(doc.id, doc.url, doc.duplicate_of, similarity)
+
+
+def _root(
+    ident: str, url: str, duplicate_of: dict[str, Any] | None, similarity: float
+) -> DuplicateRef:
+    if duplicate_of:
+        ref = duplicate_of
         return DuplicateRef(ref["id"], ref["url"], bool(ref["seed"]), similarity)
-    return DuplicateRef(doc.id, doc.url, False, similarity)
+    return DuplicateRef(ident, url, False, similarity)
 
 
 def _insert_new(
