@@ -4,12 +4,14 @@ Called inside one transaction per source (storage.db.transaction), so a crash le
 whole source's writes or none of them. Identity is the canonical URL (unique in the table and
 inserted with ON CONFLICT DO NOTHING, so concurrent shards never store a document twice).
 
-store_documents looks up once, for the whole harvest, what cannot change under it (the stored
-documents at these addresses, seeds with these text hashes), and writes versions, signatures and
-LSH bands at the end in a few executemany statements; the document rows themselves are inserted
-one by one (each INSERT ... ON CONFLICT tells whether another shard won the race, and database
-triggers on the table see every row). Near- and exact-duplicate lookups against other documents
-stay per document, so they see what concurrent sources committed meanwhile.
+store_documents looks up together, for LOOKUP_CHUNK records at a time, what a concurrent writer
+cannot change under it unnoticed (the stored documents at these addresses: a document another
+shard inserts meanwhile makes our INSERT conflict, which is handled; seeds with these text
+hashes), and writes versions, signatures and LSH bands of the whole harvest at the end in a few
+executemany statements; the document rows themselves are inserted one by one (each INSERT ... ON
+CONFLICT tells whether another shard won the race, and database triggers on the table see every
+row). Near- and exact-duplicate lookups against other documents stay per document, so they see
+what concurrent sources committed meanwhile.
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ class NearDuplicates(Protocol):
 
 @dataclass(slots=True)
 class StoreBatch:
-    """What store_documents looked up once for a harvest, and the version rows it writes last."""
+    """What store_documents looked up for a chunk of a harvest, and the version rows it writes
+    last (one list for the whole harvest)."""
 
     norms: dict[int, NormalisedDocument]  # id(record) -> its normalised form
     by_url: dict[str, Document]  # stored documents at the harvest's canonical URLs...
