@@ -93,38 +93,49 @@ class ParsePool:
         """func(*args, **kwargs) in a worker, or here (see the module docstring): in a thread
         when `in_thread` (slow binary formats must not stall the event loop's fetching)."""
         call = functools.partial(func, *args, **kwargs)
-        executor = await self._executor_for_page()
+        executor = await self._acquire()
         if executor is None:
             return await asyncio.to_thread(call) if in_thread else call()
-        self._enter()
         try:
-            return await self._in_worker(executor, call)
+            return await self._in_worker(executor, call, in_thread)
         finally:
             self._leave()
 
-    async def _in_worker(self, executor: ProcessPoolExecutor, call: Callable[[], T]) -> T:
+    async def _in_worker(
+        self, executor: ProcessPoolExecutor, call: Callable[[], T], in_thread: bool
+    ) -> T:
         try:
-            return await asyncio.wrap_future(executor.submit(call))
+            return await _run(executor, call)
         except BrokenProcessPool:
             self._broken(executor)
-        retry = await self._executor_for_page(count=False)
+        retry = await self._acquire(count=False)
         if retry is None:
-            return call()
+            return await asyncio.to_thread(call) if in_thread else call()
         try:
-            return await asyncio.wrap_future(retry.submit(call))
+            return await _run(retry, call)
         except BrokenProcessPool as exc:
             self._broken(retry)
             raise ParseError("the parser's worker process died on this page twice") from exc
+        finally:
+            self._leave()
 
-    async def _executor_for_page(self, count: bool = True) -> ProcessPoolExecutor | None:
+    async def _acquire(self, count: bool = True) -> ProcessPoolExecutor | None:
+        """The pool to use for one page (marked busy until _leave), or None: parse here."""
         with self._lock:
             if count:
                 self.pages += 1
             if self.in_process_only:
                 return None
-            if self._executor is not None or self.pages < self.min_pages:
+            if self._executor is not None:
+                self._busy += 1
                 return self._executor
-        return await asyncio.to_thread(self._start)  # forkserver start-up must not block the loop
+            if self.pages < self.min_pages:
+                return None
+        executor = await asyncio.to_thread(self._start)  # forkserver start-up must not block
+        if executor is not None:
+            with self._lock:
+                self._busy += 1
+        return executor
 
     def _start(self) -> ProcessPoolExecutor | None:
         """Create the pool and start every worker (in a thread: the first fork waits for the
@@ -157,10 +168,6 @@ class ParsePool:
                     log.warning("parsing in-process for the rest of the run")
                     self.in_process_only = True
         executor.shutdown(wait=False, cancel_futures=True)
-
-    def _enter(self) -> None:
-        with self._lock:
-            self._busy += 1
 
     def _leave(self) -> None:
         """Arm the idle timer (one at a time) when the last page in flight is done."""
@@ -205,6 +212,15 @@ class ParsePool:
 
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
+
+
+async def _run(executor: ProcessPoolExecutor, call: Callable[[], T]) -> T:
+    """call() in the pool; a pool shut down meanwhile (idle timer, shutdown()) counts as broken."""
+    try:
+        future = executor.submit(call)
+    except RuntimeError as exc:  # "cannot schedule new futures after shutdown"
+        raise BrokenProcessPool(str(exc)) from exc
+    return await asyncio.wrap_future(future)
 
 
 @functools.lru_cache(maxsize=1)

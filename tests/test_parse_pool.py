@@ -162,3 +162,15 @@ def test_parse_page_dispatches_html_to_the_shared_pool(monkeypatch: pytest.Monke
     finally:
         pool.shutdown()
     assert record == extract_article(html, url, source="s")
+
+
+def test_a_pool_shut_down_under_a_page_does_not_lose_it() -> None:
+    """The idle timer (or shutdown()) may stop the pool between a page taking it and submitting:
+    the page goes to a fresh pool."""
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        stale = pool._executor
+        assert stale is not None
+        stale.shutdown(wait=True)
+        assert asyncio.run(pool.submit(pid)) not in (MAIN, None)
+        assert pool._executor is not stale and pool.running
