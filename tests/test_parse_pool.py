@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from agglowatch.errors import ParseError
 from agglowatch.records import FetchedPage
@@ -16,6 +17,8 @@ from parsers.article import extract_article
 from parsers.encoding import decode_body
 from parsers.pool import ParsePool
 from sources.articles import parse_page
+from tests.e2e_site import Site
+from tests.test_faults import article_html, listing_html, make_config, run_once, stored
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 MAIN = os.getpid()
@@ -174,3 +177,47 @@ def test_a_pool_shut_down_under_a_page_does_not_lose_it() -> None:
         stale.shutdown(wait=True)
         assert asyncio.run(pool.submit(pid)) not in (MAIN, None)
         assert pool._executor is not stale and pool.running
+
+
+def listing_site(server: HTTPServer, count: int) -> Site:
+    site = Site(server)
+    links = [f"/n/{number}.html" for number in range(count)]
+    for number, link in enumerate(links):
+        site.put(link, article_html(f"Report {number}", 1000 + number))
+    site.put("/n/index.html", listing_html(links))
+    site.install()
+    return site
+
+
+@pytest.mark.parametrize("workers", ["2", "0"])
+def test_a_run_of_enough_pages_parses_them_in_the_pool(
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: str,
+) -> None:
+    """A whole run (the plain runner) over 24 pages: from the 20th page on they go to the pool,
+    and what is stored is what in-process parsing stores."""
+    monkeypatch.setenv("AGGLOWATCH_PARSE_WORKERS", workers)
+    pool = ParsePool()
+    monkeypatch.setattr(parse_pool, "_shared", pool)
+    site = listing_site(httpserver, 24)
+    source = {"name": "n", "kind": "html", "url": site.url("/n/index.html"), "links": "ul a"}
+    config = make_config(tmp_path, f"sqlite:///{tmp_path / 'aw.db'}", [source])
+    try:
+        report = run_once(config)
+        assert pool.used is (workers != "0")
+    finally:
+        pool.shutdown()
+    assert report["status"] == "completed" and report["totals"]["new"] == 24
+    docs = {doc.url.rsplit("/", 1)[1]: doc for doc in stored(config, "n")}
+    assert len(docs) == 24
+    for number in range(24):
+        html = article_html(f"Report {number}", 1000 + number)
+        expected = extract_article(html, site.url(f"/n/{number}.html"), source="n")
+        doc = docs[f"{number}.html"]
+        assert (doc.title, doc.text, doc.published) == (
+            expected.title,
+            expected.text,
+            expected.published,
+        )
