@@ -7,7 +7,7 @@ a Zipf word distribution, s = 0.9) whose pairwise shingle Jaccard (mean 0.006, p
 background candidate rate (~1.5e-5 per stored document) are close to what was measured on
 same-domain policy news (tests/fixtures/dedupe: mean 0.004, p99 0.023, 2.6e-5), so lookups meet a
 realistic number of unrelated candidates. They are sketched through the real path (shingles ->
-datasketch MinHash -> band keys) on two worker processes and bulk-inserted.
+MinHash -> band keys) on two worker processes and bulk-inserted.
 
 Timed documents are longer (~1500 characters) and wrapped in site chrome; one in ten republishes
 an earlier one (paragraphs dropped, other chrome). Each goes through Deduper.check() then
@@ -28,7 +28,7 @@ import re
 import resource
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -40,6 +40,7 @@ from datasketch import MinHash
 
 from agglowatch.config import DedupeSettings
 from agglowatch.records import DocumentRecord, NormalisedDocument
+from dedupe import index as dedupe_index
 from dedupe.index import (
     MINHASH_SCHEME,
     MINHASH_SEED,
@@ -145,20 +146,104 @@ def stored_entries(count: int) -> Entries:
 
 
 def timed_documents(count: int) -> list[NormalisedDocument]:
-    """New documents to check and insert; every tenth republishes an earlier one."""
+    """New documents to check and insert; every tenth republishes an earlier one (its index in
+    record.extra["republishes"])."""
     corpus, rng = Corpus(), random.Random(3)
     texts: list[str] = []
+    origins: dict[int, int] = {}
     for number in range(count):
         if number % 10 == 9:
-            body = texts[rng.randrange(len(texts))].split("\n")[3:-3]
+            origins[number] = rng.randrange(len(texts))
+            body = texts[origins[number]].split("\n")[3:-3]
             del body[rng.randrange(len(body))]  # one paragraph trimmed
         else:
             body = corpus.text(10**9 + number, 1500).split("\n")
         header, meta, footer = rng.choice(_CHROME)
         texts.append("\n".join([header, meta, f"标题{number}", *body, footer, "", ""]))
+    docs = []
+    for n, text in enumerate(texts):
+        extra = {"republishes": origins[n]} if n in origins else {}
+        url = f"https://e.cn/{n}.html"
+        docs.append(normalise(DocumentRecord("bench", url, "", text, extra=extra)))
+    return docs
+
+
+def datasketch_minhash(hashes: npt.NDArray[np.uint64], num_perm: int) -> npt.NDArray[np.uint64]:
+    """The MinHash dedupe.index computed before it was vectorised: datasketch itself."""
+    sketch = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, scheme=MINHASH_SCHEME)
+    sketch.update_batch(hashes.tolist())
+    return np.asarray(sketch.hashvalues, dtype=np.uint64)
+
+
+@dataclass
+class Recall:
+    found: int  # republications matched to a document of their own cluster (original or copy)
+    planted: int
+    false_matches: int  # documents that are no republication, matched anyway
+    sketch_ms: float  # shingles + MinHash + band keys per document
+
+
+def planted_recall(
+    docs: list[NormalisedDocument], minhash: Callable[..., Any] | None = None
+) -> Recall:
+    """Every document checked then added, in order, through a Deduper over a MemoryIndex;
+    `minhash` replaces dedupe.index.minhash_of for the run (datasketch side by side)."""
+    original = dedupe_index.minhash_of
+    if minhash is not None:
+        dedupe_index.minhash_of = minhash
+    try:
+        deduper = Deduper(MemoryIndex(), SETTINGS)
+        started = time.perf_counter()
+        for doc in docs:
+            deduper._compute(doc.match_text)
+        sketch_ms = 1000 * (time.perf_counter() - started) / len(docs)
+        found = false_matches = 0
+        index_of = {f"doc:{doc.doc_id}": number for number, doc in enumerate(docs)}
+        for number, doc in enumerate(docs):
+            match = deduper.check(doc)
+            if "republishes" not in doc.record.extra:
+                false_matches += match is not None
+            elif match is not None and _root(docs, index_of[match.key]) == _root(docs, number):
+                found += 1
+            deduper.add(f"doc:{doc.doc_id}", doc)
+    finally:
+        dedupe_index.minhash_of = original
+    planted = sum(1 for doc in docs if "republishes" in doc.record.extra)
+    return Recall(found, planted, false_matches, sketch_ms)
+
+
+def _root(docs: list[NormalisedDocument], index: int) -> int:
+    """The first publication of the text document `index` republishes (itself if none)."""
+    while (origin := docs[index].record.extra.get("republishes")) is not None:
+        index = origin
+    return index
+
+
+def compare_minhash(count: int = 1000) -> list[str]:
+    """numpy MinHash (dedupe.index.minhash_of) beside datasketch on the planted set."""
+    docs = timed_documents(count)
+    sets = [shingles(doc.match_text) for doc in docs]
+    equal = sum(
+        np.array_equal(minhash_of(s, SETTINGS.num_perm), datasketch_minhash(s, SETTINGS.num_perm))
+        for s in sets
+    )
+    timings = {}
+    for name, function in (("numpy", minhash_of), ("datasketch", datasketch_minhash)):
+        started = time.perf_counter()
+        for hashes in sets:
+            function(hashes, SETTINGS.num_perm)
+        timings[name] = 1000 * (time.perf_counter() - started) / len(sets)
+    ours, theirs = planted_recall(docs), planted_recall(docs, datasketch_minhash)
+    mean = sum(s.size for s in sets) / len(sets)
     return [
-        normalise(DocumentRecord(source="bench", url=f"https://e.cn/{n}.html", title="", text=t))
-        for n, t in enumerate(texts)
+        f"MinHash on {len(sets)} shingle sets (mean {mean:.0f} shingles), {SETTINGS.num_perm} "
+        f"permutations: numpy {timings['numpy']:.3f} ms, datasketch {timings['datasketch']:.3f} ms "
+        f"per signature ({timings['datasketch'] / timings['numpy']:.1f}x); identical signatures: "
+        f"{equal} of {len(sets)}",
+        f"  dedupe recall on planted pairs: numpy {ours.found} of {ours.planted}, datasketch "
+        f"{theirs.found} of {theirs.planted}; false matches {ours.false_matches} / "
+        f"{theirs.false_matches}; sketch (shingles + MinHash + bands) {ours.sketch_ms:.2f} vs "
+        f"{theirs.sketch_ms:.2f} ms per document",
     ]
 
 
@@ -333,6 +418,7 @@ def main() -> None:
     entries = stored_entries(args.large)
     sketching = time.perf_counter() - started
     print(f"sketched {args.large:,} stored documents in {sketching:.0f} s on 2 processes")
+    print("\n".join(compare_minhash(args.timed)))
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as folder:
         entries_file = str(Path(folder) / "entries.npz")

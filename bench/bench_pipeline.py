@@ -14,6 +14,15 @@ tagging and near-duplicate stages are timed by wrapping the objects the store ca
 timed in a separate pass over the same records; "store" is the rest (identity lookup, exact
 duplicates, inserts, versions, commits). Printed, never asserted.
 
+The parse stage is then run again through parsers.pool.ParsePool (what sources.articles.parse_page
+uses) with 1 worker and with one worker per CPU, the two pools taking turns over chunks of 25
+pages, all pages of a chunk in flight at once as a source's fetches would hand them over: their
+wall times give the N-core / 1-core speed-up, and the pipeline's time with the parse stage in the
+pool (decode + pooled parse + store) is compared with trafilatura.extract alone too (the 2-core
+figures are load-sensitive: the CPU-bound speed-up, worker CPU time over the busiest worker's, is
+not). Dedupe recall is counted on the corpus's planted republications and on bench.bench_dedupe's
+planted set (numpy MinHash beside datasketch).
+
 With --retag N: a store of N generated documents (paragraphs of generated articles recombined,
 inserted in bulk without tags) and `agglowatch.retag.retag_all` over it, timed.
 """
@@ -21,29 +30,36 @@ inserted in bulk without tags) and `agglowatch.retag.retag_all` over it, timed.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import hashlib
+import os
 import random
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import trafilatura
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
+from agglowatch import textnorm
 from agglowatch.config import Config
 from agglowatch.records import DocumentRecord, NormalisedDocument, TagResult
 from agglowatch.retag import retag_all
 from agglowatch.runner import RunContext, close_run, open_database, open_run
+from bench.bench_dedupe import compare_minhash
 from bench.corpus import SEED, Article, ArticlePage, generate, make_article
+from dedupe import normalise as normalise_module
 from dedupe.index import Deduper
-from dedupe.normalise import match_text, normalise
+from dedupe.normalise import normalise
 from parsers.article import extract_article
 from parsers.encoding import decode_body
+from parsers.pool import ParsePool, default_workers
 from storage import store
 from storage.db import transaction
 from storage.models import Document, SeedDocument
@@ -97,6 +113,18 @@ class TimedDeduper:
     def add(self, key: str, doc: NormalisedDocument) -> Any:
         return self.clock.time(partial(self.inner.add, key, doc))
 
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """The Deduper's batch (buffered index writes), its final write timed as dedupe."""
+        block = self.inner.batch()
+        block.__enter__()
+        try:
+            yield
+        except BaseException as error:
+            block.__exit__(type(error), error, error.__traceback__)
+            raise
+        self.clock.time(partial(block.__exit__, None, None, None))
+
 
 @dataclass(slots=True)
 class Stages:
@@ -111,6 +139,11 @@ class Stages:
     new: int = 0
     duplicates: int = 0
     failed: int = 0
+    pooled: dict[int, Pooled] = field(default_factory=dict)  # by number of workers
+    pool_equal: bool = False  # records parsed in the pool equal the in-process ones
+    planted_found: int = 0
+    planted: int = 0
+    false_duplicates: int = 0
 
     @property
     def store_rest(self) -> float:
@@ -144,16 +177,103 @@ def parse_all(pages: list[ArticlePage], stages: Stages) -> list[DocumentRecord]:
     return records
 
 
+def timed_extract(html: str, url: str, source: str) -> tuple[DocumentRecord, int, float]:
+    """extract_article in a pool worker: (record, the worker's pid, CPU seconds it took)."""
+    started = time.process_time()
+    record = extract_article(html, url, source=source)
+    return record, os.getpid(), time.process_time() - started
+
+
+@dataclass(slots=True)
+class Pooled:
+    """One run of the parse stage through a ParsePool."""
+
+    records: list[DocumentRecord | None]
+    wall: float
+    cpu_by_worker: dict[int, float]
+
+    @property
+    def cpu_bound_speedup(self) -> float:
+        """Total worker CPU over the busiest worker's: the speed-up with a free core each."""
+        busiest = max(self.cpu_by_worker.values(), default=0.0)
+        return sum(self.cpu_by_worker.values()) / busiest if busiest else 0.0
+
+
+def parse_pooled(pages: list[ArticlePage], workers: list[int], chunk: int = 25) -> list[Pooled]:
+    """The parse stage through one ParsePool per entry of `workers`, all pages of a chunk in
+    flight at once, the pools taking turns chunk by chunk (so that the machine's other load hits
+    them alike). Workers are started and warmed up before the clocks start."""
+    texts = [decode_body(page.body, page.content_type)[0] for page in pages]
+    results = [Pooled([], 0.0, {}) for _ in workers]
+
+    async def parse(pool: ParsePool, number: int, into: Pooled) -> DocumentRecord | None:
+        page = pages[number]
+        try:
+            record, pid, seconds = await pool.submit(
+                timed_extract, texts[number], url_of(page), page.site
+            )
+        except Exception:
+            return None
+        into.cpu_by_worker[pid] = into.cpu_by_worker.get(pid, 0.0) + seconds
+        return record
+
+    async def run(pools: list[ParsePool]) -> None:
+        for pool, size in zip(pools, workers, strict=True):
+            warm = Pooled([], 0.0, {})
+            await asyncio.gather(*(parse(pool, i, warm) for i in range(min(len(pages), 4 * size))))
+        for start in range(0, len(pages), chunk):
+            numbers = range(start, min(start + chunk, len(pages)))
+            for pool, into in zip(pools, results, strict=True):
+                started = time.perf_counter()
+                into.records += await asyncio.gather(*(parse(pool, i, into) for i in numbers))
+                into.wall += time.perf_counter() - started
+
+    pools = [ParsePool(size, min_pages=0) for size in workers]
+    try:
+        asyncio.run(run(pools))
+    finally:
+        for pool in pools:
+            pool.shutdown()
+    return results
+
+
+def measure_pool(pages: list[ArticlePage], records: list[DocumentRecord], stages: Stages) -> None:
+    """Parse-stage wall time with 1 worker and with one per CPU; equality with in-process."""
+    workers = sorted({1, max(1, default_workers())})
+    for size, pooled in zip(workers, parse_pooled(pages, workers), strict=True):
+        stages.pooled[size] = pooled
+        stages.pool_equal = [r for r in pooled.records if r is not None] == records
+
+
 def _text_lookup(session: Any) -> Callable[[str], str | None]:
-    """As agglowatch.runner gives the Deduper: a candidate's stored text, for exact confirmation."""
+    """As agglowatch.runner gives the Deduper: a candidate's stored text (the Deduper puts it in
+    matching form itself)."""
 
     def text_of(key: str) -> str | None:
         kind, _, ident = key.partition(":")
         model: Any = SeedDocument if kind == "seed" else Document
         row = session.get(model, ident)
-        return match_text(row.text) if row is not None else None
+        return row.text if row is not None else None
 
     return text_of
+
+
+def count_planted(run: RunContext, pages: list[ArticlePage], stages: Stages) -> None:
+    """Planted republications stored as duplicates in their original's cluster; other pages
+    stored as duplicates anyway."""
+    with run.factory() as session:
+        docs = {d.url: d for d in session.scalars(select(Document))}
+    for page in pages:
+        doc = docs.get(url_of(page))
+        if doc is None:
+            continue
+        if page.republishes is None:
+            stages.false_duplicates += doc.duplicate_of is not None
+            continue
+        stages.planted += 1
+        origin = docs.get(url_of(pages[page.republishes]))
+        if doc.duplicate_of and origin is not None and doc.cluster_id == origin.cluster_id:
+            stages.planted_found += 1
 
 
 def store_all(run: RunContext, records: list[DocumentRecord], batch: int, stages: Stages) -> None:
@@ -163,8 +283,15 @@ def store_all(run: RunContext, records: list[DocumentRecord], batch: int, stages
         part = records[start : start + batch]
         stages.store_total.time(partial(_store_batch, run, part, tagger, stages))
     stages.tag = tagger.clock
+    clear_text_caches()  # the store's folded texts must not make this pass look cheaper
     for record in records:  # normalise again, alone, to see its share of the store's time
         stages.normalise.time(partial(normalise, record))
+
+
+def clear_text_caches() -> None:
+    """Forget the folded texts and hash forms cached by agglowatch.textnorm / dedupe.normalise."""
+    textnorm._fold_cached.cache_clear()
+    normalise_module._hash_form_cached.cache_clear()
 
 
 def _store_batch(
@@ -184,6 +311,7 @@ def run_benchmark(count: int, batch: int) -> tuple[list[ArticlePage], Stages]:
     pages = generate(count)
     stages = Stages()
     records = parse_all(pages, stages)
+    measure_pool(pages, records, stages)
     with tempfile.TemporaryDirectory() as folder:
         config = Config(
             database=f"sqlite:///{Path(folder) / 'bench.db'}",
@@ -194,6 +322,7 @@ def run_benchmark(count: int, batch: int) -> tuple[list[ArticlePage], Stages]:
         run = open_run(config, [])
         try:
             store_all(run, records, batch, stages)
+            count_planted(run, pages, stages)
         finally:
             close_run(run, [])
             run.engine.dispose()
@@ -204,6 +333,7 @@ def report(pages: list[ArticlePage], stages: Stages) -> list[str]:
     n = len(pages)
     size = sum(len(p.body) for p in pages) / n / 1000
     total = stages.pipeline
+    extract = stages.trafilatura.seconds
     rows = [
         ("decode (decode_body)", stages.decode.seconds),
         ("parse (extract_article)", stages.parse.seconds),
@@ -217,17 +347,44 @@ def report(pages: list[ArticlePage], stages: Stages) -> list[str]:
         f"pipeline on {n} generated pages (~{size:.0f} KB each, half zh / half en): "
         f"{stages.new} new, {stages.duplicates} duplicates "
         f"({n // 20} republications planted), {stages.failed} failed to parse",
-        f"  pipeline (decode → parse → normalise → dedupe → tag → store): {total:6.1f} s, "
-        f"{n / total:6.1f} documents/s",
-        f"  trafilatura.extract alone on the same decoded pages:        "
-        f"{stages.trafilatura.seconds:6.1f} s, {n / stages.trafilatura.seconds:6.1f} documents/s",
-        f"  ratio pipeline / trafilatura.extract: {total / stages.trafilatura.seconds:.2f}",
-        "  where the pipeline's time goes:",
+        f"  pipeline, parse in-process (1 core):  {total:6.1f} s, {n / total:6.1f} docs/s",
+        f"  trafilatura.extract alone, same pages: {extract:6.1f} s, {n / extract:6.1f} docs/s",
+        f"  ratio pipeline / trafilatura.extract, parse in-process: {total / extract:.2f}",
     ]
+    lines += pool_lines(n, stages)
+    lines.append("  where the pipeline's time goes (parse in-process):")
     lines += [f"    {name:50s} {sec:6.2f} s {sec / total:6.1%} {1000 * sec / n:6.1f} ms/doc"
               for name, sec in rows]  # fmt: skip
     lines.append(f"  LSH candidates per dedupe check: {candidates:.2f} (store up to {n} documents)")
+    lines.append(
+        f"  dedupe recall on the corpus's planted republications: {stages.planted_found} of "
+        f"{stages.planted}; other pages stored as duplicates: {stages.false_duplicates}"
+    )
     return lines
+
+
+def pool_lines(n: int, stages: Stages) -> list[str]:
+    """The parse stage in parsers.pool: N-core / 1-core speed-up, pipeline ratio with it."""
+    if not stages.pooled:
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    most = max(stages.pooled)
+    pooled = stages.pooled[most]
+    one = stages.pooled[1].wall
+    total = stages.decode.seconds + pooled.wall + stages.store_total.seconds
+    extract = stages.trafilatura.seconds
+    equal = "equal to" if stages.pool_equal else "DIFFERENT from"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return [
+        f"  parse stage in the process pool (parsers.pool, {most} workers on {cores} CPUs, load "
+        f"average {load}): {pooled.wall:5.2f} s wall, {1000 * pooled.wall / n:.1f} ms/doc; "
+        f"records {equal} in-process parsing",
+        f"    {most}-core / 1-core speed-up of the parse stage: {one / pooled.wall:.2f}x wall "
+        f"over a 1-worker pool ({one:.2f} s; the machine's other load included), "
+        f"{pooled.cpu_bound_speedup:.2f}x CPU-bound (worker CPU time over the busiest worker's)",
+        f"  pipeline, parse in the pool ({most} workers): {total:6.1f} s, {n / total:6.1f} "
+        f"docs/s; ratio pipeline / trafilatura.extract: {total / extract:.2f}",
+    ]
 
 
 # --- retag on a large store ----------------------------------------------------------------------
@@ -307,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     pages, stages = run_benchmark(args.pages, args.batch)
     print("\n".join(report(pages, stages)))
+    print("  " + "\n  ".join(compare_minhash(1000)))
     return 0
 
 

@@ -1,8 +1,9 @@
 """Near-duplicate detection: MinHash signatures, LSH bands a SQL index can hold, confirmation.
 
-A document's shingle set (dedupe.shingles) becomes a MinHash signature (datasketch, fixed seed,
-`num_perm` values). The signature is cut into `bands` bands of `rows` values; each band is hashed
-to a 63-bit integer "band key". Two documents are LSH candidates when they share a band key, which
+A document's shingle set (dedupe.shingles) becomes a MinHash signature (datasketch's affine64
+scheme, fixed seed, `num_perm` values; computed here in numpy, value for value the same). The
+signature is cut into `bands` bands of `rows` values; each band is hashed to a 63-bit integer
+"band key". Two documents are LSH candidates when they share a band key, which
 is one indexed equality lookup per band in any store, so the cost of a check stays flat as the
 store grows. Every candidate is then confirmed by its measured similarity:
 
@@ -32,19 +33,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
-from datasketch import MinHash
 
 from agglowatch.config import DedupeSettings
 from agglowatch.records import NormalisedDocument
 from dedupe.normalise import hash_form, match_text
-from dedupe.shingles import Hashes, shingles
+from dedupe.shingles import Hashes, fmix64, shingles
 
 MINHASH_SEED = 20230116  # fixed forever: stored signatures are only comparable with the same seed
 MINHASH_SCHEME = "affine64"  # datasketch's 64-bit permutations over our 64-bit shingle hashes
@@ -140,27 +140,37 @@ def band_keys(minhash: Hashes, num_perm: int) -> list[int]:
 
 
 @lru_cache(maxsize=8)
-def _permutations(num_perm: int) -> npt.NDArray[np.uint64]:
-    return np.asarray(
-        MinHash(num_perm=num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
-    )
+def _permutations(num_perm: int) -> tuple[Hashes, Hashes]:
+    """datasketch's affine64 permutations h -> a*h + b (mod 2^64) for MINHASH_SEED, drawn the
+    way datasketch 2.x draws them (legacy RandomState: a stream numpy keeps stable forever)."""
+    gen = np.random.RandomState(MINHASH_SEED)
+    a = gen.randint(0, 1 << 63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    b = gen.randint(0, 1 << 64, num_perm, dtype=np.uint64)
+    return a, b
+
+
+_EMPTY_HASH = np.uint64((1 << 64) - 1)
+_MINHASH_CHUNK = 512  # shingles per step: a 512 x num_perm block stays in cache
 
 
 def minhash_of(hashes: Hashes, num_perm: int) -> Hashes:
-    """MinHash signature of a shingle-hash set (datasketch, fixed seed and permutations)."""
-    sketch = MinHash(
-        num_perm=num_perm,
-        seed=MINHASH_SEED,
-        hashfunc=_identity,
-        permutations=_permutations(num_perm),
-        scheme=MINHASH_SCHEME,
-    )
-    sketch.update_batch(hashes.tolist())  # Python ints iterate faster than numpy scalars
-    return np.asarray(sketch.hashvalues, dtype=np.uint64)
-
-
-def _identity(value: int) -> int:
-    return value
+    """MinHash signature of a shingle-hash set, equal value for value to datasketch's
+    MinHash(num_perm, seed=MINHASH_SEED, scheme="affine64") fed the same integers (its murmur3
+    pre-mix, then min over a*h + b), so stored signatures and band keys stay valid; computed in
+    cache-sized blocks without the per-value Python loop (tests/test_dedupe_minhash.py)."""
+    a, b = _permutations(num_perm)
+    signature = np.full(num_perm, _EMPTY_HASH, dtype=np.uint64)
+    if hashes.size == 0:
+        return signature
+    mixed = fmix64(np.asarray(hashes, dtype=np.uint64))
+    block = np.empty((min(_MINHASH_CHUNK, mixed.size), num_perm), dtype=np.uint64)
+    for start in range(0, mixed.size, _MINHASH_CHUNK):
+        chunk = mixed[start : start + _MINHASH_CHUNK]
+        values = block[: chunk.size]
+        np.multiply.outer(chunk, a, out=values)
+        values += b
+        np.minimum(signature, values.min(axis=0), out=signature)
+    return signature
 
 
 def similarity(common: float, size_a: int, size_b: int) -> float:
@@ -207,6 +217,14 @@ class Deduper:
         self.settings = settings
         self.text_of = text_of
         self._cache: OrderedDict[str, Sketch | None] = OrderedDict()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """A harvest's worth of check()/add() calls: an index that can buffer its writes
+        (SqlSignatureIndex.deferred) writes them once, when the block ends."""
+        deferred = getattr(self.index, "deferred", None)
+        with deferred() if deferred is not None else nullcontext():
+            yield
 
     def sketch(self, text: str) -> Sketch | None:
         """Shingles, signature and band keys of a match text (None when too short to index).

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from agglowatch.config import FieldSelectors
 from agglowatch.errors import AgglowatchError, ParseError
 from agglowatch.records import DocumentRecord, FetchedPage, Validators
+from parsers import pool as parse_pool
 from parsers.article import extract_article
 from parsers.docx import parse_docx
 from parsers.encoding import decode_body
@@ -146,19 +147,26 @@ async def parse_page(
     fallback: DocumentRecord | None = None,
     now: dt.datetime | None = None,
 ) -> DocumentRecord:
-    """Bytes → record by what they are; binary formats parse in a worker thread."""
+    """Bytes → record by what they are. HTML, PDF and DOCX parse in the process pool once a run
+    has enough pages (parsers.pool); before that HTML here, binary formats in a thread."""
     url, kind = page.final_url, document_format(page.content, page.content_type, page.final_url)
     if kind in ("pdf", "docx") and page.truncated:
         raise ParseError(f"{url}: {kind.upper()} cut at the size cap; raise fetch.max_bytes")
     if kind == "pdf":
-        record = await asyncio.to_thread(parse_pdf, page.content, url, source=source)
+        record = await parse_pool.submit(
+            parse_pdf, page.content, url, source=source, in_thread=True
+        )
     elif kind == "docx":
-        record = await asyncio.to_thread(parse_docx, page.content, url, source=source)
+        record = await parse_pool.submit(
+            parse_docx, page.content, url, source=source, in_thread=True
+        )
     elif kind == "text":
         record = parse_text(page.content, url, source=source, content_type=page.content_type)
     elif kind == "html":
         html = page.text if page.text is not None else decode_body(page.content)[0]
-        return extract_article(html, url, source=source, fields=fields, fallback=fallback, now=now)
+        return await parse_pool.submit(
+            extract_article, html, url, source=source, fields=fields, fallback=fallback, now=now
+        )
     else:
         raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
     return merge_fallback(record, fallback)

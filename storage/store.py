@@ -3,22 +3,32 @@
 Called inside one transaction per source (storage.db.transaction), so a crash leaves either the
 whole source's writes or none of them. Identity is the canonical URL (unique in the table and
 inserted with ON CONFLICT DO NOTHING, so concurrent shards never store a document twice).
+
+store_documents looks up together, for LOOKUP_CHUNK records at a time, what a concurrent writer
+cannot change under it unnoticed (the stored documents at these addresses: a document another
+shard inserts meanwhile makes our INSERT conflict, which is handled; seeds with these text
+hashes), and writes versions, signatures and LSH bands of the whole harvest at the end in a few
+executemany statements; the document rows themselves are inserted one by one (each INSERT ... ON
+CONFLICT tells whether another shard won the race, and database triggers on the table see every
+row). Near- and exact-duplicate lookups against other documents stay per document, so they see
+what concurrent sources committed meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
-from storage.upsert import insert_ignore, rowcount
+from storage.upsert import insert_ignore_row
 
 NO_REMOVAL_KINDS = frozenset({"crossref", "openalex"})  # incremental APIs list only what is new
 
@@ -36,12 +46,26 @@ class NearDuplicates(Protocol):
 
 
 @dataclass(slots=True)
+class StoreBatch:
+    """What store_documents looked up for a chunk of a harvest, and the version rows it writes
+    last (one list for the whole harvest)."""
+
+    norms: dict[int, NormalisedDocument]  # id(record) -> its normalised form
+    by_url: dict[str, Document]  # stored documents at the harvest's canonical URLs...
+    by_id: dict[str, Document]  # ...or with the harvest's document ids
+    seeds: dict[str, SeedDocument]  # text hash -> a seed with that text (seeds do not change)
+    inserted: set[str] = field(default_factory=set)  # canonical URLs inserted by this batch
+    versions: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class StoreContext:
     run_id: str
     now: dt.datetime
     tagger: Tagging
     deduper: NearDuplicates
     removed_after: int = 3
+    batch: StoreBatch | None = None  # set by store_documents while it runs
 
 
 @dataclass(slots=True)
@@ -56,25 +80,85 @@ class StoreResult:
     touched: set[str] = field(default_factory=set)  # ids of documents parsed this run
 
 
+_DOCUMENTS: Table = Document.__table__  # type: ignore[assignment]
+_VERSIONS: Table = DocumentVersion.__table__  # type: ignore[assignment]
+_CHUNK = 500  # bind parameters per IN list
+# Records normalised and looked up together: few enough that their folded texts are still in
+# agglowatch.textnorm's cache when the tagger folds the same texts.
+LOOKUP_CHUNK = 32
+
+
 def store_documents(
     session: Session, source: str, records: list[DocumentRecord], ctx: StoreContext
 ) -> StoreResult:
     result = StoreResult()
-    for record in sorted(records, key=lambda r: canonical_url(r.url)):  # one lock order for shards
-        store_document(session, source, record, ctx, result)
+    ordered = sorted(records, key=lambda r: canonical_url(r.url))  # one lock order for shards
+    versions: list[dict[str, Any]] = []
+    try:
+        with _deferred(ctx.deduper):
+            for start in range(0, len(ordered), LOOKUP_CHUNK):
+                part = ordered[start : start + LOOKUP_CHUNK]
+                ctx.batch = load_batch(session, [_normalised(record) for record in part])
+                ctx.batch.versions = versions
+                for record in part:
+                    store_document(session, source, record, ctx, result)
+        write_versions(session, versions)
+    finally:
+        ctx.batch = None
     return result
+
+
+def _normalised(record: DocumentRecord) -> NormalisedDocument:
+    norm = normalise(record)
+    norm.doc_id = doc_id_for(norm.canonical_url, None)
+    return norm
+
+
+def load_batch(session: Session, norms: list[NormalisedDocument]) -> StoreBatch:
+    """The stored documents and seeds a harvest's records can meet, in a few IN queries."""
+    batch = StoreBatch({id(n.record): n for n in norms}, {}, {}, {})
+    urls = sorted({n.canonical_url for n in norms})
+    ids = sorted({n.doc_id for n in norms})
+    for start in range(0, max(len(urls), len(ids)), _CHUNK):
+        url_part, id_part = urls[start : start + _CHUNK], ids[start : start + _CHUNK]
+        query = select(Document).where(
+            or_(Document.canonical_url.in_(url_part), Document.id.in_(id_part))
+        )
+        for doc in session.scalars(query):
+            batch.by_url[doc.canonical_url] = doc
+            batch.by_id[doc.id] = doc
+    hashes = sorted({n.text_hash for n in norms} - {EMPTY_TEXT_HASH})
+    for start in range(0, len(hashes), _CHUNK):
+        part = hashes[start : start + _CHUNK]
+        for seed in session.scalars(select(SeedDocument).where(SeedDocument.text_hash.in_(part))):
+            batch.seeds.setdefault(seed.text_hash, seed)
+    return batch
+
+
+def write_versions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """The harvest's new version rows, in one executemany (after the documents they belong to)."""
+    for start in range(0, len(rows), _CHUNK):
+        session.execute(insert(_VERSIONS), rows[start : start + _CHUNK])
+    rows.clear()
+
+
+def _deferred(deduper: NearDuplicates) -> AbstractContextManager[Any]:
+    batch = getattr(deduper, "batch", None)
+    return batch() if batch is not None else nullcontext()
 
 
 def store_document(
     session: Session, source: str, record: DocumentRecord, ctx: StoreContext, result: StoreResult
 ) -> None:
-    norm = normalise(record)
-    norm.doc_id = doc_id_for(norm.canonical_url, None)
-    existing = find_existing(session, norm)
+    batch = ctx.batch
+    norm = batch.norms.get(id(record)) if batch is not None else None
+    if norm is None:
+        norm = _normalised(record)
+    existing = find_existing(session, norm, batch)
     if existing is not None:
         _update_existing(session, existing, norm, ctx, result)
         return
-    duplicate = find_duplicate(session, norm, ctx.deduper)
+    duplicate = find_duplicate(session, norm, ctx.deduper, batch)
     displaced = _original_to_displace(session, duplicate, norm, ctx)
     duplicate_found = duplicate
     if displaced is not None:
@@ -122,8 +206,13 @@ def _demote_cluster(
         member.cluster_id = norm.doc_id
 
 
-def find_existing(session: Session, norm: NormalisedDocument) -> Document | None:
-    """The stored document with this canonical URL (or id), if any."""
+def find_existing(
+    session: Session, norm: NormalisedDocument, batch: StoreBatch | None = None
+) -> Document | None:
+    """The stored document with this canonical URL (or id), if any (from `batch` when it was
+    looked up there and not inserted since)."""
+    if batch is not None and norm.canonical_url not in batch.inserted:
+        return batch.by_url.get(norm.canonical_url) or batch.by_id.get(norm.doc_id)
     found = session.scalars(
         select(Document).where(Document.canonical_url == norm.canonical_url)
     ).first()
@@ -131,10 +220,13 @@ def find_existing(session: Session, norm: NormalisedDocument) -> Document | None
 
 
 def find_duplicate(
-    session: Session, norm: NormalisedDocument, deduper: NearDuplicates
+    session: Session,
+    norm: NormalisedDocument,
+    deduper: NearDuplicates,
+    batch: StoreBatch | None = None,
 ) -> DuplicateRef | None:
     """Exact matches first (DOI, text hash; seeds before documents), then near duplicates."""
-    exact = _exact_duplicate(session, norm)
+    exact = _exact_duplicate(session, norm, batch)
     if exact is not None:
         return exact
     match = deduper.check(norm)
@@ -143,24 +235,39 @@ def find_duplicate(
     return resolve_key(session, match.key, round(float(match.similarity), 4))
 
 
-def _exact_duplicate(session: Session, norm: NormalisedDocument) -> DuplicateRef | None:
-    seed = session.scalars(
-        select(SeedDocument).where(SeedDocument.text_hash == norm.text_hash).limit(1)
-    ).first()
+def _exact_duplicate(
+    session: Session, norm: NormalisedDocument, batch: StoreBatch | None = None
+) -> DuplicateRef | None:
+    seed: SeedDocument | None = None
     if norm.text_hash == EMPTY_TEXT_HASH:
-        seed = None  # every title-only record shares this hash: not evidence of anything
+        pass  # every title-only record shares this hash: not evidence of anything
+    elif batch is not None and id(norm.record) in batch.norms:
+        seed = batch.seeds.get(norm.text_hash)
+    else:
+        seed = session.scalars(
+            select(SeedDocument).where(SeedDocument.text_hash == norm.text_hash).limit(1)
+        ).first()
     if seed is not None:
         return DuplicateRef(id=seed.id, url=seed.url or "", seed=True, similarity=1.0)
-    conditions = [] if norm.text_hash == EMPTY_TEXT_HASH else [Document.text_hash == norm.text_hash]
+    lookups = [] if norm.text_hash == EMPTY_TEXT_HASH else [("text_hash", norm.text_hash)]
     if norm.record.doi:
-        conditions.append(Document.doi == norm.record.doi)
-    for condition in conditions:
-        doc = session.scalars(
-            select(Document).where(condition).order_by(Document.first_seen).limit(1)
-        ).first()
-        if doc is not None:
-            return root_of(doc, 1.0)
+        lookups.append(("doi", norm.record.doi))
+    for column, value in lookups:
+        row = session.execute(_EARLIEST_WITH[column], {"value": value}).first()
+        if row is not None:
+            return _root(row.id, row.url, row.duplicate_of, 1.0)
     return None
+
+
+# The earliest document with a text hash / DOI: the three columns root_of reads, statements built
+# once (each check binds one value; a full ORM row would load the whole text).
+_EARLIEST_WITH = {
+    column: select(Document.id, Document.url, Document.duplicate_of)
+    .where(getattr(Document, column) == bindparam("value"))
+    .order_by(Document.first_seen)
+    .limit(1)
+    for column in ("text_hash", "doi")
+}
 
 
 def resolve_key(session: Session, key: str, similarity: float) -> DuplicateRef | None:
@@ -175,10 +282,16 @@ def resolve_key(session: Session, key: str, similarity: float) -> DuplicateRef |
 
 def root_of(doc: Document, similarity: float) -> DuplicateRef:
     """The earliest document of `doc`'s cluster: itself, or what it duplicates."""
-    if doc.duplicate_of:
-        ref = doc.duplicate_of
+    return _root(doc.id, doc.url, doc.duplicate_of, similarity)
+
+
+def _root(
+    ident: str, url: str, duplicate_of: dict[str, Any] | None, similarity: float
+) -> DuplicateRef:
+    if duplicate_of:
+        ref = duplicate_of
         return DuplicateRef(ref["id"], ref["url"], bool(ref["seed"]), similarity)
-    return DuplicateRef(doc.id, doc.url, False, similarity)
+    return DuplicateRef(ident, url, False, similarity)
 
 
 def _insert_new(
@@ -190,10 +303,11 @@ def _insert_new(
     ctx: StoreContext,
 ) -> bool:
     values = _document_values(source, norm, tags, duplicate, ctx)
-    inserted = rowcount(session.execute(insert_ignore(session, Document, values)))
-    if not inserted:
+    if not insert_ignore_row(session, _DOCUMENTS, values):
         return False
-    session.add(_version_row(norm, 1, ctx, {}))
+    if ctx.batch is not None:
+        ctx.batch.inserted.add(norm.canonical_url)
+    _add_version(session, norm, 1, ctx, {})
     return True
 
 
@@ -248,9 +362,24 @@ def _ref_json(ref: DuplicateRef | None) -> dict[str, Any] | None:
     return {"id": ref.id, "url": ref.url, "seed": ref.seed, "similarity": ref.similarity}
 
 
-def _version_row(
+def _add_version(
+    session: Session,
+    norm: NormalisedDocument,
+    version: int,
+    ctx: StoreContext,
+    changes: dict[str, Any],
+) -> None:
+    """A document_versions row: with the batch's rows (written last) or at once."""
+    values = _version_values(norm, version, ctx, changes)
+    if ctx.batch is not None:
+        ctx.batch.versions.append(values)
+    else:
+        session.add(DocumentVersion(**values))
+
+
+def _version_values(
     norm: NormalisedDocument, version: int, ctx: StoreContext, changes: dict[str, Any]
-) -> DocumentVersion:
+) -> dict[str, Any]:
     record = norm.record
     meta = {
         "published": record.published.isoformat() if record.published else None,
@@ -258,17 +387,17 @@ def _version_row(
         "url": record.url,
         "doi": record.doi,
     }
-    return DocumentVersion(
-        document_id=norm.doc_id,
-        version=version,
-        run_id=ctx.run_id,
-        created_at=ctx.now,
-        title=record.title,
-        text=record.text,
-        text_hash=norm.text_hash,
-        meta=meta,
-        changes=changes,
-    )
+    return {
+        "document_id": norm.doc_id,
+        "version": version,
+        "run_id": ctx.run_id,
+        "created_at": ctx.now,
+        "title": record.title,
+        "text": record.text,
+        "text_hash": norm.text_hash,
+        "meta": meta,
+        "changes": changes,
+    }
 
 
 def _update_existing(
@@ -325,7 +454,7 @@ def _apply_new_version(
     doc.url, doc.text_hash, doc.changed_at = record.url, norm.text_hash, ctx.now
     doc.version += 1
     norm.doc_id = doc.id
-    session.add(_version_row(norm, doc.version, ctx, changes))
+    _add_version(session, norm, doc.version, ctx, changes)
     if "text" in changes:
         ctx.deduper.add(f"doc:{doc.id}", norm)
 

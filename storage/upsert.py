@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import Table, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Insert
 
 from agglowatch.errors import StorageError
@@ -37,6 +41,33 @@ def insert_ignore(session: Session, model: Any, values: dict[str, Any]) -> Inser
         .execution_options(preserve_rowcount=True)  # psycopg drops INSERT rowcounts otherwise
     )
     return statement
+
+
+def insert_ignore_row(session: Session, table: Table, values: dict[str, Any]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING of one row into a Table: 1 when inserted, 0 when a
+    unique key already existed.
+
+    SQLAlchemy gives dialect inserts with an ON CONFLICT clause no cache key, so each would be
+    compiled anew (~0.5 ms for a wide table); this is the same plain statement as text (both
+    databases spell it alike) with typed parameters, built once per table and column set. It is
+    an ordinary INSERT: triggers on the table fire as for any other.
+    """
+    dialect = session.get_bind().dialect
+    if dialect.name not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"database {dialect.name!r} is not supported")
+    statement = _insert_ignore_text(table, tuple(values), dialect.identifier_preparer.quote)
+    return rowcount(session.execute(statement, values))
+
+
+@lru_cache(maxsize=32)
+def _insert_ignore_text(
+    table: Table, columns: tuple[str, ...], quote: Callable[[str], str]
+) -> Executable:
+    names = ", ".join(quote(name) for name in columns)
+    params = ", ".join(f":{name}" for name in columns)
+    sql = f"INSERT INTO {quote(table.name)} ({names}) VALUES ({params}) ON CONFLICT DO NOTHING"
+    binds = [bindparam(name, type_=table.c[name].type) for name in columns]
+    return text(sql).bindparams(*binds).execution_options(preserve_rowcount=True)
 
 
 def upsert(

@@ -1,0 +1,223 @@
+"""parsers.pool: pages parsed in worker processes equal in-process parsing; crashes fall back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from agglowatch.errors import ParseError
+from agglowatch.records import FetchedPage
+from bench.corpus import generate
+from parsers import pool as parse_pool
+from parsers.article import extract_article
+from parsers.encoding import decode_body
+from parsers.pool import ParsePool
+from sources.articles import parse_page
+from tests.e2e_site import Site
+from tests.test_faults import article_html, listing_html, make_config, run_once, stored
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+MAIN = os.getpid()
+
+
+def pid() -> int:
+    return os.getpid()
+
+
+def die_in_worker(value: int, main: int) -> int:
+    """Kills the worker process (as a segfault would) whenever it runs outside the test process
+    (`main` is passed along: a worker importing this module has its own MAIN)."""
+    if os.getpid() != main:
+        os._exit(3)
+    return value * 2
+
+
+def die_once(marker: str, value: int, main: int) -> int:
+    """Kills the first worker it runs in, then works: a one-off crash."""
+    if os.getpid() != main and not os.path.exists(marker):
+        Path(marker).write_text("died")
+        os._exit(3)
+    return value + 1
+
+
+def refuse(url: str) -> None:
+    raise ParseError(f"{url}: no usable text")
+
+
+def html_pages() -> list[tuple[str, str]]:
+    """(html, url) of the fixture pages and some generated articles."""
+    pages = [
+        (decode_body(path.read_bytes(), "text/html")[0], f"https://example.org/{path.name}")
+        for path in sorted(PAGES.glob("*.html"))
+    ]
+    for page in generate(8):
+        pages.append((decode_body(page.body, page.content_type)[0], "https://b.org" + page.path))
+    return pages
+
+
+async def parse_all(pool: ParsePool, pages: list[tuple[str, str]]) -> list[object]:
+    calls = [pool.submit(extract_article, html, url, source="s") for html, url in pages]
+    return await asyncio.gather(*calls, return_exceptions=True)
+
+
+def in_process(pages: list[tuple[str, str]]) -> list[object]:
+    results: list[object] = []
+    for html, url in pages:
+        try:
+            results.append(extract_article(html, url, source="s"))
+        except ParseError as exc:
+            results.append(exc)
+    return results
+
+
+def test_pool_parses_the_same_records_as_in_process() -> None:
+    pages = html_pages()
+    with ParsePool(2, min_pages=0) as pool:
+        pooled = asyncio.run(parse_all(pool, pages))
+        assert pool.used and asyncio.run(pool.submit(pid)) != MAIN
+    expected = in_process(pages)
+    assert len(pooled) == len(expected) == len(pages)
+    for got, want in zip(pooled, expected, strict=True):
+        if isinstance(want, Exception):
+            assert type(got) is type(want) and str(got) == str(want)
+        else:
+            assert got == want
+
+
+def test_pool_starts_only_once_a_run_has_enough_pages() -> None:
+    with ParsePool(2, min_pages=3) as pool:
+        first = [asyncio.run(pool.submit(pid)) for _ in range(2)]
+        assert first == [MAIN, MAIN] and not pool.running
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        assert pool.running
+    assert not pool.running and pool.pages == 0
+
+
+def test_idle_pool_shuts_down_by_itself() -> None:
+    pool = ParsePool(1, min_pages=0, idle_seconds=0.2)
+    try:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        for _ in range(100):
+            if not pool.running:
+                break
+            asyncio.run(asyncio.sleep(0.05))
+        assert not pool.running
+    finally:
+        pool.shutdown()
+
+
+def test_parser_errors_in_a_worker_reach_the_caller_unchanged() -> None:
+    with ParsePool(1, min_pages=0) as pool, pytest.raises(ParseError, match="no usable text"):
+        asyncio.run(pool.submit(refuse, "https://example.org/x"))
+
+
+def test_a_worker_dying_once_is_retried_in_a_fresh_pool(tmp_path: Path) -> None:
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(die_once, str(tmp_path / "marker"), 41, MAIN)) == 42
+        assert pool.breaks == 1
+        assert asyncio.run(pool.submit(pid)) != MAIN  # a new pool serves the next pages
+
+
+def test_a_page_that_kills_workers_fails_alone_then_parsing_falls_back_in_process() -> None:
+    async def run(pool: ParsePool) -> list[object]:
+        return await asyncio.gather(pool.submit(die_in_worker, 1, MAIN), return_exceptions=True)
+
+    with ParsePool(1, min_pages=0) as pool:
+        (first,) = asyncio.run(run(pool))
+        assert isinstance(first, ParseError) and "died" in str(first)
+        assert pool.breaks == 2 and not pool.in_process_only
+        assert asyncio.run(pool.submit(pid)) != MAIN  # other pages of the source still parse
+        assert (
+            asyncio.run(pool.submit(die_in_worker, 5, MAIN)) == 10
+        )  # third break: in-process retry
+        assert pool.in_process_only
+        assert asyncio.run(pool.submit(pid)) == MAIN
+
+
+def test_no_pool_at_all_means_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_context() -> None:
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(parse_pool, "_context", no_context)
+    with ParsePool(2, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) == MAIN
+        assert pool.in_process_only and not pool.used
+
+
+def test_zero_workers_configured_parses_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AGGLOWATCH_PARSE_WORKERS", "0")
+    with ParsePool(min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) == MAIN and not pool.used
+
+
+def test_parse_page_dispatches_html_to_the_shared_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = ParsePool(2, min_pages=0)
+    monkeypatch.setattr(parse_pool, "_shared", pool)
+    html, url = html_pages()[-1]
+    page = FetchedPage(url, url, 200, html.encode(), "text/html", {}, "utf-8", html)
+    try:
+        record = asyncio.run(parse_page(page, source="s"))
+        assert pool.used
+    finally:
+        pool.shutdown()
+    assert record == extract_article(html, url, source="s")
+
+
+def test_a_pool_shut_down_under_a_page_does_not_lose_it() -> None:
+    """The idle timer (or shutdown()) may stop the pool between a page taking it and submitting:
+    the page goes to a fresh pool."""
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        stale = pool._executor
+        assert stale is not None
+        stale.shutdown(wait=True)
+        assert asyncio.run(pool.submit(pid)) not in (MAIN, None)
+        assert pool._executor is not stale and pool.running
+
+
+def listing_site(server: HTTPServer, count: int) -> Site:
+    site = Site(server)
+    links = [f"/n/{number}.html" for number in range(count)]
+    for number, link in enumerate(links):
+        site.put(link, article_html(f"Report {number}", 1000 + number))
+    site.put("/n/index.html", listing_html(links))
+    site.install()
+    return site
+
+
+@pytest.mark.parametrize("workers", ["2", "0"])
+def test_a_run_of_enough_pages_parses_them_in_the_pool(
+    httpserver: HTTPServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: str,
+) -> None:
+    """A whole run (the plain runner) over 24 pages: from the 20th page on they go to the pool,
+    and what is stored is what in-process parsing stores."""
+    monkeypatch.setenv("AGGLOWATCH_PARSE_WORKERS", workers)
+    pool = ParsePool()
+    monkeypatch.setattr(parse_pool, "_shared", pool)
+    site = listing_site(httpserver, 24)
+    source = {"name": "n", "kind": "html", "url": site.url("/n/index.html"), "links": "ul a"}
+    config = make_config(tmp_path, f"sqlite:///{tmp_path / 'aw.db'}", [source])
+    try:
+        report = run_once(config)
+        assert pool.used is (workers != "0")
+    finally:
+        pool.shutdown()
+    assert report["status"] == "completed" and report["totals"]["new"] == 24
+    docs = {doc.url.rsplit("/", 1)[1]: doc for doc in stored(config, "n")}
+    assert len(docs) == 24
+    for number in range(24):
+        html = article_html(f"Report {number}", 1000 + number)
+        expected = extract_article(html, site.url(f"/n/{number}.html"), source="n")
+        doc = docs[f"{number}.html"]
+        assert (doc.title, doc.text, doc.published) == (
+            expected.title,
+            expected.text,
+            expected.published,
+        )
