@@ -32,11 +32,12 @@ class Answered:
     def __init__(self, gate: HostGate) -> None:
         self._gate = gate
         self.holds_turn = False
+        self.done = False
 
     def __call__(self) -> None:
-        if self.holds_turn:
-            self.holds_turn = False
-            self._gate._answered()
+        if not self.done:
+            self.done = True
+            self._gate._answered(self.holds_turn)
 
 
 class HostGate:
@@ -57,15 +58,13 @@ class HostGate:
         self.delay = delay
         self._sleep = sleep
         self._clock = clock
-        self._next_start = float("-inf")
+        self._last_answer = float("-inf")
         self.in_flight = 0
 
     def raise_delay(self, delay: float) -> None:
         """Widen the gap, including the one after the last answer (the robots.txt request itself
         is followed by the Crawl-delay it announced)."""
-        if delay > self.delay:
-            self._next_start += delay - self.delay
-            self.delay = delay
+        self.delay = max(self.delay, delay)
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[Answered]:
@@ -75,7 +74,7 @@ class HostGate:
                 if self.delay > 0:
                     await self._turn.acquire()
                     answered.holds_turn = True
-                    wait = self._next_start - self._clock()
+                    wait = self._last_answer + self.delay - self._clock()
                     if wait > 0:
                         await self._sleep(wait)
                 self.in_flight += 1
@@ -86,9 +85,10 @@ class HostGate:
             finally:
                 answered()
 
-    def _answered(self) -> None:
-        self._next_start = self._clock() + self.delay
-        self._turn.release()
+    def _answered(self, holds_turn: bool) -> None:
+        self._last_answer = max(self._last_answer, self._clock())
+        if holds_turn:
+            self._turn.release()
 
 
 class HostLimits:

@@ -356,7 +356,7 @@ def test_robots_server_error_allows_all_with_a_note(httpserver: HTTPServer) -> N
 def test_unreachable_robots_allows_all_with_a_note() -> None:
     async def body(fetcher: Fetcher) -> tuple[list[str], FetchStats]:
         source = fetcher.for_source("s")
-        with pytest.raises(FetchError, match="127.0.0.1:9 did not answer earlier in this run"):
+        with pytest.raises(FetchError, match=r"127\.0\.0\.1:9 did not answer earlier in this run"):
             await source.get("http://127.0.0.1:9/page")  # discard port: nothing listens
         return fetcher.robots_notes, source.stats
 
