@@ -23,6 +23,7 @@ class Validators:
     content_hash: str | None = None  # sha256 of the last body, to skip re-parsing identical bytes
     cut_at: int | None = None  # the fetch.max_bytes the body was cut at last time (None: whole)
     length: int | None = None  # the Content-Length the server declared for a cut body
+    head_hash: str | None = None  # sha256 of a cut body's first 64 KiB (sources/bodycap.py)
 
 
 @dataclass(slots=True)

@@ -43,6 +43,8 @@ BENCHMARKS = (
               ("--pages", "100", "--sources", "4", "--reruns", "2")),
     Benchmark("urlwatch", "5. side by side with urlwatch",
               "bench.bench_urlwatch", ("--pages", "200"), ("--pages", "40", "--reruns", "2")),
+    Benchmark("deadhosts", "6. an unchanged run with 3 dead sources, and without them",
+              "bench.bench_dead_hosts", (), ("--timeout", "1", "--retries", "2")),
     Benchmark("tagging", "tagging throughput",
               "bench.bench_tagging", ("--documents", "100"), ("--documents", "20")),
     Benchmark("retag", "agglowatch retag on a 10k-document store",

@@ -48,7 +48,7 @@ from agglowatch.config import FetchSettings
 from agglowatch.errors import BlockedURLError, FetchError, HTTPStatusError
 from agglowatch.records import FetchedPage, FetchStats, Validators
 from parsers.encoding import decode_body
-from sources.bodycap import read_capped
+from sources.bodycap import head_hash, read_capped
 from sources.hostlimits import HostLimits, host_key
 from sources.mediatype import effective_type, is_text_type, media_type
 from sources.netguard import Resolver, check_url, default_resolver, guarded_transport
@@ -83,6 +83,7 @@ class _Reply:
     final_url: str = ""
     content: bytes = b""
     truncated: bool = False
+    same_cut: bool = False  # the body cut last time, recognised by length and first bytes
 
     @property
     def location(self) -> str | None:
@@ -201,14 +202,16 @@ class Fetcher:
         cap: int,
         check_robots: bool = True,
         retries: int | None = None,
+        cut: Probe | None = None,
     ) -> _Reply:
-        """GET `url`, following at most settings.max_redirects redirects, each hop re-checked."""
+        """GET `url`, following at most settings.max_redirects redirects, each hop re-checked.
+        `cut` describes the body cut at the cap last time, to recognise it without validators."""
         start = str(url)
         current = url
         visited = {str(current)}
         for _hop in range(self.settings.max_redirects + 1):
             await self._admit(current, stats, check_robots, retries)
-            reply = await self._with_retries(current, headers, stats, cap, retries)
+            reply = await self._with_retries(current, headers, stats, cap, retries, cut)
             if reply.location is None:
                 reply.final_url = str(current)
                 return reply
@@ -307,13 +310,14 @@ class Fetcher:
         stats: FetchStats,
         cap: int,
         retries: int | None = None,
+        cut: Probe | None = None,
     ) -> _Reply:
         shown, host = str(url), host_key(url)
         budget = self.settings.retries if retries is None else retries
         attempts = 1 if host in self._failing else budget + 1
         for attempt in range(1, attempts + 1):
             self._refuse_if_down(host, shown)
-            outcome = await self._attempt(url, headers, stats, cap)
+            outcome = await self._attempt(url, headers, stats, cap, cut)
             if isinstance(outcome, _Reply):
                 if outcome.status < 500 and outcome.status != 429:
                     self._failing.discard(host)  # it answers again (even a final 4xx)
@@ -363,7 +367,12 @@ class Fetcher:
         return max(wait, failure.retry_after)
 
     async def _attempt(
-        self, url: httpx.URL, headers: dict[str, str], stats: FetchStats, cap: int
+        self,
+        url: httpx.URL,
+        headers: dict[str, str],
+        stats: FetchStats,
+        cap: int,
+        cut: Probe | None = None,
     ) -> _Reply | _Failure:
         """One request through the host's gate; transport problems become a _Failure."""
         shown = str(url)
@@ -376,7 +385,7 @@ class Fetcher:
                     response = await self._client.send(request, stream=True)
                     answered()
                     try:
-                        return await _read(response, stats, cap, shown)
+                        return await _read(response, stats, cap, shown, cut)
                     finally:
                         await response.aclose()
         except (httpx.TimeoutException, TimeoutError) as exc:
@@ -423,9 +432,13 @@ class SourceFetcher:
         if conditional and known is not None and not _cap_raised(known, settings.max_bytes):
             asked = _conditional_headers(known)
         headers = {"Accept": accept or DEFAULT_ACCEPT, **asked}
+        probe = _probe(known, settings.max_bytes) if conditional and not asked else None
         reply = await self._fetcher._fetch(
-            target, headers, self.stats, cap=settings.max_bytes, retries=self.retries
+            target, headers, self.stats, cap=settings.max_bytes, retries=self.retries, cut=probe
         )
+        if reply.same_cut and known is not None:
+            self.stats.cut_unchanged.append(key)  # a 200 whose start and length are last run's
+            return self._unchanged(key, reply, known)
         if reply.status == 304:
             return self._not_modified(key, reply, known if asked else None)
         return self._page(key, reply, known, settings.max_bytes)
@@ -443,6 +456,10 @@ class SourceFetcher:
             self.stats.cut_unchanged.append(key)
         if reply.headers.get("etag"):
             known.etag = reply.headers["etag"]
+        return self._unchanged(key, reply, known)
+
+    def _unchanged(self, key: str, reply: _Reply, known: Validators) -> FetchedPage:
+        """A page as "not modified" (status 304) for the kinds: nothing to parse."""
         return FetchedPage(
             url=key,
             final_url=reply.final_url,
@@ -469,6 +486,7 @@ class SourceFetcher:
             content_hash=hashlib.sha256(reply.content).hexdigest(),
             cut_at=cap if cut else None,
             length=_declared(reply.headers) if cut else None,
+            head_hash=head_hash(reply.content) if cut else None,
         )
         self.validators[key] = validators
         if reply.truncated:
@@ -487,16 +505,31 @@ class SourceFetcher:
         )
 
 
-async def _read(response: httpx.Response, stats: FetchStats, cap: int, shown: str) -> _Reply:
-    """Headers always; the body only for 2xx answers (error and redirect bodies are skipped)."""
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A body cut at the cap last time, served without validators: its length and first bytes."""
+
+    length: int
+    head: str
+
+
+async def _read(
+    response: httpx.Response, stats: FetchStats, cap: int, shown: str, cut: Probe | None = None
+) -> _Reply:
+    """Headers always; the body only for 2xx answers (error and redirect bodies are skipped).
+    With `cut`, a body of the same declared length whose first bytes hash the same is the one
+    cut last time: reading stops there (`same_cut`)."""
     status = response.status_code
     reason = response.reason_phrase or _phrase(status)
     headers = dict(response.headers.items())
     if not 200 <= status < 300:
         return _Reply(status, reason, headers)
-    body = await read_capped(response, cap, shown)
+    head = cut.head if cut is not None and _declared(headers) == cut.length else None
+    body = await read_capped(response, cap, shown, head)
     stats.bytes += len(body.content)
-    return _Reply(status, reason, headers, content=body.content, truncated=body.truncated)
+    reply = _Reply(status, reason, headers, content=body.content, truncated=body.truncated)
+    reply.same_cut = body.same_head
+    return reply
 
 
 def _judge(reply: _Reply, shown: str) -> _Failure | None:
@@ -553,6 +586,15 @@ def _redirect_target(current: httpx.URL, location: str) -> httpx.URL:
         raise FetchError(
             f"{current} redirects to an invalid URL {location!r}", str(current)
         ) from exc
+
+
+def _probe(known: Validators | None, cap: int) -> Probe | None:
+    """How to recognise a body cut last time when no validators can be sent."""
+    if known is None or known.cut_at is None or _cap_raised(known, cap):
+        return None
+    if known.length is None or known.head_hash is None:
+        return None
+    return Probe(known.length, known.head_hash)
 
 
 def _cap_raised(known: Validators, cap: int) -> bool:

@@ -76,6 +76,7 @@ class UrlState(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     cut_at: Mapped[int | None] = mapped_column(BigInteger)  # fetch.max_bytes the body was cut at
     length: Mapped[int | None] = mapped_column(BigInteger)  # Content-Length of a cut body
+    head_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of its first 64 KiB
 
 
 class RobotsTxt(Base):

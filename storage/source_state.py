@@ -29,7 +29,13 @@ def load_validators(session: Session, source: str) -> dict[str, Validators]:
     rows = session.scalars(select(UrlState).where(UrlState.source == source))
     return {
         row.url: Validators(
-            row.etag, row.last_modified, row.lastmod, row.content_hash, row.cut_at, row.length
+            row.etag,
+            row.last_modified,
+            row.lastmod,
+            row.content_hash,
+            row.cut_at,
+            row.length,
+            row.head_hash,
         )
         for row in rows
     }
@@ -43,7 +49,8 @@ def save_validators(
     now: dt.datetime,
 ) -> None:
     """Write only the validators that changed this run."""
-    columns = ["etag", "last_modified", "lastmod", "content_hash", "cut_at", "length", "updated_at"]
+    columns = ["etag", "last_modified", "lastmod", "content_hash", "cut_at", "length", "head_hash"]
+    columns += ["updated_at"]
     for url, value in validators.items():
         if before.get(url) == value or len(url) > 2048:
             continue
@@ -56,6 +63,7 @@ def save_validators(
             "content_hash": value.content_hash,
             "cut_at": value.cut_at,
             "length": value.length,
+            "head_hash": value.head_hash,
             "updated_at": now,
         }
         session.execute(upsert(session, UrlState, row, ["source", "url"], columns))
@@ -213,8 +221,8 @@ def harvest_warnings(harvest: Harvest) -> list[str]:
         for url in stats.truncated
     ]
     kept = [
-        f"{url}: over the size cap (fetch.max_bytes) when last read and unchanged since (304): "
-        "not downloaded again"
+        f"{url}: over the size cap (fetch.max_bytes) when last read and unchanged since (304, or "
+        "the same length and first 64 KiB): not downloaded again"
         for url in stats.cut_unchanged
     ]
     found = [*cut, *kept, *stats.errors, *harvest.warnings]

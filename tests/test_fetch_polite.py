@@ -270,3 +270,29 @@ def test_a_cut_page_is_asked_conditionally_until_the_cap_is_raised(
     assert run(settings(max_bytes=100_000), fetch) == (200, False, [])  # the cap was raised
     assert "If-None-Match" not in headers[2]
     assert validators[url].cut_at is None
+
+
+def test_a_cut_page_without_validators_is_recognised_by_length_and_first_bytes(
+    httpserver: HTTPServer,
+) -> None:
+    body = {"data": bytes(range(256)) * 1200}  # 300 kB, no ETag, no Last-Modified
+
+    def page(request: Request) -> Response:
+        return Response(body["data"], content_type="application/octet-stream")
+
+    httpserver.expect_request("/big").respond_with_handler(page)
+    url = httpserver.url_for("/big")
+    validators: dict[str, Validators] = {}
+
+    async def fetch(fetcher: Fetcher) -> tuple[int, int, list[str]]:
+        source = fetcher.for_source("s", validators)
+        fetched = await source.get(url)
+        return fetched.status, source.stats.bytes, source.stats.cut_unchanged
+
+    cap = settings(max_bytes=200_000)
+    assert run(cap, fetch) == (200, 200_000, [])
+    assert validators[url].length == 307_200 and validators[url].head_hash
+    status, read, unchanged = run(cap, fetch)
+    assert status == 304 and read < 200_000 and unchanged == [url]  # stopped after the start
+    body["data"] = b"edited" + body["data"][6:]
+    assert run(cap, fetch) == (200, 200_000, [])  # same length, other start: read again

@@ -29,10 +29,12 @@ def upgrade() -> None:
     with op.batch_alter_table("url_state", schema=None) as batch_op:
         batch_op.add_column(sa.Column("cut_at", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("length", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("head_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("url_state", schema=None) as batch_op:
+        batch_op.drop_column("head_hash")
         batch_op.drop_column("length")
         batch_op.drop_column("cut_at")
     op.drop_table("robots_txt")
