@@ -25,6 +25,7 @@ from agglowatch.runner import (
     SourceReport,
     abort_run,
     close_run,
+    fail_source,
     open_fetcher,
     open_run,
     run_source,
@@ -57,10 +58,17 @@ async def monitor_source(name: str, run: RunContext, fetcher: Fetcher, source: A
 
 
 async def _monitor_all(run: RunContext, fetcher: Fetcher) -> list[SourceReport]:
-    calls = [
-        monitor_source(s.name, _opaque(run), _opaque(fetcher), _opaque(s)) for s in run.sources
-    ]
-    return list(await asyncio.gather(*calls))
+    return list(await asyncio.gather(*(_monitor_one(run, fetcher, s) for s in run.sources)))
+
+
+async def _monitor_one(run: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
+    """The source's task; should the task itself fail (not the source: run_source records that),
+    the source is recorded as failed and the run goes on."""
+    try:
+        return await monitor_source(source.name, _opaque(run), _opaque(fetcher), _opaque(source))
+    except Exception as error:
+        get_run_logger().warning("task for source %s failed: %s", source.name, error)
+        return await asyncio.to_thread(fail_source, run, source, error)
 
 
 def _opaque(value: object) -> Any:

@@ -259,7 +259,7 @@ def load_robots(session: Session) -> dict[str, RobotsRecord]:
 def save_robots(session: Session, records: dict[str, RobotsRecord]) -> None:
     """Write the robots.txt files read or renewed this run."""
     columns = ["body", "etag", "last_modified", "fetched_at"]
-    for record in records.values():
+    for record in sorted(records.values(), key=lambda r: r.origin):  # one lock order for shards
         if len(record.origin) > 300:
             continue
         row = {
