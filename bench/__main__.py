@@ -40,7 +40,7 @@ BENCHMARKS = (
               ("--timed", "200", "--small", "2000", "--large", "10000")),
     Benchmark("prefect", "4. Prefect's share of a 1,000-document run",
               "bench.bench_prefect", ("--pages", "1000"),
-              ("--pages", "100", "--sources", "4", "--reruns", "2")),
+              ("--pages", "100", "--sources", "4", "--reruns", "2", "--firsts", "1")),
     Benchmark("urlwatch", "5. side by side with urlwatch",
               "bench.bench_urlwatch", ("--pages", "200"), ("--pages", "40", "--reruns", "2")),
     Benchmark("deadhosts", "6. an unchanged run with 3 dead sources, and without them",

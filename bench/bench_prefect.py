@@ -1,6 +1,6 @@
 """Prefect's share of a 1,000-document run: the `monitor` flow vs the same work without Prefect.
 
-    uv run python -m bench.bench_prefect [--pages 1000] [--sources 10] [--reruns 5]
+    uv run python -m bench.bench_prefect [--pages 1000] [--sources 10] [--reruns 5] [--firsts 3]
 
 The loopback corpus site (bench/bench_rerun.py) serves `--pages` generated pages behind
 `--sources` html listings, one source each (one task per source that fetches and stores, as in a
@@ -11,9 +11,9 @@ threads, report files written; the flow adds the flow and task runs, their state
 Prefect server, and the report artifacts. The server is Prefect's test harness (a temporary server
 in a subprocess, PREFECT_HOME in a temporary folder); its start-up and `import prefect` are
 reported apart and excluded. A small warm-up run of each path comes first, so one-off set-up
-(imports, caches) is not charged to either. Before the one-task-per-source flow (two tasks per
-source, the harvest passed from one to the other, a Prefect retry layer) this printed 6.9% of the
-first run and 11.5% of the unchanged re-run on this machine (the issue saw 19% and 26%).
+(imports, caches) is not charged to either. First runs are `--firsts` pairs on fresh
+databases, the order alternating, medians taken (one pair is within the machine's noise).
+BENCHMARKS.md records the figures before and after the flow became one task per source.
 Printed, never asserted.
 """
 
@@ -70,31 +70,41 @@ def summary(report: dict[str, Any]) -> str:
     return f"new {totals['new']}, duplicates {totals['duplicates']}, errors {totals['errors']}"
 
 
-def compare(site: CorpusSite, folder: Path, sources: int, reruns: int) -> list[str]:
-    """First runs (plain, then flow) and alternating unchanged re-runs; lines to print."""
-    plain_config = write_config(_mkdir(folder / "plain"), site, sources=sources)
-    flow_config = write_config(_mkdir(folder / "flow"), site, sources=sources)
-    plain, flow = plain_runner(plain_config), flow_runner(flow_config)
-    plain_first, plain_report = timed(plain)
-    flow_first, flow_report = timed(flow)
+def compare(site: CorpusSite, folder: Path, sources: int, reruns: int, firsts: int) -> list[str]:
+    """`firsts` pairs of first runs (fresh databases, the order alternating), then alternating
+    unchanged re-runs on the last pair's databases; medians; lines to print."""
+    plain_first: list[float] = []
+    flow_first: list[float] = []
+    for pair in range(firsts):
+        plain_config = write_config(_mkdir(folder / f"plain{pair}"), site, sources=sources)
+        flow_config = write_config(_mkdir(folder / f"flow{pair}"), site, sources=sources)
+        plain, flow = plain_runner(plain_config), flow_runner(flow_config)
+        order = ((plain, plain_first), (flow, flow_first))
+        for path, seconds in order if pair % 2 == 0 else reversed(order):
+            took, report = timed(path)
+            seconds.append(took)
     plain_again: list[float] = []
     flow_again: list[float] = []
     for _ in range(reruns):
         plain_again.append(timed(plain)[0])
         flow_again.append(timed(flow)[0])
+    first_plain, first_flow = statistics.median(plain_first), statistics.median(flow_first)
     plain_median, flow_median = statistics.median(plain_again), statistics.median(flow_again)
     return [
-        f"  first run, plain runner: {plain_first:7.2f} s ({summary(plain_report)})",
-        f"  first run, monitor flow: {flow_first:7.2f} s ({summary(flow_report)})",
-        f"    Prefect orchestration: {share(flow_first, plain_first)}",
-        f"  unchanged re-run, plain: {plain_median:7.2f} s (median of "
-        f"{', '.join(f'{s:.2f}' for s in plain_again)})",
-        f"  unchanged re-run, flow:  {flow_median:7.2f} s (median of "
-        f"{', '.join(f'{s:.2f}' for s in flow_again)})",
+        f"  first run, plain runner: {first_plain:7.2f} s (median of {_list(plain_first)}; "
+        f"last: {summary(report)})",
+        f"  first run, monitor flow: {first_flow:7.2f} s (median of {_list(flow_first)})",
+        f"    Prefect orchestration: {share(first_flow, first_plain)}",
+        f"  unchanged re-run, plain: {plain_median:7.2f} s (median of {_list(plain_again)})",
+        f"  unchanged re-run, flow:  {flow_median:7.2f} s (median of {_list(flow_again)})",
         f"    Prefect orchestration: {share(flow_median, plain_median)}",
         f"  the re-run's overhead (same flow and task runs, less noise) against the first run: "
-        f"{(flow_median - plain_median) / flow_first:.1%} of the flow's wall time",
+        f"{(flow_median - plain_median) / first_flow:.1%} of the flow's wall time",
     ]
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
 
 
 def warm_up(folder: Path) -> list[str]:
@@ -115,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=10, help="html sources sharing the pages")
     parser.add_argument("--reruns", type=int, default=5)
+    parser.add_argument("--firsts", type=int, default=3, help="pairs of first runs (medians)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -130,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             ready = time.perf_counter()
             lines = warm_up(folder)
             with CorpusSite(generate(args.pages), sections=args.sources) as site:
-                lines += compare(site, folder, args.sources, args.reruns)
+                lines += compare(site, folder, args.sources, args.reruns, args.firsts)
     print(
         f"Prefect's share of a {args.pages}-document run ({args.sources} html sources, "
         "one task each); server start-up excluded:"
