@@ -40,10 +40,34 @@ PREFECT_ENV = {
 }
 
 
-def timed(call: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+CPU: dict[str, list[float]] = {}  # CPU seconds of each timed run, by path and kind of run
+
+
+def timed(call: Callable[[], dict[str, Any]], path: str = "") -> tuple[float, dict[str, Any]]:
+    """Wall seconds and the report; the CPU seconds it took go to CPU[path]."""
+    cpu = cpu_seconds()
     started = time.perf_counter()
     report = call()
-    return time.perf_counter() - started, report
+    seconds = time.perf_counter() - started
+    if path:
+        CPU.setdefault(path, []).append(cpu_seconds() - cpu)
+    return seconds, report
+
+
+def cpu_seconds() -> float:
+    """CPU used so far by this process and by the Prefect server it started (a child running
+    uvicorn): a cost the other load on a shared machine inflates much less than wall time."""
+    total = time.process_time()
+    tick, me = os.sysconf("SC_CLK_TCK"), os.getpid()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != me or b"uvicorn" not in (stat.parent / "cmdline").read_bytes():
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def flow_runner(config: Config) -> Callable[[], dict[str, Any]]:
@@ -65,6 +89,13 @@ def share(flow: float, plain: float) -> str:
     return f"{flow - plain:+6.2f} s = {(flow - plain) / flow:6.1%} of the flow's wall time"
 
 
+def cpu_share(flow: float, plain: float) -> str:
+    return (
+        f"    in CPU seconds (this process and the Prefect server; medians): plain {plain:.2f}, "
+        f"flow {flow:.2f}: {flow - plain:+.2f} s = {(flow - plain) / flow:.1%} of the flow's CPU"
+    )
+
+
 def summary(report: dict[str, Any]) -> str:
     totals = report["totals"]
     return f"new {totals['new']}, duplicates {totals['duplicates']}, errors {totals['errors']}"
@@ -81,13 +112,14 @@ def compare(site: CorpusSite, folder: Path, sources: int, reruns: int, firsts: i
         plain, flow = plain_runner(plain_config), flow_runner(flow_config)
         order = ((plain, plain_first), (flow, flow_first))
         for path, seconds in order if pair % 2 == 0 else reversed(order):
-            took, report = timed(path)
+            took, report = timed(path, "plain first" if path is plain else "flow first")
             seconds.append(took)
     plain_again: list[float] = []
     flow_again: list[float] = []
     for _ in range(reruns):
-        plain_again.append(timed(plain)[0])
-        flow_again.append(timed(flow)[0])
+        plain_again.append(timed(plain, "plain again")[0])
+        flow_again.append(timed(flow, "flow again")[0])
+    cpu = {path: statistics.median(values) for path, values in CPU.items()}
     first_plain, first_flow = statistics.median(plain_first), statistics.median(flow_first)
     plain_median, flow_median = statistics.median(plain_again), statistics.median(flow_again)
     return [
@@ -95,9 +127,11 @@ def compare(site: CorpusSite, folder: Path, sources: int, reruns: int, firsts: i
         f"last: {summary(report)})",
         f"  first run, monitor flow: {first_flow:7.2f} s (median of {_list(flow_first)})",
         f"    Prefect orchestration: {share(first_flow, first_plain)}",
+        cpu_share(cpu["flow first"], cpu["plain first"]),
         f"  unchanged re-run, plain: {plain_median:7.2f} s (median of {_list(plain_again)})",
         f"  unchanged re-run, flow:  {flow_median:7.2f} s (median of {_list(flow_again)})",
         f"    Prefect orchestration: {share(flow_median, plain_median)}",
+        cpu_share(cpu["flow again"], cpu["plain again"]),
         f"  the re-run's overhead (same flow and task runs, less noise) against the first run: "
         f"{(flow_median - plain_median) / first_flow:.1%} of the flow's wall time",
     ]
