@@ -337,8 +337,8 @@ def _add_dead(world: World) -> None:
     _source(world, loop, {"kind": "feed", "url": loop.url("/feed.xml")})
 
 
-def write_config(folder: Path, world: World, **fetch: Any) -> Path:
-    """agglowatch.yaml for the world (respect_robots on; loopback allowed)."""
+def write_config(folder: Path, world: World, database: str | None = None, **fetch: Any) -> Path:
+    """agglowatch.yaml for the world (respect_robots on; loopback allowed; SQLite by default)."""
     import yaml
 
     settings = {
@@ -349,7 +349,7 @@ def write_config(folder: Path, world: World, **fetch: Any) -> Path:
         **fetch,
     }
     config = {
-        "database": f"sqlite:///{folder / 'agglowatch.db'}",
+        "database": database or f"sqlite:///{folder / 'agglowatch.db'}",
         "output": str(folder / "out"),
         "seeds": str(ROOT / "seeds"),
         "themes": str(ROOT / "themes.yaml"),

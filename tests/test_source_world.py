@@ -49,9 +49,9 @@ def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {entry["name"]: entry for entry in report["sources"]}
 
 
-def world_config(tmp_path: Path, world: World) -> Config:
+def world_config(tmp_path: Path, world: World, database: str | None = None) -> Config:
     fetch = {"timeout": TIMEOUT, "retries": RETRIES, "backoff": 0.05, "max_bytes": CAP}
-    return load_config(write_config(tmp_path, world, **fetch))
+    return load_config(write_config(tmp_path, world, database, **fetch))
 
 
 def age_robots(config: Config, hours: int) -> None:
@@ -62,9 +62,9 @@ def age_robots(config: Config, hours: int) -> None:
 
 
 def test_an_unchanged_world_is_asked_conditionally_and_dead_hosts_once(
-    tmp_path: Path, world: World
+    tmp_path: Path, world: World, db_url: str
 ) -> None:
-    config = world_config(tmp_path, world)
+    config = world_config(tmp_path, world, db_url)
     silent = world.silent[0]
     failing = next(site for site in world.sites if site.name == "dead-500")
 
