@@ -21,6 +21,9 @@ class Validators:
     last_modified: str | None = None
     lastmod: str | None = None  # a sitemap's <lastmod> for the URL, as written there
     content_hash: str | None = None  # sha256 of the last body, to skip re-parsing identical bytes
+    cut_at: int | None = None  # the fetch.max_bytes the body was cut at last time (None: whole)
+    length: int | None = None  # the Content-Length the server declared for a cut body
+    head_hash: str | None = None  # sha256 of a cut body's first 64 KiB (sources/bodycap.py)
 
 
 @dataclass(slots=True)
@@ -51,6 +54,7 @@ class FetchStats:
     not_modified: int = 0
     bytes: int = 0
     truncated: list[str] = field(default_factory=list)  # URLs whose body hit the cap
+    cut_unchanged: list[str] = field(default_factory=list)  # over the cap last run, 304 now
     errors: list[str] = field(
         default_factory=list
     )  # per-item problems that did not stop the source
@@ -147,3 +151,4 @@ class SourceOutcome:
     failures_in_row: int = 0
     last_ok: str | None = None
     warnings: list[str] = field(default_factory=list)  # pages cut or failed, listing notes
+    single_attempt: bool = False  # broken for broken_after runs: tried once, without retries

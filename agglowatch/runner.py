@@ -1,10 +1,12 @@
 """One monitoring run as plain functions: open → (harvest → store) per source → close.
 
-flows/monitor.py chains these inside Prefect tasks; tests and `check --live` call them directly.
+flows/monitor.py runs `run_source` inside one Prefect task per source; tests, benchmarks and
+`check --live` call these functions directly. `run_sources` is the whole fan-out without Prefect.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 import uuid
@@ -21,7 +23,9 @@ from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
 from dedupe.index import Deduper
+from parsers import pool as parse_pool
 from sources.base import PageFetcher, SourceContext, kind_for
+from sources.http import Fetcher
 from sources.registry import load_kinds
 from storage import runs, source_state, store
 from storage.db import make_engine, session_factory, transaction, upgrade
@@ -119,11 +123,30 @@ def source_for_run(config: Config, source: Any) -> Any:
     return source
 
 
-async def harvest_source(ctx: RunContext, fetcher: Any, source: Any) -> Fetched:
-    """Network and parsing for one source; raises SourceError subclasses on failure."""
+def open_fetcher(ctx: RunContext, **options: Any) -> Fetcher:
+    """The run's HTTP client, with the robots.txt files earlier runs read (RFC 9309 caching)."""
     with ctx.factory() as session:
-        prior = source_state.load_prior(session, source.name)
-    page_fetcher: PageFetcher = fetcher.for_source(source.name, dict(prior.validators))
+        cached = source_state.load_robots(session)
+    return Fetcher(ctx.config.fetch, robots_cache=cached, **options)
+
+
+async def harvest_source(
+    ctx: RunContext, fetcher: Any, source: Any, stats: list[Any] | None = None
+) -> Fetched:
+    """Network and parsing for one source; raises SourceError subclasses on failure.
+
+    A source broken by failing for broken_after runs gets no retries (one attempt per request)
+    until it answers again. `stats`, when given, receives the source's FetchStats at once (so a
+    caller can report the requests of a harvest that raised).
+    """
+    with ctx.factory() as session:
+        prior = source_state.load_prior(session, source.name, ctx.config.broken_after)
+    retries = 0 if prior.single_attempt else None
+    page_fetcher: PageFetcher = fetcher.for_source(
+        source.name, dict(prior.validators), retries=retries
+    )
+    if stats is not None:
+        stats.append(page_fetcher.stats)
     context = SourceContext(
         config=source_for_run(ctx.config, source),
         fetcher=page_fetcher,
@@ -133,6 +156,38 @@ async def harvest_source(ctx: RunContext, fetcher: Any, source: Any) -> Fetched:
     )
     harvest = await kind_for(source.kind).harvest(context)
     return Fetched(harvest, prior.validators, page_fetcher.validators)
+
+
+async def run_source(ctx: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
+    """One source end to end: harvest, then store in a worker thread; a failure is recorded
+    (with the requests it made) and never raised, so one broken source never stops the run."""
+    stats: list[Any] = []
+    try:
+        fetched = await harvest_source(ctx, fetcher, source, stats)
+        return await asyncio.to_thread(store_source, ctx, source, fetched)
+    except Exception as error:
+        report = await asyncio.to_thread(fail_source, ctx, source, error)
+        if stats:
+            outcome = report.outcome
+            outcome.requests, outcome.bytes = stats[0].requests, stats[0].bytes
+            outcome.not_modified = stats[0].not_modified
+        return report
+
+
+async def run_sources(ctx: RunContext, **fetcher_options: Any) -> list[SourceReport]:
+    """Every source of the run concurrently (wall time is the slowest source's), one Fetcher."""
+    async with open_fetcher(ctx, **fetcher_options) as fetcher:
+        reports = await asyncio.gather(*(run_source(ctx, fetcher, s) for s in ctx.sources))
+        save_fetch_state(ctx, fetcher)
+    return list(reports)
+
+
+def save_fetch_state(ctx: RunContext, fetcher: Fetcher) -> None:
+    """What the fetcher learnt for the next runs beyond each source's validators: robots.txt."""
+    if ctx.dry_run or not fetcher.robots_updates:
+        return
+    with transaction(ctx.factory) as session:
+        source_state.save_robots(session, fetcher.robots_updates)
 
 
 def store_source(ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport:
@@ -255,6 +310,8 @@ def abort_run(ctx: RunContext, error: BaseException) -> None:
 
 
 def release(ctx: RunContext) -> None:
+    """Free the run's sources and stop its parse workers (a later run starts them afresh)."""
+    parse_pool.shutdown()  # a page still parsing elsewhere moves to a fresh pool
     if ctx.dry_run:
         return
     with transaction(ctx.factory) as session:

@@ -1,17 +1,20 @@
 """Prefect's share of a 1,000-document run: the `monitor` flow vs the same work without Prefect.
 
-    uv run python -m bench.bench_prefect [--pages 1000] [--sources 10] [--reruns 5]
+    uv run python -m bench.bench_prefect [--pages 1000] [--sources 10] [--reruns 5] [--firsts 3]
 
-The loopback corpus site (bench/bench_rerun.py) serves `--pages` generated pages behind `--sources`
-html listings, one source each (a task pair per source, as in a real config). Each path runs on a
-database of its own: a first run that fetches, parses and stores every page, then unchanged
-re-runs (alternating the two paths; medians). The plain path is bench.bench_rerun.run_plain: the
-flow's own runner calls, concurrently per source, stores in threads, report files written; the
-flow adds the flow and task runs, their states and logs on the Prefect server, and the report
-artifacts. The server is Prefect's test harness (a temporary server in a subprocess, PREFECT_HOME
-in a temporary folder); its start-up and `import prefect` are reported apart and excluded. A small
-warm-up run of each path comes first, so one-off set-up (imports, caches) is not charged to
-either. Printed, never asserted.
+The loopback corpus site (bench/bench_rerun.py) serves `--pages` generated pages behind
+`--sources` html listings, one source each (one task per source that fetches and stores, as in a
+real config). Each path runs on a database of its own: a first run that fetches, parses and stores
+every page, then unchanged re-runs (alternating the two paths; medians). The plain path is
+bench.bench_rerun.run_plain: the flow's own runner calls, concurrently per source, stores in
+threads, report files written; the flow adds the flow and task runs, their states and logs on the
+Prefect server, and the report artifacts. The server is Prefect's test harness (a temporary server
+in a subprocess, PREFECT_HOME in a temporary folder); its start-up and `import prefect` are
+reported apart and excluded. A small warm-up run of each path comes first, so one-off set-up
+(imports, caches) is not charged to either. First runs are `--firsts` pairs on fresh
+databases, the order alternating, medians taken (one pair is within the machine's noise).
+BENCHMARKS.md records the figures before and after the flow became one task per source.
+Printed, never asserted.
 """
 
 from __future__ import annotations
@@ -37,10 +40,34 @@ PREFECT_ENV = {
 }
 
 
-def timed(call: Callable[[], dict[str, Any]]) -> tuple[float, dict[str, Any]]:
+CPU: dict[str, list[float]] = {}  # CPU seconds of each timed run, by path and kind of run
+
+
+def timed(call: Callable[[], dict[str, Any]], path: str = "") -> tuple[float, dict[str, Any]]:
+    """Wall seconds and the report; the CPU seconds it took go to CPU[path]."""
+    cpu = cpu_seconds()
     started = time.perf_counter()
     report = call()
-    return time.perf_counter() - started, report
+    seconds = time.perf_counter() - started
+    if path:
+        CPU.setdefault(path, []).append(cpu_seconds() - cpu)
+    return seconds, report
+
+
+def cpu_seconds() -> float:
+    """CPU used so far by this process and by the Prefect server it started (a child running
+    uvicorn): a cost the other load on a shared machine inflates much less than wall time."""
+    total = time.process_time()
+    tick, me = os.sysconf("SC_CLK_TCK"), os.getpid()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != me or b"uvicorn" not in (stat.parent / "cmdline").read_bytes():
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def flow_runner(config: Config) -> Callable[[], dict[str, Any]]:
@@ -62,36 +89,56 @@ def share(flow: float, plain: float) -> str:
     return f"{flow - plain:+6.2f} s = {(flow - plain) / flow:6.1%} of the flow's wall time"
 
 
+def cpu_share(flow: float, plain: float) -> str:
+    return (
+        f"    in CPU seconds (this process and the Prefect server; medians): plain {plain:.2f}, "
+        f"flow {flow:.2f}: {flow - plain:+.2f} s = {(flow - plain) / flow:.1%} of the flow's CPU"
+    )
+
+
 def summary(report: dict[str, Any]) -> str:
     totals = report["totals"]
     return f"new {totals['new']}, duplicates {totals['duplicates']}, errors {totals['errors']}"
 
 
-def compare(site: CorpusSite, folder: Path, sources: int, reruns: int) -> list[str]:
-    """First runs (plain, then flow) and alternating unchanged re-runs; lines to print."""
-    plain_config = write_config(_mkdir(folder / "plain"), site, sources=sources)
-    flow_config = write_config(_mkdir(folder / "flow"), site, sources=sources)
-    plain, flow = plain_runner(plain_config), flow_runner(flow_config)
-    plain_first, plain_report = timed(plain)
-    flow_first, flow_report = timed(flow)
+def compare(site: CorpusSite, folder: Path, sources: int, reruns: int, firsts: int) -> list[str]:
+    """`firsts` pairs of first runs (fresh databases, the order alternating), then alternating
+    unchanged re-runs on the last pair's databases; medians; lines to print."""
+    plain_first: list[float] = []
+    flow_first: list[float] = []
+    for pair in range(firsts):
+        plain_config = write_config(_mkdir(folder / f"plain{pair}"), site, sources=sources)
+        flow_config = write_config(_mkdir(folder / f"flow{pair}"), site, sources=sources)
+        plain, flow = plain_runner(plain_config), flow_runner(flow_config)
+        order = ((plain, plain_first), (flow, flow_first))
+        for path, seconds in order if pair % 2 == 0 else reversed(order):
+            took, report = timed(path, "plain first" if path is plain else "flow first")
+            seconds.append(took)
     plain_again: list[float] = []
     flow_again: list[float] = []
     for _ in range(reruns):
-        plain_again.append(timed(plain)[0])
-        flow_again.append(timed(flow)[0])
+        plain_again.append(timed(plain, "plain again")[0])
+        flow_again.append(timed(flow, "flow again")[0])
+    cpu = {path: statistics.median(values) for path, values in CPU.items()}
+    first_plain, first_flow = statistics.median(plain_first), statistics.median(flow_first)
     plain_median, flow_median = statistics.median(plain_again), statistics.median(flow_again)
     return [
-        f"  first run, plain runner: {plain_first:7.2f} s ({summary(plain_report)})",
-        f"  first run, monitor flow: {flow_first:7.2f} s ({summary(flow_report)})",
-        f"    Prefect orchestration: {share(flow_first, plain_first)}",
-        f"  unchanged re-run, plain: {plain_median:7.2f} s (median of "
-        f"{', '.join(f'{s:.2f}' for s in plain_again)})",
-        f"  unchanged re-run, flow:  {flow_median:7.2f} s (median of "
-        f"{', '.join(f'{s:.2f}' for s in flow_again)})",
+        f"  first run, plain runner: {first_plain:7.2f} s (median of {_list(plain_first)}; "
+        f"last: {summary(report)})",
+        f"  first run, monitor flow: {first_flow:7.2f} s (median of {_list(flow_first)})",
+        f"    Prefect orchestration: {share(first_flow, first_plain)}",
+        cpu_share(cpu["flow first"], cpu["plain first"]),
+        f"  unchanged re-run, plain: {plain_median:7.2f} s (median of {_list(plain_again)})",
+        f"  unchanged re-run, flow:  {flow_median:7.2f} s (median of {_list(flow_again)})",
         f"    Prefect orchestration: {share(flow_median, plain_median)}",
+        cpu_share(cpu["flow again"], cpu["plain again"]),
         f"  the re-run's overhead (same flow and task runs, less noise) against the first run: "
-        f"{(flow_median - plain_median) / flow_first:.1%} of the flow's wall time",
+        f"{(flow_median - plain_median) / first_flow:.1%} of the flow's wall time",
     ]
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{value:.2f}" for value in values)
 
 
 def warm_up(folder: Path) -> list[str]:
@@ -112,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--sources", type=int, default=10, help="html sources sharing the pages")
     parser.add_argument("--reruns", type=int, default=5)
+    parser.add_argument("--firsts", type=int, default=3, help="pairs of first runs (medians)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -127,10 +175,10 @@ def main(argv: list[str] | None = None) -> int:
             ready = time.perf_counter()
             lines = warm_up(folder)
             with CorpusSite(generate(args.pages), sections=args.sources) as site:
-                lines += compare(site, folder, args.sources, args.reruns)
+                lines += compare(site, folder, args.sources, args.reruns, args.firsts)
     print(
         f"Prefect's share of a {args.pages}-document run ({args.sources} html sources, "
-        "a fetch and a store task each); server start-up excluded:"
+        "one task each); server start-up excluded:"
     )
     print(
         f"  start-up (excluded): import prefect and flows {imported - started:.1f} s, "

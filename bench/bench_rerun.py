@@ -31,7 +31,9 @@ from agglowatch.runner import (
     close_run,
     fail_source,
     harvest_source,
+    open_fetcher,
     open_run,
+    save_fetch_state,
     store_source,
 )
 from bench.corpus import CorpusSite, Traffic, generate
@@ -84,8 +86,9 @@ async def run_plain_async(config: Config, phases: Phases | None = None) -> dict[
     mark = time.perf_counter()
     run = open_run(config, config.select())
     phases.open += time.perf_counter() - mark
-    async with Fetcher(config.fetch) as fetcher:
+    async with open_fetcher(run) as fetcher:
         reports = await asyncio.gather(*(_one_source(run, fetcher, s, phases) for s in run.sources))
+        save_fetch_state(run, fetcher)
     mark = time.perf_counter()
     report = close_run(run, list(reports))
     write_report_files(report, config.path(config.output))
@@ -94,6 +97,7 @@ async def run_plain_async(config: Config, phases: Phases | None = None) -> dict[
 
 
 async def _one_source(run: Any, fetcher: Fetcher, source: Any, phases: Phases) -> SourceReport:
+    """agglowatch.runner.run_source, with its two halves timed apart."""
     mark = time.perf_counter()
     try:
         fetched = await harvest_source(run, fetcher, source)

@@ -1,86 +1,79 @@
-"""The `monitor` flow: one run over the configured sources, a task per source (never per document).
+"""The `monitor` flow: one run over the configured sources, one task per source (not per document).
 
-load config ─► open run (migrate, leases, seeds) ─► per source: fetch (network, retried)
-  ─► store (parse results normalised, deduped, tagged, written in one transaction)
-  ─► close run (report files, Prefect artifacts)
+load config ─► open run (migrate, leases, seeds) ─► per source, concurrently, one task:
+  fetch (network; the fetcher's own retries) ─► store (normalised, deduped, tagged, written in one
+  transaction) ─► close run (report files, Prefect artifacts)
+
+Orchestration is kept small: one task run per source, no Prefect retries (the fetcher is the one
+retry layer for HTTP; a source that fails is recorded and the run goes on), no result persistence
+or caching, and the run's context passed `quote`d so Prefect neither traverses nor validates it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State, TaskRun
+from prefect.utilities.annotations import quote
 
 from agglowatch.config import load_config
-from agglowatch.errors import BlockedURLError, FetchError, HTTPStatusError
 from agglowatch.runner import (
-    Fetched,
     RunContext,
     SourceReport,
     abort_run,
     close_run,
     fail_source,
-    harvest_source,
+    open_fetcher,
     open_run,
-    store_source,
+    run_source,
+    save_fetch_state,
 )
 from agglowatch.sharding import select_sources
 from reports.run_report import new_documents_table, render_report_markdown, write_report_files
 from sources.http import Fetcher
 
-FETCH_RETRY_DELAY = 5.0
-
-
-async def _transient(task_: Any, task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry a source only when the network, not the source's content, failed."""
-    error: Any = state.result(raise_on_failure=False)
-    if inspect.isawaitable(error):
-        error = await error
-    if isinstance(error, BlockedURLError):
-        return False
-    if isinstance(error, HTTPStatusError):
-        return error.status >= 500 or error.status == 429
-    return isinstance(error, FetchError)
-
 
 @task(
-    name="fetch-source",
-    task_run_name="fetch {source.name}",
-    retries=1,
-    retry_delay_seconds=FETCH_RETRY_DELAY,
-    retry_condition_fn=_transient,
+    name="monitor-source",
+    task_run_name="monitor {name}",
     cache_policy=NO_CACHE,
+    persist_result=False,
 )
-async def fetch_source(run: RunContext, fetcher: Fetcher, source: Any) -> Fetched:
-    return await harvest_source(run, fetcher, source)
-
-
-@task(name="store-source", task_run_name="store {source.name}", cache_policy=NO_CACHE)
-async def store_source_task(run: RunContext, source: Any, fetched: Fetched) -> SourceReport:
-    return await asyncio.to_thread(store_source, run, source, fetched)
-
-
-async def monitor_source(run: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
-    logger = get_run_logger()
-    try:
-        fetched = await fetch_source(run, fetcher, source)
-        report = await store_source_task(run, source, fetched)
-    except Exception as error:  # one broken source never stops the run
-        report = await asyncio.to_thread(fail_source, run, source, error)
-        logger.warning("source %s failed: %s", source.name, report.outcome.error)
-        return report
+async def monitor_source(name: str, run: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
+    """Fetch and store one source; its failure is in the report it returns, never raised."""
+    report = await run_source(run, fetcher, source)
     outcome = report.outcome
+    logger = get_run_logger()
+    if outcome.status in ("error", "broken") and outcome.error:
+        logger.warning("source %s %s: %s", name, outcome.status, outcome.error)
     logger.info(
-        "source %s: %s, %d items, %d new, %d requests (%d not modified)",
-        source.name, outcome.status, outcome.items, outcome.new,
-        outcome.requests, outcome.not_modified,
+        "source %s: %s, %d items, %d new, %d requests (%d not modified)%s",
+        name, outcome.status, outcome.items, outcome.new, outcome.requests,
+        outcome.not_modified, " [single attempt: broken]" if outcome.single_attempt else "",
     )  # fmt: skip
     return report
+
+
+async def _monitor_all(run: RunContext, fetcher: Fetcher) -> list[SourceReport]:
+    return list(await asyncio.gather(*(_monitor_one(run, fetcher, s) for s in run.sources)))
+
+
+async def _monitor_one(run: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
+    """The source's task; should the task itself fail (not the source: run_source records that),
+    the source is recorded as failed and the run goes on."""
+    try:
+        return await monitor_source(source.name, _opaque(run), _opaque(fetcher), _opaque(source))
+    except Exception as error:
+        get_run_logger().warning("task for source %s failed: %s", source.name, error)
+        return await asyncio.to_thread(fail_source, run, source, error)
+
+
+def _opaque(value: object) -> Any:
+    """Passed through as is: not traversed for task inputs, not validated (Prefect unquotes it)."""
+    return quote(value)
 
 
 @flow(name="monitor", log_prints=True)
@@ -105,9 +98,10 @@ async def monitor(
     settings = load_config(config, database)
     run = open_run(settings, select_sources(settings, sources, shard, tags), dry_run=dry_run)
     try:
-        async with Fetcher(settings.fetch) as fetcher:
-            reports = await asyncio.gather(*(monitor_source(run, fetcher, s) for s in run.sources))
-        report = close_run(run, list(reports))
+        async with open_fetcher(run) as fetcher:
+            reports = await _monitor_all(run, fetcher)
+            save_fetch_state(run, fetcher)
+        report = close_run(run, reports)
     except BaseException as error:
         abort_run(run, error)
         raise

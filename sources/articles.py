@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from agglowatch.config import FieldSelectors
 from agglowatch.errors import AgglowatchError, ParseError
@@ -127,7 +128,7 @@ async def fetch_document(
     return record
 
 
-def note_validators(validators: dict[str, Validators], url: str, **changes: str | None) -> None:
+def note_validators(validators: dict[str, Validators], url: str, **changes: Any) -> None:
     """Record new validator values as a new object: the caller may hold the old ones to compare."""
     validators[url] = dataclasses.replace(validators.get(url) or Validators(), **changes)
 

@@ -8,6 +8,7 @@ memory held is the kept body plus one piece.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,14 @@ def _decoded(inflaters: Sequence[_Inflater], data: bytes) -> Iterator[bytes]:
 class Body:
     content: bytes
     truncated: bool
+    same_head: bool = False  # stopped early: the first bytes hash as `head` said (see read_capped)
+
+
+HEAD_BYTES = 64 * 1024  # the prefix hashed to recognise a cut page served without validators
+
+
+def head_hash(content: bytes) -> str:
+    return hashlib.sha256(content[:HEAD_BYTES]).hexdigest()
 
 
 def content_codings(response: httpx.Response, shown: str) -> list[str]:
@@ -98,20 +107,28 @@ def content_codings(response: httpx.Response, shown: str) -> list[str]:
     return codings
 
 
-async def read_capped(response: httpx.Response, limit: int, shown: str) -> Body:
+async def read_capped(
+    response: httpx.Response, limit: int, shown: str, head: str | None = None
+) -> Body:
     """Stream the body; keep at most `limit` decoded bytes and say whether there was more.
 
     A Content-Length above the limit is not refused: the first `limit` bytes are kept and the body
-    is reported as truncated.
+    is reported as truncated. With `head` (head_hash of a body cut last time), reading stops as
+    soon as the first HEAD_BYTES hash the same: `same_head` (the caller checked the length).
     """
     inflaters = [_Inflater(c) for c in reversed(content_codings(response, shown))]
     declared = _declared_length(response) if not inflaters else None
     buffer = bytearray()
     try:
+        prefix = min(HEAD_BYTES, limit)
         async for raw in response.aiter_raw():
             for piece in _decoded(inflaters, raw):
                 room = limit - len(buffer)
                 buffer += piece[:room] if len(piece) > room else piece
+                if head is not None and len(buffer) >= prefix:
+                    if head_hash(bytes(buffer[:prefix])) == head:
+                        return Body(bytes(buffer[:prefix]), truncated=True, same_head=True)
+                    head = None
                 if len(piece) > room:
                     return Body(bytes(buffer), truncated=True)
             if len(buffer) == limit and declared is not None and declared > limit:

@@ -11,10 +11,20 @@ Counting rules (FetchStats):
 - `bytes`: decoded body bytes kept (what ends up in FetchedPage.content, and robots.txt bodies);
   bodies of error, redirect and 304 answers are not read and count nothing.
 
+Retries (the run's only retry layer): connect errors, timeouts, broken connections, 429 and 5xx
+are retried `retries` times with exponential backoff (counted from the start of the failed attempt,
+so a timeout is not followed by a second wait) and Retry-After honoured. A host pays for its
+retries once per run: after a request to it failed every attempt on timeouts or connect errors it
+is "down" and not asked again this run; after one failed every attempt on 429/5xx it is "failing"
+and further requests get a single attempt until one succeeds. A source's fetcher may have a
+smaller budget (`SourceFetcher.retries`: 0 for a source that has been broken for runs).
+
 Size cap: the body is streamed and reading stops at `max_bytes` decoded bytes; a Content-Length
 above the cap is not refused up front — the first `max_bytes` are kept and the page is marked
-`truncated` and listed in `stats.truncated`. A cut page's ETag and Last-Modified are not kept, so
-the next run asks for it in full again (and gets all of it once the cap is raised).
+`truncated` and listed in `stats.truncated`. A cut page keeps its ETag and Last-Modified with the
+cap it was cut at (`Validators.cut_at`): the next run asks conditionally, and a 304 means "still the
+same page over the cap" (listed in `stats.cut_unchanged`, not downloaded again); once the cap is
+raised above `cut_at` the page is asked for in full.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import hashlib
 import logging
 import math
 import ssl
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -37,16 +48,16 @@ from agglowatch.config import FetchSettings
 from agglowatch.errors import BlockedURLError, FetchError, HTTPStatusError
 from agglowatch.records import FetchedPage, FetchStats, Validators
 from parsers.encoding import decode_body
-from sources.bodycap import read_capped
-from sources.hostlimits import HostLimits
+from sources.bodycap import head_hash, read_capped
+from sources.hostlimits import HostLimits, host_key
 from sources.mediatype import effective_type, is_text_type, media_type
 from sources.netguard import Resolver, check_url, default_resolver, guarded_transport
 from sources.robots import (
     ROBOTS_MAX_BYTES,
+    RobotsRecord,
     RobotsRules,
     agent_token,
     origin_key,
-    parse_robots,
     robots_url,
 )
 
@@ -72,6 +83,7 @@ class _Reply:
     final_url: str = ""
     content: bytes = b""
     truncated: bool = False
+    same_cut: bool = False  # the body cut last time, recognised by length and first bytes
 
     @property
     def location(self) -> str | None:
@@ -86,6 +98,12 @@ class _Failure:
     detail: str
     status: int = 0
     retry_after: float | None = None
+    elapsed: float = 0.0  # seconds the failed attempt took
+
+    @property
+    def unreachable(self) -> bool:
+        """No answer at all: the host, not this URL, is the problem."""
+        return self.kind in ("timeout", "connect")
 
     def error(self, shown: str, attempts: int) -> FetchError:
         tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
@@ -106,7 +124,8 @@ class Fetcher:
     `transport` replaces the network (tests); by default connections go through
     sources/netguard.py, which re-checks resolved addresses at connect time. `resolver` maps a
     host name to IP strings (default: the system resolver). `sleep` is awaited for every
-    politeness gap, backoff and Retry-After wait.
+    politeness gap, backoff and Retry-After wait. `robots_cache` (origin -> RobotsRecord) holds the
+    robots.txt files of earlier runs; those read or renewed this run are in `robots_updates`.
     """
 
     def __init__(
@@ -116,6 +135,7 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         resolver: Resolver | None = None,
         sleep: Sleep | None = None,
+        robots_cache: dict[str, RobotsRecord] | None = None,
     ) -> None:
         self.settings = settings
         self._resolver = resolver or default_resolver
@@ -138,6 +158,10 @@ class Fetcher:
         self.robots_notes: list[str] = []  # robots.txt files that could not be read this run
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._robots_cache = dict(robots_cache or {})
+        self.robots_updates: dict[str, RobotsRecord] = {}
+        self.down: dict[str, str] = {}  # host key -> why it is not asked again this run
+        self._failing: set[str] = set()  # host keys whose last request ran out of retries
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -154,10 +178,18 @@ class Fetcher:
         await self._client.aclose()
 
     def for_source(
-        self, name: str, validators: dict[str, Validators] | None = None
+        self,
+        name: str,
+        validators: dict[str, Validators] | None = None,
+        *,
+        retries: int | None = None,
     ) -> SourceFetcher:
-        """A PageFetcher for one source; `validators` (url -> Validators) is updated in place."""
-        return SourceFetcher(self, name, {} if validators is None else validators)
+        """A PageFetcher for one source; `validators` (url -> Validators) is updated in place.
+        `retries` lowers the retry budget of this source's requests (never raises it)."""
+        fetcher = SourceFetcher(self, name, {} if validators is None else validators)
+        if retries is not None:
+            fetcher.retries = min(retries, self.settings.retries)
+        return fetcher
 
     # -- one URL, following redirects ---------------------------------------------------------
 
@@ -169,14 +201,17 @@ class Fetcher:
         *,
         cap: int,
         check_robots: bool = True,
+        retries: int | None = None,
+        cut: Probe | None = None,
     ) -> _Reply:
-        """GET `url`, following at most settings.max_redirects redirects, each hop re-checked."""
+        """GET `url`, following at most settings.max_redirects redirects, each hop re-checked.
+        `cut` describes the body cut at the cap last time, to recognise it without validators."""
         start = str(url)
         current = url
         visited = {str(current)}
         for _hop in range(self.settings.max_redirects + 1):
-            await self._admit(current, stats, check_robots)
-            reply = await self._with_retries(current, headers, stats, cap)
+            await self._admit(current, stats, check_robots, retries)
+            reply = await self._with_retries(current, headers, stats, cap, retries, cut)
             if reply.location is None:
                 reply.final_url = str(current)
                 return reply
@@ -190,11 +225,13 @@ class Fetcher:
             start,
         )
 
-    async def _admit(self, url: httpx.URL, stats: FetchStats, check_robots: bool) -> None:
+    async def _admit(
+        self, url: httpx.URL, stats: FetchStats, check_robots: bool, retries: int | None
+    ) -> None:
         """Refuse before sending: scheme, non-public address, robots.txt."""
         await check_url(url, self._resolver, allow_private=self.settings.allow_private_addresses)
         if check_robots and self.settings.respect_robots:
-            rules = await self._rules_for(url, stats)
+            rules = await self._rules_for(url, stats, retries)
             if not rules.allows(str(url), self.agent):
                 raise BlockedURLError(
                     f"robots.txt of {url.host} disallows {url} for user agent {self.agent!r}",
@@ -203,15 +240,17 @@ class Fetcher:
 
     # -- robots.txt ----------------------------------------------------------------------------
 
-    async def _rules_for(self, url: httpx.URL, stats: FetchStats) -> RobotsRules:
-        """The origin's rules, fetched once per run whichever source asks first."""
+    async def _rules_for(
+        self, url: httpx.URL, stats: FetchStats, retries: int | None
+    ) -> RobotsRules:
+        """The origin's rules, read once per run whichever source asks first."""
         key = origin_key(url)
         async with self._robots_locks.setdefault(key, asyncio.Lock()):
             if key not in self._robots:
-                rules = await self._load_robots(url, stats)
+                rules = await self._load_robots(url, key, stats, retries)
                 delay = rules.delay(self.agent)
                 if delay:
-                    self.hosts.raise_delay(url.host, delay)
+                    self.hosts.raise_delay(host_key(url), delay)
                 if rules.note:
                     logger.warning(rules.note)
                     self.robots_notes.append(rules.note)
@@ -219,45 +258,102 @@ class Fetcher:
                 self._robots[key] = rules
         return self._robots[key]
 
-    async def _load_robots(self, url: httpx.URL, stats: FetchStats) -> RobotsRules:
+    async def _load_robots(
+        self, url: httpx.URL, key: str, stats: FetchStats, retries: int | None
+    ) -> RobotsRules:
+        """From the cache while fresh, else asked for (conditionally when cached)."""
+        now = dt.datetime.now(dt.UTC)
+        cached = self._robots_cache.get(key)
+        if cached is not None and cached.fresh(now):
+            return cached.rules()
+        asked = cached.conditional_headers() if cached is not None else {}
+        headers = {"Accept": "text/plain,*/*;q=0.5", **asked}
         target = robots_url(url)
-        headers = {"Accept": "text/plain,*/*;q=0.5"}
         try:
             reply = await self._fetch(
-                target, headers, stats, cap=ROBOTS_MAX_BYTES, check_robots=False
+                target, headers, stats, cap=ROBOTS_MAX_BYTES, check_robots=False, retries=retries
             )
         except HTTPStatusError as exc:
             if 400 <= exc.status < 500 and exc.status != 429:
-                return RobotsRules()  # no robots.txt: everything is allowed
-            return RobotsRules(note=_robots_note(url, exc))
+                return self._remember_robots(RobotsRecord(key, None, now)).rules()
+            return _stale_or_none(url, exc, cached)
         except FetchError as exc:
-            return RobotsRules(note=_robots_note(url, exc))
-        return parse_robots(reply.content)
+            return _stale_or_none(url, exc, cached)
+        if reply.status == 304 and cached is not None and asked:
+            renewed = RobotsRecord(key, cached.body, now, cached.etag, cached.last_modified)
+            if reply.headers.get("etag"):
+                renewed.etag = reply.headers["etag"]
+            return self._remember_robots(renewed).rules()
+        if reply.status == 304:
+            error = FetchError(f"304 Not Modified from {target} to a plain request", str(target))
+            return _stale_or_none(url, error, cached)
+        record = RobotsRecord(
+            key,
+            reply.content,
+            now,
+            reply.headers.get("etag"),
+            reply.headers.get("last-modified"),
+        )
+        return self._remember_robots(record).rules()
+
+    def _remember_robots(self, record: RobotsRecord) -> RobotsRecord:
+        self._robots_cache[record.origin] = record
+        self.robots_updates[record.origin] = record
+        return record
 
     # -- retries -------------------------------------------------------------------------------
 
     async def _with_retries(
-        self, url: httpx.URL, headers: dict[str, str], stats: FetchStats, cap: int
+        self,
+        url: httpx.URL,
+        headers: dict[str, str],
+        stats: FetchStats,
+        cap: int,
+        retries: int | None = None,
+        cut: Probe | None = None,
     ) -> _Reply:
-        shown = str(url)
-        attempts = self.settings.retries + 1
+        shown, host = str(url), host_key(url)
+        budget = self.settings.retries if retries is None else retries
+        attempts = 1 if host in self._failing else budget + 1
         for attempt in range(1, attempts + 1):
-            outcome = await self._attempt(url, headers, stats, cap)
+            self._refuse_if_down(host, shown)
+            outcome = await self._attempt(url, headers, stats, cap, cut)
             if isinstance(outcome, _Reply):
+                if outcome.status < 500 and outcome.status != 429:
+                    self._failing.discard(host)  # it answers again (even a final 4xx)
                 failure = _judge(outcome, shown)
                 if failure is None:
                     return outcome
             else:
                 failure = outcome
             if attempt == attempts:
-                raise failure.error(shown, attempts)
+                self._give_up(host, failure, shown, attempts)
             wait = self._wait_before_retry(attempt, failure, shown)
             logger.info("retrying %s in %.1f s (%s)", shown, wait, failure.detail)
             await self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _refuse_if_down(self, host: str, shown: str) -> None:
+        reason = self.down.get(host)
+        if reason is not None:
+            raise FetchError(
+                f"{shown} not requested: {host} did not answer earlier in this run ({reason})",
+                shown,
+            )
+
+    def _give_up(self, host: str, failure: _Failure, shown: str, attempts: int) -> None:
+        """Raise the failure; the host is remembered as down (no answer) or failing (errors)."""
+        error = failure.error(shown, attempts)
+        if failure.unreachable:
+            self.down.setdefault(host, str(error))
+        else:
+            self._failing.add(host)
+        raise error
+
     def _wait_before_retry(self, attempt: int, failure: _Failure, shown: str) -> float:
         wait: float = min(self.settings.backoff * 2.0 ** (attempt - 1), MAX_BACKOFF)
+        if failure.kind == "timeout":
+            wait = max(wait - failure.elapsed, 0.0)  # the timeout itself was a wait
         if failure.retry_after is None:
             return wait
         if failure.retry_after > MAX_RETRY_AFTER:
@@ -271,22 +367,30 @@ class Fetcher:
         return max(wait, failure.retry_after)
 
     async def _attempt(
-        self, url: httpx.URL, headers: dict[str, str], stats: FetchStats, cap: int
+        self,
+        url: httpx.URL,
+        headers: dict[str, str],
+        stats: FetchStats,
+        cap: int,
+        cut: Probe | None = None,
     ) -> _Reply | _Failure:
         """One request through the host's gate; transport problems become a _Failure."""
         shown = str(url)
         request = self._client.build_request("GET", url, headers=headers)
+        started = time.monotonic()
         try:
-            async with self.hosts.gate(url.host).slot():
+            async with self.hosts.gate(host_key(url)).slot() as answered:
                 async with asyncio.timeout(self.settings.timeout * DEADLINE_FACTOR):
                     stats.requests += 1
                     response = await self._client.send(request, stream=True)
+                    answered()
                     try:
-                        return await _read(response, stats, cap, shown)
+                        return await _read(response, stats, cap, shown, cut)
                     finally:
                         await response.aclose()
         except (httpx.TimeoutException, TimeoutError) as exc:
-            return _Failure("timeout", f"{type(exc).__name__}, timeout {self.settings.timeout:g} s")
+            detail = f"{type(exc).__name__}, timeout {self.settings.timeout:g} s"
+            return _Failure("timeout", detail, elapsed=time.monotonic() - started)
         except httpx.ConnectError as exc:
             if _is_tls_failure(exc):
                 raise FetchError(
@@ -306,6 +410,7 @@ class SourceFetcher:
         self.name = name
         self.stats = FetchStats()
         self.validators = validators
+        self.retries: int | None = None  # None: fetch.retries
         self._fetcher = fetcher
 
     async def get(
@@ -322,13 +427,21 @@ class SourceFetcher:
         """
         key, target = _target(url, params)
         known = self.validators.get(key)
-        asked = _conditional_headers(known) if conditional and known is not None else {}
-        headers = {"Accept": accept or DEFAULT_ACCEPT, **asked}
         settings = self._fetcher.settings
-        reply = await self._fetcher._fetch(target, headers, self.stats, cap=settings.max_bytes)
+        asked = {}
+        if conditional and known is not None and not _cap_raised(known, settings.max_bytes):
+            asked = _conditional_headers(known)
+        headers = {"Accept": accept or DEFAULT_ACCEPT, **asked}
+        probe = _probe(known, settings.max_bytes) if conditional and not asked else None
+        reply = await self._fetcher._fetch(
+            target, headers, self.stats, cap=settings.max_bytes, retries=self.retries, cut=probe
+        )
+        if reply.same_cut and known is not None:
+            self.stats.cut_unchanged.append(key)  # a 200 whose start and length are last run's
+            return self._unchanged(key, reply, known)
         if reply.status == 304:
             return self._not_modified(key, reply, known if asked else None)
-        return self._page(key, reply, known)
+        return self._page(key, reply, known, settings.max_bytes)
 
     def _not_modified(self, key: str, reply: _Reply, known: Validators | None) -> FetchedPage:
         """`known` is None when no conditional header was sent: then a 304 makes no sense."""
@@ -339,8 +452,14 @@ class SourceFetcher:
                 304,
             )
         self.stats.not_modified += 1
+        if known.cut_at is not None:
+            self.stats.cut_unchanged.append(key)
         if reply.headers.get("etag"):
             known.etag = reply.headers["etag"]
+        return self._unchanged(key, reply, known)
+
+    def _unchanged(self, key: str, reply: _Reply, known: Validators) -> FetchedPage:
+        """A page as "not modified" (status 304) for the kinds: nothing to parse."""
         return FetchedPage(
             url=key,
             final_url=reply.final_url,
@@ -351,20 +470,23 @@ class SourceFetcher:
             validators=known,
         )
 
-    def _page(self, key: str, reply: _Reply, known: Validators | None) -> FetchedPage:
+    def _page(self, key: str, reply: _Reply, known: Validators | None, cap: int) -> FetchedPage:
         header_type = reply.headers.get("content-type")
         content_type = effective_type(header_type, reply.content)
         text = encoding = None
         if is_text_type(content_type):
             text, encoding = decode_body(reply.content, header_type)
-        # A cut body keeps no ETag/Last-Modified: else the server answers 304 for ever and the
-        # whole page never arrives, not even after fetch.max_bytes is raised.
+        # A cut body keeps its ETag/Last-Modified with the cap it was cut at: asked again
+        # conditionally while the cap stays, in full once fetch.max_bytes is raised above it.
         cut = reply.truncated
         validators = Validators(
-            etag=None if cut else reply.headers.get("etag"),
-            last_modified=None if cut else reply.headers.get("last-modified"),
+            etag=reply.headers.get("etag"),
+            last_modified=reply.headers.get("last-modified"),
             lastmod=known.lastmod if known else None,
             content_hash=hashlib.sha256(reply.content).hexdigest(),
+            cut_at=cap if cut else None,
+            length=_declared(reply.headers) if cut else None,
+            head_hash=head_hash(reply.content) if cut else None,
         )
         self.validators[key] = validators
         if reply.truncated:
@@ -383,16 +505,31 @@ class SourceFetcher:
         )
 
 
-async def _read(response: httpx.Response, stats: FetchStats, cap: int, shown: str) -> _Reply:
-    """Headers always; the body only for 2xx answers (error and redirect bodies are skipped)."""
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A body cut at the cap last time, served without validators: its length and first bytes."""
+
+    length: int
+    head: str
+
+
+async def _read(
+    response: httpx.Response, stats: FetchStats, cap: int, shown: str, cut: Probe | None = None
+) -> _Reply:
+    """Headers always; the body only for 2xx answers (error and redirect bodies are skipped).
+    With `cut`, a body of the same declared length whose first bytes hash the same is the one
+    cut last time: reading stops there (`same_cut`)."""
     status = response.status_code
     reason = response.reason_phrase or _phrase(status)
     headers = dict(response.headers.items())
     if not 200 <= status < 300:
         return _Reply(status, reason, headers)
-    body = await read_capped(response, cap, shown)
+    head = cut.head if cut is not None and _declared(headers) == cut.length else None
+    body = await read_capped(response, cap, shown, head)
     stats.bytes += len(body.content)
-    return _Reply(status, reason, headers, content=body.content, truncated=body.truncated)
+    reply = _Reply(status, reason, headers, content=body.content, truncated=body.truncated)
+    reply.same_cut = body.same_head
+    return reply
 
 
 def _judge(reply: _Reply, shown: str) -> _Failure | None:
@@ -451,6 +588,27 @@ def _redirect_target(current: httpx.URL, location: str) -> httpx.URL:
         ) from exc
 
 
+def _probe(known: Validators | None, cap: int) -> Probe | None:
+    """How to recognise a body cut last time when no validators can be sent."""
+    if known is None or known.cut_at is None or _cap_raised(known, cap):
+        return None
+    if known.length is None or known.head_hash is None:
+        return None
+    return Probe(known.length, known.head_hash)
+
+
+def _cap_raised(known: Validators, cap: int) -> bool:
+    """The body was cut last time at a smaller cap than today's: ask for all of it."""
+    return known.cut_at is not None and cap > known.cut_at
+
+
+def _declared(headers: dict[str, str]) -> int | None:
+    try:
+        return int(headers.get("content-length", ""))
+    except ValueError:
+        return None
+
+
 def _conditional_headers(known: Validators) -> dict[str, str]:
     headers = {}
     if known.etag:
@@ -462,6 +620,15 @@ def _conditional_headers(known: Validators) -> dict[str, str]:
 
 def _robots_note(url: httpx.URL, exc: FetchError) -> str:
     return f"robots.txt of {url.host} could not be read ({exc}); all its URLs treated as allowed"
+
+
+def _stale_or_none(url: httpx.URL, exc: FetchError, cached: RobotsRecord | None) -> RobotsRules:
+    """A robots.txt that cannot be read now: last known copy if any (RFC 9309 2.4), else none."""
+    if cached is None:
+        return RobotsRules(note=_robots_note(url, exc))
+    when = cached.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
+    note = f"robots.txt of {url.host} could not be read ({exc}); its copy of {when} applies"
+    return cached.rules(note)
 
 
 def _phrase(status: int) -> str:

@@ -3,10 +3,15 @@
 Policy (agreed for agglowatch, more lenient than RFC 9309 on server errors): a 4xx answer means
 "no rules, allow all"; a 5xx answer or an unreachable server also allows all, but the reason is
 kept as a note for the run report so the user sees that rules could not be read.
+
+Caching (RFC 9309 section 2.4): a robots.txt read less than ROBOTS_FRESH ago is used without asking
+again; an older one is asked for conditionally (If-None-Match / If-Modified-Since), and a 304
+renews it. When a refresh fails, the cached copy is used (with a note), as the RFC allows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -14,6 +19,7 @@ import httpx
 from protego import Protego
 
 ROBOTS_MAX_BYTES = 512_000  # Google reads the first 500 KiB; later rules are ignored as they do
+ROBOTS_FRESH = dt.timedelta(hours=24)  # the longest RFC 9309 lets a copy be used unchecked
 MAX_CRAWL_DELAY = 60.0  # seconds; a larger Crawl-delay would stall the run, so it is capped
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]+")
@@ -38,6 +44,36 @@ class RobotsRules:
         if delay is None and rate is not None and rate.requests > 0:
             delay = rate.seconds / rate.requests
         return None if delay is None else min(max(float(delay), 0.0), MAX_CRAWL_DELAY)
+
+
+@dataclass(slots=True)
+class RobotsRecord:
+    """One origin's robots.txt as last read, kept between runs (storage/source_state.py)."""
+
+    origin: str  # origin_key()
+    body: bytes | None  # None: there is no robots.txt (a 4xx answer), everything is allowed
+    fetched_at: dt.datetime  # when the server last confirmed it (200, 304 or 4xx)
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def fresh(self, now: dt.datetime) -> bool:
+        return now - self.fetched_at < ROBOTS_FRESH
+
+    def rules(self, note: str | None = None) -> RobotsRules:
+        if self.body is None:
+            return RobotsRules(note=note)
+        parsed = parse_robots(self.body)
+        return RobotsRules(parser=parsed.parser, note=note)
+
+    def conditional_headers(self) -> dict[str, str]:
+        if self.body is None:
+            return {}  # a 4xx has no validators worth sending: ask plainly
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 def parse_robots(content: bytes) -> RobotsRules:

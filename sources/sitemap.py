@@ -8,6 +8,10 @@ unlisted documents removed; a child sitemap that failed, or one skipped as older
 
 A URL is fetched when it is new or its <lastmod> differs from the one stored with its validators;
 URLs without <lastmod> are fetched (conditionally) after those, within `max_documents`.
+
+Every sitemap file (index, child, .xml.gz) is asked for conditionally once it was read before: the
+entries each file named are kept in the source's state (`sitemaps`: url -> kind, entries, cut), so
+a 304 reuses them and an unchanged site costs one small request per file.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from agglowatch.config import SitemapSource
 from agglowatch.errors import AgglowatchError, ParseError
@@ -34,6 +39,8 @@ class SitemapTree:
     complete: bool = True
     warnings: list[str] = field(default_factory=list)
     read: int = 0
+    known: dict[str, Any] = field(default_factory=dict)  # last run's files (see _remembered)
+    files: dict[str, Any] = field(default_factory=dict)  # this run's, for the next one
 
 
 @register
@@ -47,7 +54,8 @@ class SitemapKind(SourceKind):
         cutoff = (
             ctx.now.date() - dt.timedelta(days=config.since_days) if config.since_days else None
         )
-        tree = SitemapTree()
+        known = ctx.state.get("sitemaps")
+        tree = SitemapTree(known=known if isinstance(known, dict) else {})
         await read_sitemap(ctx, config.url, tree, cutoff, depth=0, root=True)
         entries = [
             e for e in tree.entries.values() if wanted(e.loc, config.include, config.exclude)
@@ -79,6 +87,7 @@ class SitemapKind(SourceKind):
             stats=ctx.fetcher.stats,
             complete_listing=tree.complete,
             warnings=tree.warnings,
+            state={"sitemaps": tree.files} if tree.files else {},
             dates_unparsed=sum(1 for d in documents if d.published is None),
         )
 
@@ -99,15 +108,19 @@ async def read_sitemap(
         return
     tree.read += 1
     try:
-        page = await ctx.fetcher.get(url, conditional=False, accept=SITEMAP_ACCEPT)
-        sitemap = _parse(page)
+        sitemap, cut = await _fetch_sitemap(ctx, url, tree)
     except AgglowatchError as exc:
         if root:
             raise
         tree.complete = False
         ctx.fetcher.stats.errors.append(f"{url}: {exc}")
         return
-    if page.truncated:
+    tree.files[url] = {
+        "kind": sitemap.kind,
+        "entries": [[e.loc, e.lastmod] for e in sitemap.entries],
+        "cut": cut,
+    }
+    if cut:
         tree.complete = False
         tree.warnings.append(f"{url}: cut at the size cap; the listing is partial")
     if sitemap.kind == "urlset":
@@ -119,6 +132,27 @@ async def read_sitemap(
             tree.complete = False
             continue
         await read_sitemap(ctx, child.loc, tree, cutoff, depth=depth + 1)
+
+
+async def _fetch_sitemap(ctx: SourceContext, url: str, tree: SitemapTree) -> tuple[Sitemap, bool]:
+    """(sitemap, cut at the cap): asked conditionally when last run read it; 304 reuses it."""
+    remembered = _remembered(tree.known.get(url))
+    page = await ctx.fetcher.get(url, conditional=remembered is not None, accept=SITEMAP_ACCEPT)
+    if page.not_modified and remembered is not None:
+        return remembered
+    return _parse(page), page.truncated
+
+
+def _remembered(saved: Any) -> tuple[Sitemap, bool] | None:
+    """A sitemap file as last run's state kept it; None when absent or not in that shape."""
+    if not isinstance(saved, dict) or saved.get("kind") not in ("urlset", "index"):
+        return None
+    entries = [
+        SitemapEntry(str(pair[0]), None if pair[1] is None else str(pair[1]))
+        for pair in saved.get("entries") or []
+        if isinstance(pair, list) and len(pair) == 2
+    ]
+    return Sitemap(saved["kind"], entries), bool(saved.get("cut"))
 
 
 def _parse(page: FetchedPage) -> Sitemap:

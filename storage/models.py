@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models: the whole persistent state of agglowatch.
 
-Tables: sources (health and kind state), url_state (validators per URL), documents (current state)
+Tables: sources (health and kind state), url_state (validators per URL), robots_txt (robots.txt
+cache per origin), documents (current state)
 and document_versions (history), seed_documents, signatures + lsh_bands (the dedupe index), runs,
 leases (no overlapping runs), digests and outbox (email delivery exactly once).
 """
@@ -73,6 +74,21 @@ class UrlState(Base):
     lastmod: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    cut_at: Mapped[int | None] = mapped_column(BigInteger)  # fetch.max_bytes the body was cut at
+    length: Mapped[int | None] = mapped_column(BigInteger)  # Content-Length of a cut body
+    head_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of its first 64 KiB
+
+
+class RobotsTxt(Base):
+    """One origin's robots.txt as last read (RFC 9309 caching: 24 h, then conditional)."""
+
+    __tablename__ = "robots_txt"
+
+    origin: Mapped[str] = mapped_column(String(300), primary_key=True)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)  # None: no robots.txt (4xx)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    fetched_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Document(Base):

@@ -1,8 +1,11 @@
-"""Per-source state between runs: URL validators, the kind's own state, and health.
+"""Per-source state between runs: URL validators, the kind's own state, health; robots.txt files.
 
 Health: a source that fails `broken_after` runs in a row, whose listing suddenly yields nothing
 after having yielded items, or whose dates stop parsing, is `broken`; the report and the next digest
-name it with the runs in a row and the last good run.
+name it with the runs in a row and the last good run. A source broken by failing (its harvest
+raised) `broken_after` runs in a row is tried on a small budget (no retries) until it answers
+again: `PriorState.single_attempt`. Whether the last run raised is kept under FAILED_KEY in the
+source's state (a successful harvest replaces the state, and with it the mark).
 """
 
 from __future__ import annotations
@@ -15,14 +18,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agglowatch.records import Harvest, SourceOutcome, Validators
-from storage.models import Source, UrlState
+from sources.robots import RobotsRecord
+from storage.models import RobotsTxt, Source, UrlState
 from storage.upsert import upsert
+
+FAILED_KEY = "_failed_last_run"  # in sources.state: the last run's harvest raised
 
 
 def load_validators(session: Session, source: str) -> dict[str, Validators]:
     rows = session.scalars(select(UrlState).where(UrlState.source == source))
     return {
-        row.url: Validators(row.etag, row.last_modified, row.lastmod, row.content_hash)
+        row.url: Validators(
+            row.etag,
+            row.last_modified,
+            row.lastmod,
+            row.content_hash,
+            row.cut_at,
+            row.length,
+            row.head_hash,
+        )
         for row in rows
     }
 
@@ -35,7 +49,8 @@ def save_validators(
     now: dt.datetime,
 ) -> None:
     """Write only the validators that changed this run."""
-    columns = ["etag", "last_modified", "lastmod", "content_hash", "updated_at"]
+    columns = ["etag", "last_modified", "lastmod", "content_hash", "cut_at", "length", "head_hash"]
+    columns += ["updated_at"]
     for url, value in validators.items():
         if before.get(url) == value or len(url) > 2048:
             continue
@@ -46,6 +61,9 @@ def save_validators(
             "last_modified": value.last_modified,
             "lastmod": value.lastmod,
             "content_hash": value.content_hash,
+            "cut_at": value.cut_at,
+            "length": value.length,
+            "head_hash": value.head_hash,
             "updated_at": now,
         }
         session.execute(upsert(session, UrlState, row, ["source", "url"], columns))
@@ -58,14 +76,34 @@ class PriorState:
     state: dict[str, Any]
     last_ok_at: dt.datetime | None
     validators: dict[str, Validators]
+    single_attempt: bool = False  # broken by failing for broken_after runs: no retries this run
+    failures_in_row: int = 0
 
 
-def load_prior(session: Session, name: str) -> PriorState:
+def load_prior(session: Session, name: str, broken_after: int | None = None) -> PriorState:
     source = session.get(Source, name)
+    state = dict(source.state) if source else {}
+    state.pop(FAILED_KEY, None)
     return PriorState(
-        state=dict(source.state) if source else {},
+        state=state,
         last_ok_at=_aware(source.last_ok_at) if source else None,
         validators=load_validators(session, name),
+        single_attempt=broken_after is not None and _single_attempt(source, broken_after),
+        failures_in_row=source.failures_in_row if source else 0,
+    )
+
+
+def _single_attempt(source: Source | None, broken_after: int) -> bool:
+    """Broken by failing: the last run raised and so did the broken_after runs before it."""
+    if source is None or not (source.state or {}).get(FAILED_KEY):
+        return False
+    return source.failures_in_row >= broken_after
+
+
+def single_attempt_note(failures: int) -> str:
+    return (
+        f"broken for {failures} runs in a row: tried once, without retries "
+        "(fetch.retries applies again once it answers)"
     )
 
 
@@ -88,6 +126,8 @@ def record_success(
 ) -> SourceOutcome:
     """Judge a harvest that completed: ok, not_modified, empty or broken."""
     source = _source_row(session, name, kind)
+    single = _single_attempt(source, broken_after)
+    failures = source.failures_in_row
     items = len(harvest.listed_urls) or len(harvest.documents)
     problem = _health_problem(source, harvest, items)
     status = problem[0] if problem else _ok_status(harvest)
@@ -100,7 +140,11 @@ def record_success(
         source.failures_in_row, source.last_error, source.last_ok_at = 0, None, now
         if items:
             source.last_items_at = now
-    return _outcome(source, harvest, items, status)
+    outcome = _outcome(source, harvest, items, status)
+    if single:
+        outcome.single_attempt = True
+        outcome.warnings.insert(0, single_attempt_note(failures))
+    return outcome
 
 
 def _health_problem(source: Source, harvest: Harvest, items: int) -> tuple[str, str] | None:
@@ -133,7 +177,10 @@ def record_failure(
 ) -> SourceOutcome:
     """A harvest that raised: `error`, or `broken` after `broken_after` failures in a row."""
     source = _source_row(session, name, kind)
+    single = _single_attempt(source, broken_after)
+    previous = source.failures_in_row
     source.failures_in_row += 1
+    source.state = {**(source.state or {}), FAILED_KEY: True}
     source.last_run_at, source.last_error = now, error
     source.last_status = "broken" if source.failures_in_row >= broken_after else "error"
     return SourceOutcome(
@@ -142,6 +189,8 @@ def record_failure(
         error=error,
         failures_in_row=source.failures_in_row,
         last_ok=_iso(source.last_ok_at),
+        warnings=[single_attempt_note(previous)] if single else [],
+        single_attempt=single,
     )
 
 
@@ -171,7 +220,12 @@ def harvest_warnings(harvest: Harvest) -> list[str]:
         f"{url}: cut at the size cap (fetch.max_bytes); only the start was read"
         for url in stats.truncated
     ]
-    found = [*cut, *stats.errors, *harvest.warnings]
+    kept = [
+        f"{url}: over the size cap (fetch.max_bytes) when last read and unchanged since (304, or "
+        "the same length and first 64 KiB): not downloaded again"
+        for url in stats.cut_unchanged
+    ]
+    found = [*cut, *kept, *stats.errors, *harvest.warnings]
     if len(found) > MAX_WARNINGS:
         found = [*found[:MAX_WARNINGS], f"... and {len(found) - MAX_WARNINGS} more"]
     return found
@@ -186,3 +240,33 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
 def _iso(value: dt.datetime | None) -> str | None:
     aware = _aware(value)
     return aware.isoformat() if aware else None
+
+
+# -- robots.txt files, per origin, shared by every source ---------------------------------------
+
+
+def load_robots(session: Session) -> dict[str, RobotsRecord]:
+    """Every cached robots.txt (a few per configured site: small)."""
+    return {
+        row.origin: RobotsRecord(
+            row.origin, row.body, _aware(row.fetched_at) or row.fetched_at, row.etag,
+            row.last_modified,
+        )
+        for row in session.scalars(select(RobotsTxt))
+    }  # fmt: skip
+
+
+def save_robots(session: Session, records: dict[str, RobotsRecord]) -> None:
+    """Write the robots.txt files read or renewed this run."""
+    columns = ["body", "etag", "last_modified", "fetched_at"]
+    for record in sorted(records.values(), key=lambda r: r.origin):  # one lock order for shards
+        if len(record.origin) > 300:
+            continue
+        row = {
+            "origin": record.origin,
+            "body": record.body,
+            "etag": (record.etag or "")[:512] or None,
+            "last_modified": (record.last_modified or "")[:100] or None,
+            "fetched_at": record.fetched_at,
+        }
+        session.execute(upsert(session, RobotsTxt, row, ["origin"], columns))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -55,3 +56,36 @@ def test_dry_run_writes_nothing(httpserver: HTTPServer, tmp_path: Path) -> None:
     exported = CliRunner().invoke(app, ["export", "--config", config])
     assert exported.stdout == ""
     assert not (tmp_path / "out" / "runs").exists()
+
+
+def test_one_task_per_source_and_a_dead_source_is_not_retried_by_prefect(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """The fetcher is the only retry layer: the failing feed is asked retries + 1 times, once;
+    one task run per source (fetch and store together); the run completes around the failure."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from flows.monitor import monitor
+
+    httpserver.expect_request("/down.xml").respond_with_data("busy", status=503)
+    news_site(httpserver)
+    extra = f"  - {{name: down, kind: feed, url: '{httpserver.url_for('/down.xml')}'}}\n"
+    make_config(
+        tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", httpserver.url_for("/feed.xml"), extra
+    )
+    flow: Any = monitor
+    state: Any = asyncio.run(flow(config=str(tmp_path / "agglowatch.yaml"), return_state=True))
+    report: dict[str, Any] = state.result()
+    entries = {entry["name"]: entry for entry in report["sources"]}
+    assert entries["news"]["new"] == 2 and entries["down"]["status"] == "error"
+    assert entries["down"]["requests"] == 4  # retries: 3 (the default), in the fetcher only
+    assert [r.path for r, _ in httpserver.log].count("/down.xml") == 4
+
+    async def task_names() -> list[str]:
+        async with get_client() as client:
+            flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+            runs = await client.read_task_runs(flow_run_filter=flow_run)
+            return sorted(run.name for run in runs)
+
+    assert asyncio.run(task_names()) == ["monitor down", "monitor news"]

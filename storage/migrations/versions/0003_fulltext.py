@@ -22,7 +22,7 @@ from alembic import op
 from sqlalchemy.exc import DBAPIError
 
 revision = "0003_fulltext"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
