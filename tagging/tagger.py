@@ -47,6 +47,7 @@ SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of 
 ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
 ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
 SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
+ELABORATED_TERMS = 3  # a theme spoken of in this many distinct full terms is a subject
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
@@ -366,6 +367,8 @@ class _Group:
         self.order = {entry.id: position for position, entry in enumerate(entries)}
         self.thresholds = [threshold(entry) for entry in entries]
         self.terms = [[term for term, _ in taxonomy.entry_terms(entry)] for entry in entries]
+        support = taxonomy.defaults.support_weight
+        self.own = [len(entry.weighted_terms(support)) for entry in entries]  # then borrowed
         self.group = THEMES if kind == "theme" else REGIONS
 
     def score(self, position: int, found: _Evidence, folded: _Folded, crowd: Crowd) -> EntryScore:
@@ -383,6 +386,9 @@ class _Group:
             total += LEAD_WEIGHT * lead + SHARE_WEIGHT * share
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
+            subject = (
+                subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
+            )
         else:
             total += TITLE_WEIGHT * sum(
                 w * math.log(found.title_count[t]) for t, w in found.title.items()
@@ -415,6 +421,8 @@ class _Group:
             if FULL not in weights:
                 return _supported(found, sentences)
         if found.title or found.keywords:
+            return True
+        if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
             return True
         return share > MIN_SHARE or (named >= SPREAD_SENTENCES and share >= MIN_SPREAD_SHARE)
 
