@@ -99,6 +99,9 @@ class _Evidence:
     full_term: dict[int, tuple[int, int]] = field(default_factory=dict)  # themes: sentence ->
     # (where, which) its first full term there
     elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
+    opening: dict[int, int] = field(default_factory=dict)  # themes: sentence -> its first term
+    devoted: set[int] = field(default_factory=set)  # themes: sentences with 2+ of its terms,
+    # one of them full
 
 
 class Tagger:
@@ -145,7 +148,7 @@ class Tagger:
         included too (for tuning and the eval printer).
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
-        evidence = _collect(folded, self.index.scan(folded.text))
+        evidence = _collect(folded, self.index.scan(folded.text), self._themes.own)
         crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
         results = []
@@ -208,6 +211,8 @@ class Crowd:
     sport: bool
     leaders: dict[int, int] = field(default_factory=dict)  # sentence -> theme named there first
     enumerations: set[int] = field(default_factory=set)  # sentences that are lists of items
+    counts: dict[int, int] = field(default_factory=dict)  # sentence -> themes with a full term
+    sentences: int = 0
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
@@ -234,7 +239,9 @@ class Crowd:
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
-        return cls(parts[0], parts[1], abroad, about_sport, leaders, enumerations)
+        return cls(
+            parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
+        )
 
 
 def _enumeration(folded: _Folded, sentence: int) -> bool:
@@ -323,7 +330,9 @@ def _dilution(units: int) -> float:
     return math.sqrt(max(1.0, units / PAGE_UNITS))
 
 
-def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidence]:
+def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int, int], _Evidence]:
+    """Where each entry's terms fall; `own`: per theme, how many terms are its own (the rest
+    are borrowed region names)."""
     evidence: dict[tuple[int, int], _Evidence] = {}
     ends, title_end, keywords_end = folded.ends, folded.title_end, folded.keywords_end
     for hit in hits:
@@ -345,11 +354,26 @@ def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidenc
                 found.sentences[sentence] = ref.weight
             if ref.group == REGIONS:
                 found.places.append((ref.term, sentence))
-            elif ref.weight == FULL:
-                _, seen = found.full_term.setdefault(sentence, (hit.start, ref.term))
-                if seen != ref.term:
-                    found.elaborated.add(sentence)
+            else:
+                own_term = ref.term < own[ref.entry]
+                _note_theme_term(found, sentence, hit.start, ref.term, ref.weight, own_term)
     return evidence
+
+
+def _note_theme_term(
+    found: _Evidence, sentence: int, start: int, term: int, weight: float, own: bool
+) -> None:
+    """Where a theme's term falls: its first full term per sentence, and which sentences
+    name it in two full terms (elaborated) or in two terms one of them full (devoted)."""
+    if weight == FULL:
+        _, seen = found.full_term.setdefault(sentence, (start, term))
+        if seen != term:
+            found.elaborated.add(sentence)
+    if sentence in found.devoted or not own:
+        return
+    first = found.opening.setdefault(sentence, term)
+    if first != term and (weight == FULL or sentence in found.full_term):
+        found.devoted.add(sentence)
 
 
 class _Group:
@@ -386,6 +410,7 @@ class _Group:
             total += LEAD_WEIGHT * lead + SHARE_WEIGHT * share
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
+            subject = subject or _devoted(found, crowd)
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -425,6 +450,18 @@ class _Group:
         if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
             return True
         return share > MIN_SHARE or (named >= SPREAD_SENTENCES and share >= MIN_SPREAD_SHARE)
+
+
+def _devoted(found: _Evidence, crowd: Crowd) -> bool:
+    """A sentence about this theme alone - two or more of its terms, one full, and no other
+    theme's full term - is a passage on it, not a passing mention (abroad: never)."""
+    if crowd.abroad:
+        return False
+    last = crowd.sentences - 1  # a closing sentence is where slogans go
+    return any(
+        crowd.counts.get(s, 0) == 1 and s != last and s not in crowd.enumerations
+        for s in found.devoted
+    )
 
 
 def _supported(found: _Evidence, sentences: int) -> bool:
