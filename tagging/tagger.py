@@ -99,9 +99,8 @@ class _Evidence:
     full_term: dict[int, tuple[int, int]] = field(default_factory=dict)  # themes: sentence ->
     # (where, which) its first full term there
     elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
-    opening: dict[int, int] = field(default_factory=dict)  # themes: sentence -> its first term
-    devoted: set[int] = field(default_factory=set)  # themes: sentences with 2+ of its terms,
-    # one of them full
+    own: list[tuple[int, int]] = field(default_factory=list)  # themes: (sentence, term) of
+    # each of its own terms (not a borrowed region name) in the stream
 
 
 class Tagger:
@@ -354,26 +353,14 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
                 found.sentences[sentence] = ref.weight
             if ref.group == REGIONS:
                 found.places.append((ref.term, sentence))
-            else:
-                own_term = ref.term < own[ref.entry]
-                _note_theme_term(found, sentence, hit.start, ref.term, ref.weight, own_term)
+            elif ref.group == THEMES:
+                if ref.weight == FULL:
+                    _, seen = found.full_term.setdefault(sentence, (hit.start, ref.term))
+                    if seen != ref.term:
+                        found.elaborated.add(sentence)
+                if ref.term < own[ref.entry]:
+                    found.own.append((sentence, ref.term))
     return evidence
-
-
-def _note_theme_term(
-    found: _Evidence, sentence: int, start: int, term: int, weight: float, own: bool
-) -> None:
-    """Where a theme's term falls: its first full term per sentence, and which sentences
-    name it in two full terms (elaborated) or in two terms one of them full (devoted)."""
-    if weight == FULL:
-        _, seen = found.full_term.setdefault(sentence, (start, term))
-        if seen != term:
-            found.elaborated.add(sentence)
-    if sentence in found.devoted or not own:
-        return
-    first = found.opening.setdefault(sentence, term)
-    if first != term and (weight == FULL or sentence in found.full_term):
-        found.devoted.add(sentence)
 
 
 class _Group:
@@ -410,7 +397,7 @@ class _Group:
             total += LEAD_WEIGHT * lead + SHARE_WEIGHT * share
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
-            subject = subject or _devoted(found, crowd)
+            subject = subject or (bool(found.own) and _devoted(found, crowd))
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -458,9 +445,13 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
     if crowd.abroad:
         return False
     last = crowd.sentences - 1  # a closing sentence is where slogans go
+    terms: dict[int, set[int]] = {}
+    for sentence, term in found.own:
+        if sentence in found.full_term and sentence != last:
+            terms.setdefault(sentence, set()).add(term)
     return any(
-        crowd.counts.get(s, 0) == 1 and s != last and s not in crowd.enumerations
-        for s in found.devoted
+        len(named) >= 2 and crowd.counts.get(s, 0) == 1 and s not in crowd.enumerations
+        for s, named in terms.items()
     )
 
 
