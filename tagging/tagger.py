@@ -15,7 +15,11 @@ The score is 1 - exp(-E / 2), applied at the entry's threshold, but only when th
 document's subject: it is in the title or keywords, or in more than one sentence of a text of
 PASSING_SENTENCES sentences or more (one sentence of a longer text is a passing mention), and a
 theme needs at least one full-weight term (supporting words such as "innovation" or "5G" alone
-are not a theme). A document about nothing in the taxonomy thus gets no theme at all.
+are not a theme). A theme is also the subject when spoken of in ELABORATED_TERMS distinct full
+terms, or in a sentence devoted to it (two of its own terms, one full, no other theme's full
+term, not the closing sentence where slogans go, not a list). A theme `named_by_regions` borrows
+the regions' own names as supporting terms, but needs one term of its own. A document about
+nothing in the taxonomy thus gets no theme at all.
 """
 
 from __future__ import annotations
