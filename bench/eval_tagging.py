@@ -1,10 +1,13 @@
 """Precision and recall of the tagger on the labelled set, per theme and per region.
 
     uv run python -m bench.eval_tagging [--taxonomy themes.yaml] [--split NAME] [--mistakes]
+                                        [--errors]
 
 Prints one line per theme and region (documents labelled, tp/fp/fn, precision, recall, F1), the
 micro-averaged figures, and the share of off-topic documents (labelled with no theme) that got a
-theme. Run once per split too: `--split holdout4` is the batch written after the rules froze.
+theme. Run once per split too: `--split holdout7` is the batch written after the rules froze.
+`--errors` explains every theme mistake: the document's size, the theme's score, whether it was
+taken for the subject, and the terms found - what one needs to group mistakes by cause.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from tagging.evaluation import EvalDocument, EvalReport, LabelStats, evaluate, load_eval_set
-from tagging.tagger import Tagger
+from tagging.tagger import Tagger, fold_document
 from tagging.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,15 +78,59 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mistakes", action="store_true", help="list every false positive/negative"
     )
+    parser.add_argument(
+        "--errors", action="store_true", help="explain every theme mistake (score, terms)"
+    )
     args = parser.parse_args(argv)
     tagger = Tagger(load_taxonomy(args.taxonomy))
     documents = load_eval_set(args.eval_set)
     report = evaluate(tagger, documents, split=args.split)
     print(render(report, mistakes=args.mistakes))
+    if args.errors:
+        print("")
+        print(explain(tagger, documents, report))
     if args.split is None:
         print("")
         print(by_split(tagger, documents))
     return 0
+
+
+def explain(tagger: Tagger, documents: list[EvalDocument], report: EvalReport) -> str:
+    """One block per document with a theme mistake: its sentences and size, then each mistaken
+    theme's score and threshold, whether it was the subject, and its terms strongest first."""
+    wrong: dict[str, list[tuple[str, str]]] = {}
+    for m in report.mistakes:
+        if m.kind == "theme":
+            wrong.setdefault(m.document, []).append((m.label, m.error))
+    lines = []
+    for document in documents:
+        if document.id not in wrong:
+            continue
+        scores = tagger.score(
+            document.title,
+            document.text,
+            abstract=document.abstract,
+            keywords=document.keywords,
+            applied_only=False,
+        )
+        found = {s.id: s for s in scores if s.kind == "theme"}
+        folded = fold_document(
+            document.title, document.text, abstract=document.abstract, keywords=document.keywords
+        )
+        lines.append(
+            f"{document.id} ({document.split}, {document.lang}, {folded.sentences} sentences,"
+            f" {folded.units} units): {document.title}"
+        )
+        for label, error in wrong[document.id]:
+            score = found.get(label)
+            if score is None:
+                lines.append(f"  {error.upper()} {label}: no term of it in the text")
+            else:
+                lines.append(
+                    f"  {error.upper()} {label}: score {score.score:.2f}/{score.threshold:.2f}"
+                    f" subject={score.subject} terms={score.terms}"
+                )
+    return "\n".join(lines)
 
 
 def by_split(tagger: Tagger, documents: list[EvalDocument]) -> str:

@@ -118,7 +118,7 @@ def _entry_keys(
         ref = TermRef(group, position, index, weight)
         for key in _keys(term):
             yield key, ref
-    for term in entry.exclusions:
+    for term in taxonomy.entry_exclusions(entry):
         for key in _keys(term):
             yield key, TermRef(group, position, -1, 0.0)
 

@@ -15,7 +15,11 @@ The score is 1 - exp(-E / 2), applied at the entry's threshold, but only when th
 document's subject: it is in the title or keywords, or in more than one sentence of a text of
 PASSING_SENTENCES sentences or more (one sentence of a longer text is a passing mention), and a
 theme needs at least one full-weight term (supporting words such as "innovation" or "5G" alone
-are not a theme). A document about nothing in the taxonomy thus gets no theme at all.
+are not a theme). A theme is also the subject when spoken of in ELABORATED_TERMS distinct full
+terms, or in a sentence devoted to it (two of its own terms, one full, no other theme's full
+term, not the closing sentence where slogans go, not a list). A theme `named_by_regions` borrows
+the regions' own names as supporting terms, but needs one term of its own. A document about
+nothing in the taxonomy thus gets no theme at all.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of 
 ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
 ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
 SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
+ELABORATED_TERMS = 3  # a theme spoken of in this many distinct full terms is a subject
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
@@ -98,6 +103,8 @@ class _Evidence:
     full_term: dict[int, tuple[int, int]] = field(default_factory=dict)  # themes: sentence ->
     # (where, which) its first full term there
     elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
+    own: list[tuple[int, int]] = field(default_factory=list)  # themes: (sentence, term) of
+    # each of its own terms (not a borrowed region name) in the stream
 
 
 class Tagger:
@@ -144,7 +151,7 @@ class Tagger:
         included too (for tuning and the eval printer).
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
-        evidence = _collect(folded, self.index.scan(folded.text))
+        evidence = _collect(folded, self.index.scan(folded.text), self._themes.own)
         crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
         results = []
@@ -207,6 +214,8 @@ class Crowd:
     sport: bool
     leaders: dict[int, int] = field(default_factory=dict)  # sentence -> theme named there first
     enumerations: set[int] = field(default_factory=set)  # sentences that are lists of items
+    counts: dict[int, int] = field(default_factory=dict)  # sentence -> themes with a full term
+    sentences: int = 0
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
@@ -233,7 +242,9 @@ class Crowd:
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
-        return cls(parts[0], parts[1], abroad, about_sport, leaders, enumerations)
+        return cls(
+            parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
+        )
 
 
 def _enumeration(folded: _Folded, sentence: int) -> bool:
@@ -322,7 +333,9 @@ def _dilution(units: int) -> float:
     return math.sqrt(max(1.0, units / PAGE_UNITS))
 
 
-def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidence]:
+def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int, int], _Evidence]:
+    """Where each entry's terms fall; `own`: per theme, how many terms are its own (the rest
+    are borrowed region names)."""
     evidence: dict[tuple[int, int], _Evidence] = {}
     ends, title_end, keywords_end = folded.ends, folded.title_end, folded.keywords_end
     for hit in hits:
@@ -344,10 +357,13 @@ def _collect(folded: _Folded, hits: list[Hit]) -> dict[tuple[int, int], _Evidenc
                 found.sentences[sentence] = ref.weight
             if ref.group == REGIONS:
                 found.places.append((ref.term, sentence))
-            elif ref.weight == FULL:
-                _, seen = found.full_term.setdefault(sentence, (hit.start, ref.term))
-                if seen != ref.term:
-                    found.elaborated.add(sentence)
+            elif ref.group == THEMES:
+                if ref.weight == FULL:
+                    _, seen = found.full_term.setdefault(sentence, (hit.start, ref.term))
+                    if seen != ref.term:
+                        found.elaborated.add(sentence)
+                if ref.term < own[ref.entry]:
+                    found.own.append((sentence, ref.term))
     return evidence
 
 
@@ -366,6 +382,8 @@ class _Group:
         self.order = {entry.id: position for position, entry in enumerate(entries)}
         self.thresholds = [threshold(entry) for entry in entries]
         self.terms = [[term for term, _ in taxonomy.entry_terms(entry)] for entry in entries]
+        support = taxonomy.defaults.support_weight
+        self.own = [len(entry.weighted_terms(support)) for entry in entries]  # then borrowed
         self.group = THEMES if kind == "theme" else REGIONS
 
     def score(self, position: int, found: _Evidence, folded: _Folded, crowd: Crowd) -> EntryScore:
@@ -383,6 +401,10 @@ class _Group:
             total += LEAD_WEIGHT * lead + SHARE_WEIGHT * share
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
+            subject = subject or (bool(found.own) and _devoted(found, crowd))
+            subject = (
+                subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
+            )
         else:
             total += TITLE_WEIGHT * sum(
                 w * math.log(found.title_count[t]) for t, w in found.title.items()
@@ -416,7 +438,25 @@ class _Group:
                 return _supported(found, sentences)
         if found.title or found.keywords:
             return True
+        if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
+            return True
         return share > MIN_SHARE or (named >= SPREAD_SENTENCES and share >= MIN_SPREAD_SHARE)
+
+
+def _devoted(found: _Evidence, crowd: Crowd) -> bool:
+    """A sentence about this theme alone - two or more of its terms, one full, and no other
+    theme's full term - is a passage on it, not a passing mention (abroad: never)."""
+    if crowd.abroad:
+        return False
+    last = crowd.sentences - 1  # a closing sentence is where slogans go
+    terms: dict[int, set[int]] = {}
+    for sentence, term in found.own:
+        if sentence in found.full_term and sentence != last:
+            terms.setdefault(sentence, set()).add(term)
+    return any(
+        len(named) >= 2 and crowd.counts.get(s, 0) == 1 and s not in crowd.enumerations
+        for s, named in terms.items()
+    )
 
 
 def _supported(found: _Evidence, sentences: int) -> bool:

@@ -71,6 +71,9 @@ class Entry(_Strict):
     exclude_zh: list[ZhTerm] = Field(default_factory=list)
     exclude_en: list[EnTerm] = Field(default_factory=list)
     threshold: float | None = Field(default=None, gt=0, le=1)
+    # themes only: a region's own name (one of its full terms: 长三角, Greater Bay Area) is a
+    # supporting term of this theme - naming the agglomeration speaks of the agglomeration
+    named_by_regions: bool = False
 
     @field_validator("id")
     @classmethod
@@ -171,8 +174,33 @@ class Taxonomy(_Strict):
         return entries
 
     def entry_terms(self, entry: Entry) -> list[tuple[str, float]]:
-        """An entry's terms with their weights (full, or the support weight), in display order."""
-        return entry.weighted_terms(self.defaults.support_weight)
+        """An entry's terms with their weights (full, or the support weight), in display order;
+        a theme `named_by_regions` then has every region's full terms it lacks, as support."""
+        terms = entry.weighted_terms(self.defaults.support_weight)
+        if entry.named_by_regions:
+            seen = {match_form(term) for term, _ in terms}
+            for term in self.region_names():
+                if match_form(term) not in seen:
+                    seen.add(match_form(term))
+                    terms.append((term, self.defaults.support_weight))
+        return terms
+
+    def region_names(self) -> list[str]:
+        """The regions' own names: their full terms that their label says (长三角 of
+        长三角城市群, Greater Bay Area of "Pearl River Delta (... Greater Bay Area)") - not the
+        new areas and projects inside them (雄安, 秦创原)."""
+        names = []
+        for region in self.regions:
+            label = match_form(f"{region.label_zh} {region.label_en}")
+            names += [t for t in (*region.terms_zh, *region.terms_en) if match_form(t) in label]
+        return names
+
+    def entry_exclusions(self, entry: Entry) -> list[str]:
+        """An entry's exclusions; a theme `named_by_regions` also has the regions' (旧金山大湾区
+        is not the Greater Bay Area)."""
+        if not entry.named_by_regions:
+            return entry.exclusions
+        return [*entry.exclusions, *(term for region in self.regions for term in region.exclusions)]
 
     def theme_threshold(self, entry: Entry) -> float:
         return entry.threshold if entry.threshold is not None else self.defaults.threshold
