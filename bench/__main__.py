@@ -51,6 +51,8 @@ BENCHMARKS = (
               "bench.bench_pipeline", ("--retag", "10000"), ("--retag", "1000")),
     Benchmark("startup", "start-up of a fresh agglowatch process",
               "bench.bench_startup", ("--repeat", "7"), ("--repeat", "3")),
+    Benchmark("browse", "full-text index: storing cost and search latency",
+              "bench.bench_browse", ("--docs", "5000"), ("--docs", "500")),
 )  # fmt: skip
 
 

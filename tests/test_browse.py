@@ -364,7 +364,7 @@ def test_migration_indexes_existing_rows_and_triggers_follow_changes(
     from tests.test_digest_support import add_doc
 
     engine = make_engine(db_url, tmp_path)
-    command.upgrade(alembic_config(engine), "0001")  # a store from before the index
+    command.upgrade(alembic_config(engine), "0002")  # a store from before the index
     factory = session_factory(engine)
     now = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
     with transaction(factory) as session:
