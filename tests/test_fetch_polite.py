@@ -22,6 +22,7 @@ from agglowatch.records import Validators
 from bench.world import Silent
 from sources.http import Fetcher
 from sources.robots import RobotsRecord, origin_key
+from tests.test_fetch_http import RecordingSleep
 
 
 def settings(**overrides: Any) -> FetchSettings:
@@ -34,15 +35,6 @@ def settings(**overrides: Any) -> FetchSettings:
         "timeout": 5.0,
     }
     return FetchSettings(**{**base, **overrides})
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.calls: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.calls.append(seconds)
-        await asyncio.sleep(0)
 
 
 def run(config: FetchSettings, body: Callable[[Fetcher], Awaitable[Any]], **options: Any) -> Any:
