@@ -243,10 +243,15 @@ def _is_prose_cell(cell: lxml.html.HtmlElement) -> bool:
 # --- authors -------------------------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s与\s)\s*")
-_NEXT_FIELD = re.compile(r"\s+\S{1,8}[:：]|[|｜【\[（(<《]|\s{3,}|[:：]")
+_NEXT_FIELD = re.compile(
+    r"\s+\S{1,8}[:：]|[|｜【\[（(<《]|\s{3,}|"
+    + "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
+    + r"(?=\s*[:：])|[:：]"
+)
 _ROLE_PREFIX = re.compile(
-    r"^(?:本报|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
-    r"(?:记者|通讯员|实习生|撰稿人|评论员|编辑|作者)\s*"
+    r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
+    r"(?:记者|通讯员|实习生|撰稿人|评论员|编辑|作者)"
+    r"|[\u4e00-\u9fff]{2,10}?(?:记者|通讯员|实习生))\s*"
 )
 _NAME_SUFFIX = re.compile(r"(?:报道|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
 _DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}报道$|^发自")
@@ -311,7 +316,9 @@ def _authors(
     loose = [
         name
         for value in metadata.all(sel.META_AUTHORS_LOOSE)
-        if value.casefold() not in site and "://" not in value
+        if value.casefold() not in site
+        and "://" not in value
+        and not _credits_software(value, metadata)
         for name in split_names(value, loose=True)
     ]
     return (
@@ -321,6 +328,15 @@ def _authors(
         or _blog_owner(metadata)
         or _editors(lines)
     )
+
+
+def _credits_software(value: str, metadata: PageMetadata) -> bool:
+    """<meta name=author content="Discuz! Team ..."> beside <meta name=generator content="Discuz!
+    X3.4">: the CMS's makers, not the page's author."""
+    generator = {
+        w.casefold() for g in metadata.all(("generator",)) for w in g.split() if len(w) > 2
+    }
+    return bool(generator) and not generator.isdisjoint(w.casefold() for w in value.split())
 
 
 def _declared_authors(metadata: PageMetadata) -> list[str]:
@@ -401,8 +417,25 @@ def _reporters(text: str) -> list[str]:
     for match in _REPORTER.finditer(text):
         names += _name_run(match["v"])
     if not names and len(text) < 80:
-        names = [m["v"] for m in _REPORTER_TIGHT.finditer(text) if _looks_like_person(m["v"])]
+        names = _tight_reporters(text)
     return names or _bracket_reporters(text)
+
+
+_MORE_NAMES = re.compile(r"[、，,](?P<v>[\u4e00-\u9fff]{2,3})(?=$|[\s、，,；;）)】\]]|报道)")
+
+
+def _tight_reporters(text: str) -> list[str]:
+    """'（记者王子涵、陈爱平）': a role written with its names, more names after 、."""
+    names: list[str] = []
+    for match in _REPORTER_TIGHT.finditer(text):
+        if not _looks_like_person(match["v"]):
+            continue
+        names.append(match["v"])
+        end = match.end()
+        while (more := _MORE_NAMES.match(text, end)) and _looks_like_person(more["v"]):
+            names.append(more["v"])
+            end = more.end()
+    return names
 
 
 def _bracket_reporters(text: str) -> list[str]:

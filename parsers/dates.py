@@ -49,6 +49,9 @@ _NUMERIC = re.compile(
 _CHINESE = re.compile(
     r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?:\s*[日号]|(?!\d))" + _TIME
 )
+_YEAR_THEN_DAY = re.compile(
+    r"(?<![\d/.])(?P<y>(?:19|20)\d{2})\s+(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])" + _TIME
+)
 _SLASHED = re.compile(r"(?<![\d/.])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\d/])" + _TIME)
 _MONTHS = {
     name: number
@@ -135,7 +138,7 @@ def parse_date(text: str, *, now: dt.datetime | None = None) -> dt.date | None:
 def find_dates(text: str, now: dt.datetime | None = None) -> list[DateMatch]:
     """Every full date in `text`, in order of position (widget dates flagged, not dropped)."""
     found: list[DateMatch] = []
-    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _ENGLISH):
+    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _YEAR_THEN_DAY, _ENGLISH):
         for match in pattern.finditer(text):
             day = _match_day(match)
             if day is not None:
@@ -303,11 +306,16 @@ def find_published_date(
         return _from_url(url, now)
     metadata = metadata or read_metadata(tree)
     lines = lines if lines is not None else page_lines(tree, join_labels=True)
-    found = date_written(lines, now) or date_from_metadata(metadata, tree, now)
+    title_at = title_index(lines, metadata, title)
+    found = (
+        date_written(lines, now)
+        or date_of_issue(lines, title_at, now)
+        or date_from_metadata(metadata, tree, now)
+    )
     if found:
         return found
     return (
-        date_from_lines(lines, title_index(lines, metadata, title), now)
+        date_from_lines(lines, title_at, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
         or _from_htmldate(tree, now)
@@ -324,6 +332,26 @@ def date_written(lines: list[Line], now: dt.datetime | None = None) -> dt.date |
                 if not found.widget and plausible(found.day, now, MIN_TEXT_YEAR):
                     return found.day
     return None
+
+
+def date_of_issue(
+    lines: list[Line], title_at: int | None, now: dt.datetime | None = None
+) -> dt.date | None:
+    """'2003年5月' alone on a line just under the headline and its byline: a report or paper
+    dated by its own issue month; a portal's posting date (often years later) is not its date."""
+    if title_at is None:
+        return None
+    for line in lines[title_at + 1 : title_at + 7]:
+        text = line.text.strip(" （）()")
+        if len(text) > 12 or not _MONTH_ONLY.fullmatch(text):
+            continue
+        day = _partial(text)
+        if day and plausible(day, now, MIN_TEXT_YEAR):
+            return day
+    return None
+
+
+_MONTH_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
 
 
 def date_from_citation(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
