@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
+from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
 from tagging.terms import SENTENCE_END, match_lines
 
@@ -113,6 +114,7 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.index = TermIndex(taxonomy)
+        self._names = NameFinder(taxonomy.names)
         self._themes = _Group(taxonomy, taxonomy.themes, "theme", taxonomy.theme_threshold)
         self._regions = _Group(taxonomy, taxonomy.regions, "region", taxonomy.region_threshold)
 
@@ -151,8 +153,13 @@ class Tagger:
         included too (for tuning and the eval printer).
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
-        evidence = _collect(folded, self.index.scan(folded.text), self._themes.own)
-        crowd = Crowd.of(evidence, folded)
+        hits = self.index.scan(folded.text)
+        kept = self._names.drop_names(folded.text, hits)
+        evidence = _collect(folded, kept, self._themes.own)
+        if len(kept) < len(hits):  # a name still names its words: the crowd counts them
+            crowd = Crowd.of(_collect(folded, hits, self._themes.own), folded)
+        else:
+            crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
         results = []
         for (group, position), found in evidence.items():
