@@ -227,10 +227,12 @@ class Crowd:
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
         themes: dict[int, int] = {}
+        elaborated: set[int] = set()  # sentences where some theme is named in two own terms
         places: dict[int, int] = {}
         first: dict[int, tuple[int, int]] = {}  # sentence -> (where, theme) of its first theme
         for (group, entry), found in evidence.items():
             if group == THEMES:
+                elaborated |= _spoken_of(found)
                 for sentence, (where, _) in found.full_term.items():
                     themes[sentence] = themes.get(sentence, 0) + 1
                     if sentence not in first or where < first[sentence][0]:
@@ -249,9 +251,21 @@ class Crowd:
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
+        # a sentence naming more than LIST_SIZE themes, none of them in two terms, lists topics
+        enumerations |= {s for s, n in themes.items() if n > LIST_SIZE and s not in elaborated}
         return cls(
             parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
         )
+
+
+def _spoken_of(found: _Evidence) -> set[int]:
+    """The sentences that name this theme in two or more of its own terms (any weight)."""
+    seen: dict[int, int] = {}
+    twice = set()
+    for sentence, term in found.own:
+        if seen.setdefault(sentence, term) != term:
+            twice.add(sentence)
+    return twice
 
 
 def _enumeration(folded: _Folded, sentence: int) -> bool:
