@@ -25,14 +25,16 @@ nothing in the taxonomy thus gets no theme at all.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
+from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
-from tagging.terms import SENTENCE_END, match_lines
+from tagging.terms import SENTENCE_END, match_form, match_lines
 
 TITLE_WEIGHT = 3.0  # per distinct term in the title
 KEYWORD_WEIGHT = 3.0  # per distinct term in the keywords
@@ -52,6 +54,30 @@ ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of top
 ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
 SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
 ELABORATED_TERMS = 3  # a theme spoken of in this many distinct full terms is a subject
+# a goal stated in the closing sentence ("推动城市群高质量发展", "to support coordinated
+# development"): a slogan, when it is all the text says of the theme
+GOAL_ENDINGS = ("发展", "development")
+GOAL_WORDS = (
+    "推动",
+    "促进",
+    "助力",
+    "为",
+    "服务",
+    "带动",
+    "支撑",
+    "推进",
+    "实现",
+    "引领",
+    "保障",
+    "support",
+    "promote",
+    "boost",
+    "drive",
+    "contribute",
+    "serve",
+    "foster",
+)
+_CLAUSE_END = re.compile(r"[,，;；:：、]")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
@@ -113,6 +139,7 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.index = TermIndex(taxonomy)
+        self._names = NameFinder(taxonomy.names)
         self._themes = _Group(taxonomy, taxonomy.themes, "theme", taxonomy.theme_threshold)
         self._regions = _Group(taxonomy, taxonomy.regions, "region", taxonomy.region_threshold)
 
@@ -151,8 +178,13 @@ class Tagger:
         included too (for tuning and the eval printer).
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
-        evidence = _collect(folded, self.index.scan(folded.text), self._themes.own)
-        crowd = Crowd.of(evidence, folded)
+        hits = self.index.scan(folded.text)
+        kept = self._names.drop_names(folded.text, hits)
+        evidence = _collect(folded, kept, self._themes.own)
+        if len(kept) < len(hits):  # a name still names its words: the crowd counts them
+            crowd = Crowd.of(_collect(folded, hits, self._themes.own), folded)
+        else:
+            crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
         results = []
         for (group, position), found in evidence.items():
@@ -220,10 +252,12 @@ class Crowd:
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
         themes: dict[int, int] = {}
+        elaborated: set[int] = set()  # sentences where some theme is named in two own terms
         places: dict[int, int] = {}
         first: dict[int, tuple[int, int]] = {}  # sentence -> (where, theme) of its first theme
         for (group, entry), found in evidence.items():
             if group == THEMES:
+                elaborated |= _spoken_of(found)
                 for sentence, (where, _) in found.full_term.items():
                     themes[sentence] = themes.get(sentence, 0) + 1
                     if sentence not in first or where < first[sentence][0]:
@@ -242,9 +276,21 @@ class Crowd:
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
+        # a sentence naming more than LIST_SIZE themes, none of them in two terms, lists topics
+        enumerations |= {s for s, n in themes.items() if n > LIST_SIZE and s not in elaborated}
         return cls(
             parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
         )
+
+
+def _spoken_of(found: _Evidence) -> set[int]:
+    """The sentences that name this theme in two or more of its own terms (any weight)."""
+    seen: dict[int, int] = {}
+    twice = set()
+    for sentence, term in found.own:
+        if seen.setdefault(sentence, term) != term:
+            twice.add(sentence)
+    return twice
 
 
 def _enumeration(folded: _Folded, sentence: int) -> bool:
@@ -385,6 +431,10 @@ class _Group:
         support = taxonomy.defaults.support_weight
         self.own = [len(entry.weighted_terms(support)) for entry in entries]  # then borrowed
         self.group = THEMES if kind == "theme" else REGIONS
+        self.goals = [  # per entry: its terms that name a goal (…发展, … development)
+            {t for t, term in enumerate(terms) if match_form(term).endswith(GOAL_ENDINGS)}
+            for terms in self.terms
+        ]
 
     def score(self, position: int, found: _Evidence, folded: _Folded, crowd: Crowd) -> EntryScore:
         """The entry's score and whether it is the subject (its terms are filled in later, and
@@ -402,6 +452,7 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
+            subject = subject and not _slogan(found, folded, self.goals[position])
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -457,6 +508,21 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
         len(named) >= 2 and crowd.counts.get(s, 0) == 1 and s not in crowd.enumerations
         for s, named in terms.items()
     )
+
+
+def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
+    """All the text says of the theme is one goal term in its closing sentence, after a goal
+    word in the same clause ("...，推动城市群和都市圈高质量发展。"): a slogan, not the subject.
+    A title or keywords naming the theme, or a second term, make it more than that."""
+    last = folded.sentences - 1
+    if found.title or found.keywords or len(found.weight) != 1 or set(found.sentences) != {last}:
+        return False
+    where, term = found.full_term.get(last, (-1, -1))
+    if term not in goals:
+        return False
+    start = folded.ends[last - 1] if last else folded.keywords_end + 1
+    clause = _CLAUSE_END.split(folded.text[start:where])[-1]
+    return any(word in clause for word in GOAL_WORDS)
 
 
 def _supported(found: _Evidence, sentences: int) -> bool:

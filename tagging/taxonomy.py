@@ -154,6 +154,20 @@ class Context(_Strict):
         return out
 
 
+class Names(_Strict):
+    """The endings of proper names that contain theme or region words.
+
+    A term followed, within the same run of Chinese characters, by one of these endings is part
+    of a name, not the document's subject: 长三角某研究院 is an employer, 黄河流域生态保护和
+    高质量发展先行区 a programme's name. Organisations (研究院, 集团) take both theme and region
+    terms out of the count; programmes (战略, 先行区) only theme terms, since a zone or strategy
+    named after a region is still about that region.
+    """
+
+    organisations_zh: list[ZhTerm] = Field(default_factory=list)
+    programmes_zh: list[ZhTerm] = Field(default_factory=list)
+
+
 class Taxonomy(_Strict):
     """Themes and regions; ids are unique within each list."""
 
@@ -162,6 +176,7 @@ class Taxonomy(_Strict):
     themes: list[Entry] = Field(min_length=1)
     regions: list[Entry] = Field(default_factory=list)
     context: Context = Context()
+    names: Names = Names()
 
     @field_validator("themes", "regions")
     @classmethod

@@ -1,0 +1,62 @@
+"""Proper names that contain theme or region words (see `Names` in tagging/taxonomy.py).
+
+A hit is inside a name when the text after it, up to one of the name endings, is a short run of
+Chinese characters with no punctuation and no word that ends a noun phrase (的, 是, 在 ...):
+长三角某研究院, 浙江高质量发展建设共同富裕示范区, 黄河流域生态保护和高质量发展重大国家战略.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from tagging.index import REGIONS, THEMES, Hit
+from tagging.taxonomy import Names
+from tagging.terms import HAN, match_form
+
+NAME_GAP = 12  # at most this many characters between a term and its name's ending
+# characters that end a noun phrase: a name does not run across them
+_BREAKS = frozenset("的是在为了将把对向被让使要已就从由以于")
+
+
+class NameFinder:
+    """Built once per taxonomy: one pattern for all endings."""
+
+    def __init__(self, names: Names) -> None:
+        self._organisations = {match_form(e) for e in names.organisations_zh}
+        endings = sorted({*self._organisations, *map(match_form, names.programmes_zh)}, key=len)
+        self._pattern = (
+            re.compile("|".join(re.escape(e) for e in reversed(endings))) if endings else None
+        )
+
+    def drop_names(self, text: str, hits: list[Hit]) -> list[Hit]:
+        """`hits` without the theme (and, in organisations' names, region) terms inside names."""
+        if self._pattern is None:
+            return hits
+        found = [(m.start(), m.group()) for m in self._pattern.finditer(text)]
+        if not found:
+            return hits
+        starts = [start for start, _ in found]
+        kept = []
+        for hit in hits:
+            group = hit.ref.group
+            if group in (THEMES, REGIONS) and HAN.match(text, hit.stop - 1):
+                ending = self._ending(text, hit.stop, starts, found)
+                if ending is not None and (group == THEMES or ending in self._organisations):
+                    continue
+            kept.append(hit)
+        return kept
+
+    @staticmethod
+    def _ending(
+        text: str, stop: int, starts: list[int], found: list[tuple[int, str]]
+    ) -> str | None:
+        """The name ending that the term at text[..stop] runs into, if any."""
+        position = bisect_left(starts, stop)
+        if position == len(starts) or starts[position] - stop > NAME_GAP:
+            return None
+        start, ending = found[position]
+        gap = text[stop:start]
+        if all(HAN.match(ch) and ch not in _BREAKS for ch in gap):
+            return ending
+        return None
