@@ -48,12 +48,12 @@ def test_the_labelled_set_is_broad(tagger: Tagger, documents: list[EvalDocument]
     assert sum(d.lang == "ru" for d in documents) >= 3, "short texts in other languages"
 
 
-# Floors pinned a little under what the tagger measured on the whole set (250 documents) when
-# they were set: themes precision 0.917, recall 0.966; regions F1 0.979; 2 of 92 off-topic
-# documents themed (2.2%). A change that makes tagging worse fails here. Raise them when the
+# Floors pinned a little under what the tagger measured on the whole set (269 documents) when
+# they were set: themes precision 0.946, recall 0.960; regions F1 0.971; 1 of 102 off-topic
+# documents themed (1.0%). A change that makes tagging worse fails here. Raise them when the
 # tagger gets better; never lower them to pass. (Issue 11's targets, precision 0.92 at recall
 # 0.97, are not quite met: see BENCHMARKS.md.)
-THEME_PRECISION_FLOOR = 0.91
+THEME_PRECISION_FLOOR = 0.94
 THEME_RECALL_FLOOR = 0.955
 REGION_F1_FLOOR = 0.97
 OFF_TOPIC_THEMED_CEILING = 0.05
