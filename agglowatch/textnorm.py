@@ -41,16 +41,30 @@ _CACHE_SIZE = 64  # > storage.store.LOOKUP_CHUNK: a chunk's texts are folded onc
 
 
 def _fold(text: str) -> str:
-    text = text.translate(_FULL_WIDTH)
-    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~20x cheaper
-        text = unicodedata.normalize("NFKC", text)
-    return _SPACES.sub(" ", to_simplified(text).casefold())
+    return _SPACES.sub(" ", to_simplified(nfkc(text)).casefold())
 
 
-# Full-width ASCII and the ideographic space, mapped to what NFKC maps them to (one starter
-# character each, so mapping them first never changes NFKC's result): Chinese text is then
-# usually NFKC-normal already and skips the costly normalize().
-_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Where most characters that NFKC changes live (Latin-1 signs, general punctuation, letter-like
+# and enclosed forms, CJK compatibility forms, full-width forms); any other is left to the full
+# normalisation below, so the list only decides what is fast, never what is right.
+_COMPATIBILITY = re.compile(
+    "[\u00a0-\u00bf\u2000-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff\uf900-\ufaff"
+    "\ufb00-\ufb4f\ufe10-\ufe6f\uff00-\uffef]"
+)
+
+
+def nfkc(text: str) -> str:
+    """NFKC, cheaply where it can be. Most text is in NFKC but for a few characters (Chinese
+    full-width punctuation ，：（）): those are replaced by their own NFKC forms, and only when
+    the result is still not in NFKC (combining marks, rarer forms) is the whole text normalised.
+    Either way the result is NFKC(text), since NFKC(c) decomposes as c does."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for char in set(_COMPATIBILITY.findall(text)):
+        text = text.replace(char, unicodedata.normalize("NFKC", char))
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

@@ -8,9 +8,8 @@ plus a plural ending; Chinese terms match anywhere, since Chinese is written wit
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from agglowatch.textnorm import fold, to_simplified
+from agglowatch.textnorm import fold, nfkc, to_simplified
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Dashes and apostrophes read as spaces: high-quality = high quality, Xi'an = Xi’an = xi an.
@@ -105,30 +104,7 @@ def match_lines(text: str) -> str:
 
 def _fold(text: str) -> str:
     """`textnorm.fold` without its space collapsing (done by the caller)."""
-    return to_simplified(_nfkc(text)).casefold()
-
-
-# Where most characters that NFKC changes live (Latin-1 signs, general punctuation, letter-like
-# and enclosed forms, CJK compatibility forms, full-width forms); any other is left to the full
-# normalisation below, so the list only decides what is fast, never what is right.
-_COMPATIBILITY = re.compile(
-    "[\u00a0-\u00bf\u2000-\u24ff\u2e80-\u2fdf\u3000\u3200-\u33ff\uf900-\ufaff"
-    "\ufb00-\ufb4f\ufe10-\ufe6f\uff00-\uffef]"
-)
-
-
-def _nfkc(text: str) -> str:
-    """NFKC, cheaply where it can be. Most text is in NFKC but for a few characters (Chinese
-    full-width punctuation ，：（）): those are replaced by their own NFKC forms, and only when
-    the result is still not in NFKC (combining marks, rarer forms) is the whole text normalised.
-    Either way the result is NFKC(text), since NFKC(c) decomposes as c does."""
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    for char in set(_COMPATIBILITY.findall(text)):
-        text = text.replace(char, unicodedata.normalize("NFKC", char))
-    if unicodedata.is_normalized("NFKC", text):
-        return text
-    return unicodedata.normalize("NFKC", text)
+    return to_simplified(nfkc(text)).casefold()
 
 
 # The end of a sentence in match form: a stop or a paragraph break, with the closing quotes, stops

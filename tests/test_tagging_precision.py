@@ -15,9 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agglowatch.records import TagResult
+from agglowatch.textnorm import nfkc
 from tagging import Tagger, load_taxonomy, match_form
 from tagging.tagger import fold_document
-from tagging.terms import _nfkc, match_lines
+from tagging.terms import match_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -278,7 +279,7 @@ def test_the_document_is_folded_once_into_zones_and_sentences() -> None:
 
 @given(st.text())
 def test_fast_nfkc_is_nfkc(text: str) -> None:
-    assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 TEXT = st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\n \t\u3000-")
