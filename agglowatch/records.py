@@ -25,6 +25,15 @@ class Validators:
     length: int | None = None  # the Content-Length the server declared for a cut body
     head_hash: str | None = None  # sha256 of a cut body's first 64 KiB (sources/bodycap.py)
 
+    def conditional_headers(self) -> dict[str, str]:
+        """If-None-Match / If-Modified-Since for what the server sent last time."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
 
 @dataclass(slots=True)
 class FetchedPage:

@@ -430,7 +430,7 @@ class SourceFetcher:
         settings = self._fetcher.settings
         asked = {}
         if conditional and known is not None and not _cap_raised(known, settings.max_bytes):
-            asked = _conditional_headers(known)
+            asked = known.conditional_headers()
         headers = {"Accept": accept or DEFAULT_ACCEPT, **asked}
         probe = _probe(known, settings.max_bytes) if conditional and not asked else None
         reply = await self._fetcher._fetch(
@@ -607,15 +607,6 @@ def _declared(headers: dict[str, str]) -> int | None:
         return int(headers.get("content-length", ""))
     except ValueError:
         return None
-
-
-def _conditional_headers(known: Validators) -> dict[str, str]:
-    headers = {}
-    if known.etag:
-        headers["If-None-Match"] = known.etag
-    if known.last_modified:
-        headers["If-Modified-Since"] = known.last_modified
-    return headers
 
 
 def _robots_note(url: httpx.URL, exc: FetchError) -> str:

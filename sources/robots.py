@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import httpx
 from protego import Protego
 
+from agglowatch.records import Validators
+
 ROBOTS_MAX_BYTES = 512_000  # Google reads the first 500 KiB; later rules are ignored as they do
 ROBOTS_FRESH = dt.timedelta(hours=24)  # the longest RFC 9309 lets a copy be used unchecked
 MAX_CRAWL_DELAY = 60.0  # seconds; a larger Crawl-delay would stall the run, so it is capped
@@ -68,12 +70,7 @@ class RobotsRecord:
     def conditional_headers(self) -> dict[str, str]:
         if self.body is None:
             return {}  # a 4xx has no validators worth sending: ask plainly
-        headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
-        return headers
+        return Validators(etag=self.etag, last_modified=self.last_modified).conditional_headers()
 
 
 def parse_robots(content: bytes) -> RobotsRules:
