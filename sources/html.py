@@ -3,7 +3,8 @@
 Without a `next` selector, paging (max_pages > 1) follows rel="next" or a 下一页 / Next link.
 The first listing page is fetched conditionally: when it answers 304 and the listing settings are
 those of last run, last run's links are the listing again (the same bytes named them), and only the
-articles are checked (conditionally) for edits. A failing first page fails the source; a failing
+articles are checked (conditionally) for edits; when it has changed, the body of that one request
+is the listing (it is not asked for twice). A failing first page fails the source; a failing
 later page only ends the paging, with a warning.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from agglowatch.config import HtmlSource
 from agglowatch.errors import ConfigError, FetchError, ParseError
-from agglowatch.records import Harvest
+from agglowatch.records import FetchedPage, Harvest
 from parsers.encoding import decode_body
 from parsers.listing import extract_links, next_page
 from sources.articles import fetch_documents
@@ -29,9 +30,9 @@ class HtmlKind(SourceKind):
     async def harvest(self, ctx: SourceContext) -> Harvest:
         config: HtmlSource = ctx.config
         warnings: list[str] = []
-        listed = await _unchanged_listing(ctx, config)
+        listed, first_page = await _unchanged_listing(ctx, config)
         if listed is None:
-            listed = await list_links(ctx, config, warnings)
+            listed = await list_links(ctx, config, warnings, first_page)
         if not listed:
             warnings.append(
                 f"{config.url}: the links selector {config.links!r} found no article links"
@@ -64,20 +65,31 @@ def _listing_key(config: HtmlSource) -> str:
     return repr(parts)
 
 
-async def _unchanged_listing(ctx: SourceContext, config: HtmlSource) -> list[str] | None:
-    """Last run's links when the first listing page answers 304; None means: read the listing."""
+async def _unchanged_listing(
+    ctx: SourceContext, config: HtmlSource
+) -> tuple[list[str] | None, FetchedPage | None]:
+    """Last run's links when the first listing page answers 304; else None and the page read.
+
+    A changed first page comes back with its body, which `list_links` reads instead of asking
+    for it a second time.
+    """
     previous = ctx.state.get("listed")
     if not previous or ctx.state.get("listing_key") != _listing_key(config):
-        return None
+        return None, None
     if config.url not in ctx.fetcher.validators:
-        return None
+        return None, None
     page = await ctx.fetcher.get(config.url, accept=LISTING_ACCEPT)
     if not page.not_modified:
-        return None  # changed: read in full below (a second request, but only when it changed)
-    return [str(url) for url in previous]
+        return None, page
+    return [str(url) for url in previous], None
 
 
-async def list_links(ctx: SourceContext, config: HtmlSource, warnings: list[str]) -> list[str]:
+async def list_links(
+    ctx: SourceContext,
+    config: HtmlSource,
+    warnings: list[str],
+    first_page: FetchedPage | None = None,
+) -> list[str]:
     """Article URLs from up to max_pages listing pages, in order, without repeats."""
     links: dict[str, None] = {}
     seen_pages: set[str] = set()
@@ -85,7 +97,10 @@ async def list_links(ctx: SourceContext, config: HtmlSource, warnings: list[str]
     while url and len(seen_pages) < config.max_pages and url not in seen_pages:
         seen_pages.add(url)
         try:
-            page = await ctx.fetcher.get(url, conditional=False, accept=LISTING_ACCEPT)
+            if url == config.url and first_page is not None:
+                page = first_page
+            else:
+                page = await ctx.fetcher.get(url, conditional=False, accept=LISTING_ACCEPT)
         except FetchError as exc:
             if url == config.url:
                 raise

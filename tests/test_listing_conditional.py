@@ -30,5 +30,11 @@ def test_unchanged_listing_is_not_downloaded_again(
 
     items = '<li><a href="/n1.html">1</a></li><li><a href="/n2.html">2</a></li>'
     site.put("/list.html", f'<html><body><ul class="news">{items}<!-- v2 --></ul></body></html>')
+    asked_before = _requests_for(httpserver, "/list.html")
     fourth = {s["name"]: s for s in run_once(config)["sources"]}["listing"]
     assert fourth["items"] == 2 and fourth["status"] in ("ok", "not_modified")
+    assert _requests_for(httpserver, "/list.html") == asked_before + 1  # a changed listing: once
+
+
+def _requests_for(httpserver: HTTPServer, path: str) -> int:
+    return sum(1 for request, _ in httpserver.log if request.path == path)
