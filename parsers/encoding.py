@@ -8,12 +8,19 @@ raw GBK) leave orphaned lead bytes: the first byte of a two-byte character whose
 cut or overwritten, followed by plain ASCII ("...人们开始\xb0 &quot;形式..."). The character is lost
 for good; such orphans are dropped instead of becoming U+FFFD, which would otherwise pollute the
 text, its hash and every match made on it. Any other undecodable byte still becomes U+FFFD.
+
+A declared charset can be wrong the other way too: servers that add `charset=gbk` or the HTTP
+default `iso-8859-1` to every reply while the pages are UTF-8. GB18030 and cp1252 read nearly any
+bytes "cleanly", so such pages would turn into mojibake without a single error. Bytes that are
+valid UTF-8 with enough multi-byte sequences are UTF-8 whatever the label says: GBK or Latin text
+almost never forms valid UTF-8 by chance.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from itertools import islice
 
 from charset_normalizer import from_bytes
 
@@ -90,9 +97,34 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
             return content.decode(codec, errors=_ERRORS), codec
     for declared in (charset_from_content_type(content_type), sniff_declared(content)):
         if declared and _decodes_cleanly(content, declared):
+            if declared != "utf-8" and _mislabelled_utf8(content, declared):
+                declared = "utf-8"
             return content.decode(declared, errors=_ERRORS), declared
     guessed = detect(content)
     return content.decode(guessed, errors=_ERRORS), guessed
+
+
+# Valid UTF-8 multi-byte sequences needed to overrule a declared charset. Two-byte CJK charsets
+# need more: a few GBK characters can form valid UTF-8 by chance (C3 A9 is 脙 in GBK, é in UTF-8).
+_UTF8_EVIDENCE_CJK = 8
+_UTF8_EVIDENCE = 2
+_CJK_CODECS = frozenset({"gb18030", "big5hkscs", "euc_jp", "shift_jis", "cp932", "euc_kr", "cp949"})
+_UTF8_LEAD = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _mislabelled_utf8(content: bytes, declared: str) -> bool:
+    """True when bytes declared as `declared` are plainly UTF-8 (see the module docstring)."""
+    if declared.startswith(("utf_16", "utf-16", "utf_32", "utf-32")):
+        return False
+    needed = _UTF8_EVIDENCE_CJK if declared in _CJK_CODECS else _UTF8_EVIDENCE
+    sample = content[:500_000]
+    if sum(1 for _ in islice(_UTF8_LEAD.finditer(sample), needed)) < needed:
+        return False
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start >= len(sample) - 3  # only a character cut at the end of the sample
+    return True
 
 
 def detect(content: bytes) -> str:

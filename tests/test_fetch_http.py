@@ -237,6 +237,16 @@ def test_big5_charset_in_header(httpserver: HTTPServer) -> None:
     assert page.text is not None and ZH_TRAD in page.text
 
 
+def test_utf8_page_behind_a_wrong_gbk_header_is_read_as_utf8(httpserver: HTTPServer) -> None:
+    html = f'<html><head><meta charset="utf-8"></head><body><p>{ZH}。</p></body></html>'
+    httpserver.expect_request("/mislabelled").respond_with_data(
+        html.encode("utf-8"), content_type="text/html; charset=gb2312"
+    )
+    page = get(httpserver.url_for("/mislabelled"))
+    assert page.encoding == "utf-8"
+    assert page.text is not None and f"<p>{ZH}。</p>" in page.text
+
+
 def test_missing_content_type_is_sniffed_and_decoded(httpserver: HTTPServer) -> None:
     response = Response(f"<!DOCTYPE html><html><body>{ZH}</body></html>".encode("gb18030"))
     del response.headers["Content-Type"]
