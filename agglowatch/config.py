@@ -6,14 +6,42 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from agglowatch.errors import ConfigError
 
 DEFAULT_CONFIG = "agglowatch.yaml"
 SOURCE_NAME = re.compile(r"^[a-z0-9-]+$")
+
+
+def _check_url(value: str) -> str:
+    """A source's address must be one the fetcher can ask: absolute http(s) with a host."""
+    url = value.strip()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"{value!r} is not an absolute http:// or https:// URL with a host;"
+            " write it in full, e.g. 'https://www.example.org/news/'"
+        )
+    return url
+
+
+WebURL = Annotated[str, AfterValidator(_check_url)]
 
 
 class Strict(BaseModel):
@@ -57,7 +85,7 @@ class FeedSource(SourceBase):
     """An RSS or Atom feed; each entry's article page is fetched and extracted."""
 
     kind: Literal["feed"]
-    url: str
+    url: WebURL
     fetch_articles: bool = True
     fields: FieldSelectors | None = None
 
@@ -66,7 +94,7 @@ class HtmlSource(SourceBase):
     """A listing page: article links by CSS selector, optional paging; articles extracted."""
 
     kind: Literal["html"]
-    url: str
+    url: WebURL
     links: str = "a[href]"
     next: str | None = None
     max_pages: int = Field(1, ge=1, le=100)
@@ -84,7 +112,7 @@ class SitemapSource(SourceBase):
     """A sitemap or sitemap index (.xml or .xml.gz); changed URLs by <lastmod>."""
 
     kind: Literal["sitemap"]
-    url: str
+    url: WebURL
     include: str | None = None
     exclude: str | None = None
     since_days: int | None = Field(None, ge=1)
@@ -105,7 +133,7 @@ class CrossrefSource(SourceBase):
     filter: dict[str, str] = Field(default_factory=dict)
     mailto: str | None = None
     max_results: int = Field(200, ge=1, le=10_000)
-    base_url: str = "https://api.crossref.org"
+    base_url: WebURL = "https://api.crossref.org"
 
 
 class OpenAlexSource(SourceBase):
@@ -116,7 +144,7 @@ class OpenAlexSource(SourceBase):
     filter: str | None = None
     mailto: str | None = None
     max_results: int = Field(200, ge=1, le=10_000)
-    base_url: str = "https://api.openalex.org"
+    base_url: WebURL = "https://api.openalex.org"
 
 
 class FolderSource(SourceBase):

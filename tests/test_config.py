@@ -60,16 +60,35 @@ def test_database_override_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     ("text", "expected"),
     [
         (
-            "sources:\n  - {name: a, kind: feed, url: u, selector: x}",
+            "sources:\n  - {name: a, kind: feed, url: 'https://a.example/', selector: x}",
             'source "a", field "selector"',
         ),
-        ("sources:\n  - {name: a, kind: teletext, url: u}", 'source "a": unknown kind'),
-        ("sources:\n  - {name: A b, kind: feed, url: u}", 'source "A b", field "name"'),
-        ("sources:\n  - {name: a, kind: html, url: u, include: '('}", "regular expression"),
+        (
+            "sources:\n  - {name: a, kind: teletext, url: 'https://a.example/'}",
+            'source "a": unknown kind',
+        ),
+        (
+            "sources:\n  - {name: A b, kind: feed, url: 'https://a.example/'}",
+            'source "A b", field "name"',
+        ),
+        (
+            "sources:\n  - {name: a, kind: html, url: 'https://a.example/', include: '('}",
+            "regular expression",
+        ),
         ("fetch: {timeout: -1}", 'field "fetch.timeout"'),
         ("fetch: {timeot: 3}", "unknown key"),
-        ("sources:\n  - {name: a, kind: feed, url: u}\n  - {name: a, kind: feed, url: v}", "twice"),
+        (
+            "sources:\n  - {name: a, kind: feed, url: 'https://a.example/'}"
+            "\n  - {name: a, kind: feed, url: 'https://b.example/'}",
+            "twice",
+        ),
         ("sources: [1, 2", "not valid YAML"),
+        ("sources:\n  - {name: a, kind: feed, url: 'htp:/feed.xml'}", 'source "a", field "url"'),
+        ("sources:\n  - {name: a, kind: html, url: www.example.org/news}", "https://"),
+        ("sources:\n  - {name: a, kind: feed, url: 'file:///etc/passwd'}", "http:// or https://"),
+        ("sources:\n  - {name: a, kind: sitemap, url: 'http://:80/sitemap.xml'}", "with a host"),
+        ("sources:\n  - {name: a, kind: feed, url: 'http://a.example:x/'}", "not a valid URL"),
+        ("sources:\n  - {name: a, kind: crossref, base_url: 'localhost:8080'}", "base_url"),
         ("- just a list", "mapping"),
     ],
 )
