@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -49,6 +50,9 @@ class RunContext:
     holder: str
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    # One source's store at a time: each sees what the sources before it committed, so copies of
+    # one article harvested by several sources at once are found as duplicates of each other.
+    store_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(slots=True)
@@ -196,6 +200,11 @@ def store_source(ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport
     PostgreSQL may abort one of two shards' transactions as a deadlock victim; the whole
     transaction rolled back, so it is simply run again.
     """
+    with ctx.store_lock:
+        return _store_with_retries(ctx, source, fetched)
+
+
+def _store_with_retries(ctx: RunContext, source: Any, fetched: Fetched) -> SourceReport:
     for attempt in range(1, STORE_ATTEMPTS + 1):
         try:
             with transaction(ctx.factory) as session:
