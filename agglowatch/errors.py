@@ -5,7 +5,8 @@ AgglowatchError
 ├── SourceError            one source failed; the run goes on and reports it
 │   ├── FetchError         the network or the server said no
 │   │   ├── BlockedURLError    refused before sending: scheme, private address, robots.txt
-│   │   └── HTTPStatusError    a final non-2xx answer after retries
+│   │   ├── HTTPStatusError    a final non-2xx answer after retries
+│   │   └── ErrorPageError     a 200 whose page says it is an error ("soft 404")
 │   └── ParseError         the bytes came, but are not what the source kind expects
 ├── StorageError           the database refused or is not migrated
 ├── RunLockedError         another run holds the lease on the store
@@ -45,6 +46,10 @@ class HTTPStatusError(FetchError):
     def __init__(self, message: str, url: str | None = None, status: int = 0) -> None:
         super().__init__(message, url)
         self.status = status
+
+
+class ErrorPageError(FetchError):
+    """The server answered 200, but with an error page (页面不存在, "Page not found")."""
 
 
 class ParseError(SourceError):

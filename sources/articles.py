@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from agglowatch.config import FieldSelectors
-from agglowatch.errors import AgglowatchError, ParseError
+from agglowatch.errors import AgglowatchError, ErrorPageError, ParseError
 from agglowatch.records import DocumentRecord, FetchedPage, Validators
 from parsers import pool as parse_pool
 from parsers.article import extract_article
 from parsers.docx import parse_docx
 from parsers.encoding import decode_body
+from parsers.errorpage import error_page_reason
 from parsers.pdf import parse_pdf
 from parsers.plaintext import parse_text
 from sources.base import PageFetcher
@@ -165,9 +166,12 @@ async def parse_page(
         record = parse_text(page.content, url, source=source, content_type=page.content_type)
     elif kind == "html":
         html = page.text if page.text is not None else decode_body(page.content)[0]
-        return await parse_pool.submit(
+        record = await parse_pool.submit(
             extract_article, html, url, source=source, fields=fields, fallback=fallback, now=now
         )
+        if reason := error_page_reason(record):
+            raise ErrorPageError(f"{url}: an error page served as 200 ({reason}); not stored", url)
+        return record
     else:
         raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
     return merge_fallback(record, fallback)
