@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from agglowatch.config import FieldSelectors
-from agglowatch.errors import AgglowatchError, ErrorPageError, ParseError
+from agglowatch.errors import AgglowatchError, ErrorPageError, FetchError, ParseError
 from agglowatch.records import DocumentRecord, FetchedPage, Validators
 from parsers import pool as parse_pool
 from parsers.article import extract_article
@@ -28,6 +28,7 @@ from parsers.errorpage import error_page_reason
 from parsers.pdf import parse_pdf
 from parsers.plaintext import parse_text
 from sources.base import PageFetcher
+from sources.refresh import refresh_target
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ PDF_TYPES = frozenset({"application/pdf", "application/x-pdf", "application/acro
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml", ""})
 ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8"
+MAX_REFRESHES = 3  # meta refreshes followed from one listed URL
 _FILL = ("authors", "published", "language", "doi", "abstract", "container", "keywords")
 
 
@@ -114,6 +116,13 @@ async def fetch_document(
     known = fetcher.validators.get(url)
     previous_hash = known.content_hash if known else None
     page = await fetcher.get(url, accept=ACCEPT)
+    for _ in range(MAX_REFRESHES):  # a stub that sends on with <meta http-equiv="refresh">
+        if (target := refresh_target(page)) is None:
+            break
+        page = await fetcher.get(target, accept=ACCEPT)
+    else:
+        if refresh_target(page) is not None:
+            raise FetchError(f"{url}: more than {MAX_REFRESHES} meta refreshes (a loop?)", url)
     if page.not_modified:
         return None
     digest = hashlib.sha256(page.content).hexdigest()
