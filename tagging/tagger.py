@@ -19,7 +19,9 @@ are not a theme). A theme is also the subject when spoken of in ELABORATED_TERMS
 terms, or in a sentence devoted to it (two of its own terms, one full, no other theme's full
 term, not the closing sentence where slogans go, not a list). A theme `named_by_regions` borrows
 the regions' own names as supporting terms, but needs one term of its own. A document about
-nothing in the taxonomy thus gets no theme at all.
+nothing in the taxonomy thus gets no theme at all. A member city named only as a venue, an
+affiliation or a dateline ("held in Shanghai", "Nanjing University", "新华社北京…电") is not a
+mention of the place at all (tagging/venues.py).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
 from tagging.terms import SENTENCE_END, match_form, match_lines
+from tagging.venues import drop_venues
 
 TITLE_WEIGHT = 3.0  # per distinct term in the title
 KEYWORD_WEIGHT = 3.0  # per distinct term in the keywords
@@ -178,7 +181,7 @@ class Tagger:
         included too (for tuning and the eval printer).
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
-        hits = self.index.scan(folded.text)
+        hits = drop_venues(folded.text, self.index.scan(folded.text), FULL)
         kept = self._names.drop_names(folded.text, hits)
         evidence = _collect(folded, kept, self._themes.own)
         if len(kept) < len(hits):  # a name still names its words: the crowd counts them
