@@ -50,6 +50,7 @@ SPREAD_SENTENCES = 2.0  # or named in this many sentences (weighted) ...
 MIN_SPREAD_SHARE = 0.04  # ... that are at least this share of the text
 EVIDENCE_SCALE = 2.0
 LIST_SIZE = 2  # a sentence naming more themes (or places) than this is a list: each gets a part
+TOPIC_LIST = 3  # a sentence naming this many themes, none in two of its own terms, lists topics
 REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
@@ -279,8 +280,8 @@ class Crowd:
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
-        # a sentence naming more than LIST_SIZE themes, none of them in two terms, lists topics
-        enumerations |= {s for s, n in themes.items() if n > LIST_SIZE and s not in elaborated}
+        # a sentence naming TOPIC_LIST themes or more, none of them in two terms, lists topics
+        enumerations |= {s for s, n in themes.items() if n >= TOPIC_LIST and s not in elaborated}
         return cls(
             parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
         )
