@@ -18,7 +18,8 @@ theme needs at least one full-weight term (supporting words such as "innovation"
 are not a theme). A theme is also the subject when spoken of in ELABORATED_TERMS distinct full
 terms, or in a sentence devoted to it (two of its own terms, one full, no other theme's full
 term, not the closing sentence where slogans go, not a list). A theme `named_by_regions` borrows
-the regions' own names as supporting terms, but needs one term of its own. A document about
+the regions' own names as supporting terms, but needs one term of its own; a region's name and one
+of the theme's supporting terms in one sentence (大湾区的融合发展) name it in full. A document about
 nothing in the taxonomy thus gets no theme at all. A member city named only as a venue, an
 affiliation or a dateline ("held in Shanghai", "Nanjing University", "新华社北京…电") is not a
 mention of the place at all (tagging/venues.py).
@@ -135,6 +136,9 @@ class _Evidence:
     elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
     own: list[tuple[int, int]] = field(default_factory=list)  # themes: (sentence, term) of
     # each of its own terms (not a borrowed region name) in the stream
+    borrowed: dict[int, int] = field(default_factory=dict)  # themes: sentence -> where the first
+    # borrowed region name is in it
+    composed: bool = False  # a region's name and a supporting term together make a full term
 
 
 class Tagger:
@@ -414,7 +418,23 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
                         found.elaborated.add(sentence)
                 if ref.term < own[ref.entry]:
                     found.own.append((sentence, ref.term))
+                else:
+                    found.borrowed.setdefault(sentence, hit.start)
+    for (group, _), found in evidence.items():
+        if group == THEMES and found.borrowed:
+            _compose(found)
     return evidence
+
+
+def _compose(found: _Evidence) -> None:
+    """A region's own name and a supporting term of the theme in one sentence ("粤港澳大湾区的融合
+    发展", "integration of the Yangtze River Delta") say what a full term says (区域一体化,
+    regional integration): the sentence names the theme in full."""
+    for sentence, term in found.own:
+        if sentence in found.borrowed and found.weight[term] < FULL:
+            found.composed = True
+            found.sentences[sentence] = FULL
+            found.full_term.setdefault(sentence, (found.borrowed[sentence], term))
 
 
 class _Group:
@@ -489,7 +509,7 @@ class _Group:
             if abroad:
                 return False
             weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
-            if FULL not in weights:
+            if FULL not in weights and not found.composed:
                 return _supported(found, sentences)
         if found.title or found.keywords:
             return True

@@ -54,7 +54,9 @@ _EN_EVENT = re.compile(
     r"(?:international )?film festival|forum|summit)\b"
 )
 # "Nanjing University", "Shanghai Jiao Tong University", "Beijing Academy of ..."
-_FUNCTION_WORD = r"(?:a|an|the|has|have|had|is|was|are|were|and|or|its|s|to|will|new|top|best|first)\b"
+_FUNCTION_WORD = (
+    r"(?:a|an|the|has|have|had|is|was|are|were|and|or|its|s|to|will|new|top|best|first)\b"
+)
 _EN_INSTITUTION_AFTER = re.compile(
     rf"^(?: (?!{_FUNCTION_WORD})[a-z]+){{0,2}} (?:university|institute|academy|hospital|college|"
     r"polytechnic)\b"
