@@ -87,11 +87,17 @@ def test_a_city_as_the_place_spoken_of_is_no_venue(text: str, city: str) -> None
     assert not venue(text, city)
 
 
-def test_only_member_cities_are_dropped_never_a_regions_own_name() -> None:
-    text = match_form("长三角论坛在上海举行")
-    own = Hit(0, 3, TermRef(REGIONS, 1, 0, 1.0))  # 长三角, a full term
-    city = Hit(6, 8, TermRef(REGIONS, 1, 7, 0.3))  # 上海, a supporting term
-    assert drop_venues(text, [own, city]) == [own]
+def test_a_region_is_dropped_only_when_every_mention_is_a_venue() -> None:
+    text = match_form("长三角论坛在上海举行，杭州代表发言")
+    own = Hit(0, 3, TermRef(REGIONS, 1, 0, 1.0))  # 长三角, a full term: always a place
+    venue = Hit(6, 8, TermRef(REGIONS, 1, 7, 0.3))  # 上海, a supporting term, here a venue
+    place = Hit(11, 13, TermRef(REGIONS, 1, 9, 0.3))  # 杭州, a member city spoken of
+    other = Hit(11, 13, TermRef(REGIONS, 2, 9, 0.3))  # another region's term, placed too
+    assert text[6:8] == "上海" and text[11:13] == "杭州"
+    assert drop_venues(text, [venue]) == []
+    assert drop_venues(text, [own, venue]) == [own, venue]
+    assert drop_venues(text, [venue, place]) == [venue, place]
+    assert drop_venues(text, [venue, other]) == [other]
 
 
 # --- whole documents ------------------------------------------------------------------------
