@@ -18,8 +18,11 @@ theme needs at least one full-weight term (supporting words such as "innovation"
 are not a theme). A theme is also the subject when spoken of in ELABORATED_TERMS distinct full
 terms, or in a sentence devoted to it (two of its own terms, one full, no other theme's full
 term, not the closing sentence where slogans go, not a list). A theme `named_by_regions` borrows
-the regions' own names as supporting terms, but needs one term of its own. A document about
-nothing in the taxonomy thus gets no theme at all.
+the regions' own names as supporting terms, but needs one term of its own; a region's name and one
+of the theme's supporting terms in one sentence (大湾区的融合发展) name it in full. A document about
+nothing in the taxonomy thus gets no theme at all. A member city named only as a venue, an
+affiliation or a dateline ("held in Shanghai", "Nanjing University", "新华社北京…电") is not a
+mention of the place at all (tagging/venues.py).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
 from tagging.terms import SENTENCE_END, match_form, match_lines
+from tagging.venues import drop_venues
 
 TITLE_WEIGHT = 3.0  # per distinct term in the title
 KEYWORD_WEIGHT = 3.0  # per distinct term in the keywords
@@ -47,6 +51,7 @@ SPREAD_SENTENCES = 2.0  # or named in this many sentences (weighted) ...
 MIN_SPREAD_SHARE = 0.04  # ... that are at least this share of the text
 EVIDENCE_SCALE = 2.0
 LIST_SIZE = 2  # a sentence naming more themes (or places) than this is a list: each gets a part
+TOPIC_LIST = 3  # a sentence naming this many themes, none in two of its own terms, lists topics
 REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
@@ -131,6 +136,9 @@ class _Evidence:
     elaborated: set[int] = field(default_factory=set)  # sentences with two or more full terms
     own: list[tuple[int, int]] = field(default_factory=list)  # themes: (sentence, term) of
     # each of its own terms (not a borrowed region name) in the stream
+    borrowed: dict[int, int] = field(default_factory=dict)  # themes: sentence -> where the first
+    # borrowed region name is in it
+    composed: bool = False  # a region's name and a supporting term together make a full term
 
 
 class Tagger:
@@ -178,7 +186,7 @@ class Tagger:
         included too (for tuning and the eval printer).
         """
         folded = fold_document(title, text, abstract=abstract, keywords=keywords or [])
-        hits = self.index.scan(folded.text)
+        hits = drop_venues(folded.text, self.index.scan(folded.text), FULL)
         kept = self._names.drop_names(folded.text, hits)
         evidence = _collect(folded, kept, self._themes.own)
         if len(kept) < len(hits):  # a name still names its words: the crowd counts them
@@ -276,8 +284,8 @@ class Crowd:
         )
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
-        # a sentence naming more than LIST_SIZE themes, none of them in two terms, lists topics
-        enumerations |= {s for s, n in themes.items() if n > LIST_SIZE and s not in elaborated}
+        # a sentence naming TOPIC_LIST themes or more, none of them in two terms, lists topics
+        enumerations |= {s for s, n in themes.items() if n >= TOPIC_LIST and s not in elaborated}
         return cls(
             parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
         )
@@ -410,7 +418,23 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
                         found.elaborated.add(sentence)
                 if ref.term < own[ref.entry]:
                     found.own.append((sentence, ref.term))
+                else:
+                    found.borrowed.setdefault(sentence, hit.start)
+    for (group, _), found in evidence.items():
+        if group == THEMES and found.borrowed:
+            _compose(found)
     return evidence
+
+
+def _compose(found: _Evidence) -> None:
+    """A region's own name and a supporting term of the theme in one sentence ("粤港澳大湾区的融合
+    发展", "integration of the Yangtze River Delta") say what a full term says (区域一体化,
+    regional integration): the sentence names the theme in full."""
+    for sentence, term in found.own:
+        if sentence in found.borrowed and found.weight[term] < FULL:
+            found.composed = True
+            found.sentences[sentence] = FULL
+            found.full_term.setdefault(sentence, (found.borrowed[sentence], term))
 
 
 class _Group:
@@ -485,7 +509,7 @@ class _Group:
             if abroad:
                 return False
             weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
-            if FULL not in weights:
+            if FULL not in weights and not found.composed:
                 return _supported(found, sentences)
         if found.title or found.keywords:
             return True
