@@ -243,10 +243,12 @@ def _is_prose_cell(cell: lxml.html.HtmlElement) -> bool:
 # --- authors -------------------------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s与\s)\s*")
+_FIELD_LABEL_WORDS = "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
+# The next 'label：' ends a field's value. A known label glued to the last name by inline spans
+# ('作者：孙嘉怡 吴昊来源：宣传部') ends it at the label, not at the space before the name.
 _NEXT_FIELD = re.compile(
-    r"\s+\S{1,8}[:：]|[|｜【\[（(<《]|\s{3,}|"
-    + "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
-    + r"(?=\s*[:：])|[:：]"
+    rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|[|｜【\[（(<《]|\s{{3,}}|"
+    rf"(?:{_FIELD_LABEL_WORDS})(?=\s*[:：])|[:：]"
 )
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
@@ -323,6 +325,7 @@ def _authors(
     ]
     return (
         loose
+        or _forum_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _blog_owner(metadata)
@@ -476,6 +479,29 @@ def _other_bylines(text: str) -> list[str]:
     if match:
         value = match["v"] or match["v2"] or match["v3"]
         return split_names(value, loose=True)
+    return []
+
+
+_POSTER_WINDOW = 8  # lines between a poster's name and their post's '发表于 <date>'
+
+
+def _forum_poster(lines: list[Line], title_at: int | None) -> list[str]:
+    """Forums (Discuz, phpwind) show the poster's name as a link to their profile a few lines
+    above a bare '发表于 <date>', with their points and the floor label ('楼主') between: the
+    first post under the thread's title is the thread's, and its poster its author."""
+    if title_at is None:
+        return []
+    start = title_at + 1
+    posted = next((i for i in range(start, len(lines)) if sel.POSTED_AT.match(lines[i].text)), None)
+    if posted is None:
+        return []
+    for line in reversed(lines[max(start, posted - _POSTER_WINDOW) : posted]):
+        if line.heading:
+            break
+        if not line.link or sel.FLOOR_LABELS.fullmatch(line.text):
+            continue  # points, registration date, '楼主'
+        names = split_names(line.text, loose=True)
+        return names if names == [line.text] else []
     return []
 
 

@@ -107,6 +107,7 @@ JSONLD_ARTICLE_TYPES = frozenset(
         "techarticle",
         "report",
         "socialmediaposting",
+        "answer",  # a Q&A site's answer (zhihu): its author and date are the page's
         "liveblogposting",
         "publicationissue",
         "chapter",
@@ -188,6 +189,15 @@ AUTHOR_LABELS = (
     "Authors",
     "Written by",
     "By",
+)
+# A forum post's floor label, shown as a link beside its poster's name ('楼主' is the thread's
+# first post, '沙发' the second...): never the poster's name itself.
+FLOOR_LABELS = re.compile(
+    r"楼主|沙发|板凳|地板|地下室|\d+\s*(?:楼|#|F|层)|#\d+|第\s*\d+\s*楼", re.I
+)
+# A bare 'posted at <date>' line without a name (the forum shows the name lines above it).
+POSTED_AT = re.compile(
+    r"^(?:发表于|发表时间|发帖时间|发布于|posted\s+(?:on|at))\s*[:：]?\s*\d", re.I
 )
 # Labels whose value is an organisation that issued the document (government 信息公开 pages).
 ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位", "发布单位")

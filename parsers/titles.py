@@ -39,6 +39,9 @@ _NOT_HEADLINE_START = re.compile(
     r"摘要|按语|阅读提示)"
 )
 _SUBTITLE = re.compile(r"^\s*(?:——|--|—)")
+# A short bracketed tag before a headline: a forum thread's type or category ('[通勤]'), often a
+# link to that category. It is decoration when <title> gives the headline without it.
+_LEADING_TAG = re.compile(r"^\s*[\[【〔［]([^\[\]【】〔〕［］]{1,10})[\]】〕］]\s*(?=\S)")
 
 
 def squash(text: str) -> str:
@@ -120,8 +123,14 @@ def choose_title(
     ) or _agreeing(leading, list(metadata.headings[:6]))
     if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
         shown_anywhere = [line.text for line in lines if not line.chrome and not line.link]
+        owners = _copyright_owners(lines)
         agreed = _agreeing(
-            [text for text in shown_anywhere if len(squash(text)) >= 6], [*decorated, ld_headline]
+            [
+                text
+                for text in shown_anywhere
+                if len(squash(text)) >= 6 and not any(squash(text) in o for o in owners)
+            ],
+            [*decorated, ld_headline],
         )
     if agreed:
         return clean_title(_whole_heading(agreed, metadata.headings))
@@ -137,10 +146,19 @@ def choose_title(
     return clean_title(metadata.headings[0]) if metadata.headings else None
 
 
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有|版权", re.I)
+
+
+def _copyright_owners(lines: list[Line]) -> list[str]:
+    """Copyright lines (squashed): the name they give is the site's ('© 2006 老周的城市观察'),
+    so a blog's banner that repeats a <title> of only that name is not its headline."""
+    return [squash(x.text) for x in lines if len(x.text) <= 200 and _COPYRIGHT.search(x.text)]
+
+
 def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     """The candidate (4+ letters) that is the longest part of a decorated <title> shown, else the
     first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading)."""
-    keyed = [(squash(c), c) for c in candidates if len(squash(c)) >= 4]
+    keyed = [(squash(c), c) for c in _with_untagged(candidates) if len(squash(c)) >= 4]
     for title in (t for t in titles if t):
         parts = {squash(p) for p in title_parts(title)}
         if len(parts) > 1:
@@ -155,13 +173,28 @@ def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     return None
 
 
+def _with_untagged(candidates: list[str]) -> list[str]:
+    """Each candidate, then (when it has one) the same without its leading bracketed tag:
+    '[通勤] 【原创】标题' agrees with a <title> of '【原创】标题 - 版块 - 论坛'."""
+    result = []
+    for candidate in candidates:
+        result.append(candidate)
+        untagged = _LEADING_TAG.sub("", candidate, count=1)
+        if untagged != candidate and len(squash(untagged)) >= 4:
+            result.append(untagged)
+    return result
+
+
 def _whole_heading(line: str, headings: list[str]) -> str:
-    """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline."""
+    """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline (but
+    a leading '[分类]' tag the line was agreed without is not part of it)."""
     key = squash(line)
     keys = [squash(heading) for heading in headings[:6]]
     if key in keys:
         return line
     for heading, whole in zip(headings, keys, strict=False):
+        if squash(_LEADING_TAG.sub("", heading, count=1)) == key:
+            return line
         if len(heading) <= 120 and (whole.startswith(key) or whole.endswith(key)):
             return heading
     return line
