@@ -78,7 +78,7 @@ def extract_article(
         source=source,
         url=url,
         title=title,
-        text=without_leading_title(text or "", title),
+        text=without_leading_title(text or "", title, metadata.title_tag),
         canonical_url=_canonical(metadata, url),
         authors=_authors(picked, metadata, lines, title_at),
         published=_published(picked, tree, metadata, lines, url, title, now),
@@ -92,14 +92,18 @@ def extract_article(
     return merge_fallback(record, fallback)
 
 
-def without_leading_title(text: str, title: str) -> str:
-    """The body without a first paragraph that only repeats the headline.
+def without_leading_title(text: str, title: str, title_tag: str | None = None) -> str:
+    """The body without a first paragraph that only repeats the headline, or the page's whole
+    <title> (decorated: '版块-标题[站名]', where a page misplaces <title> inside its body).
 
     Otherwise a headline edit would also count as a text change, and the headline would weigh
     twice in matching.
     """
     first, _, rest = text.partition("\n\n")
-    if rest.strip() and title and _headline_key(first) == _headline_key(title):
+    if not rest.strip():
+        return text
+    key = _headline_key(first)
+    if (title and key == _headline_key(title)) or (title_tag and key == _headline_key(title_tag)):
         return rest
     return text
 

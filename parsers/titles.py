@@ -112,7 +112,12 @@ def choose_title(
         return clean_title(declared) or None
     lines = lines or []
     above = _lines_above_body(lines, body)
-    headline = _nearest_heading(above) or _body_lead(body) or _visible_headline(above)
+    headline = (
+        _nearest_heading(above)
+        or _headline_over_byline(lines)
+        or _body_lead(body)
+        or _visible_headline(above)
+    )
     shown = [line.text for line in lines if line.heading and not line.chrome]
     candidates = [*metadata.headings[:6], *shown[:6], *([headline] if headline else [])]
     decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
@@ -132,6 +137,8 @@ def choose_title(
             ],
             [*decorated, ld_headline],
         )
+    if agreed and any(squash(agreed) == squash(title) for title in decorated):
+        agreed = _core_of_title(agreed, lines)  # <title> shown whole is still decorated
     if agreed:
         return clean_title(_whole_heading(agreed, metadata.headings))
     if ld_headline:
@@ -144,6 +151,64 @@ def choose_title(
         if stripped:
             return clean_title(stripped)
     return clean_title(metadata.headings[0]) if metadata.headings else None
+
+
+_CRUMB = re.compile(r"\s*(?:→|->|>>|>|»|›|＞)\s*")
+_CRUMB_LABEL = re.compile(r"^[^:：]{1,8}[:：]\s*")  # '当前位置：首页'
+_TRAILING_BRACKETS = re.compile(r"\s*[【\[][^【】\[\]]{1,40}[】\]]\s*$")
+_LEADING_BRACKETS = re.compile(r"^\s*[【\[][^【】\[\]]{1,40}[】\]]\s*")
+
+
+def breadcrumb(lines: list[Line]) -> tuple[list[str], str] | None:
+    """The page's breadcrumb trail ('麻辣社区 → 版块 → 标题'): the items naming the site and
+    its sections, and the last item, naming the page itself."""
+    for line in lines:
+        if line.link or len(line.text) > 300 or not _CRUMB.search(line.text):
+            continue
+        items = [item.strip() for item in _CRUMB.split(line.text)]
+        if len(items) >= 3 and all(items) and all(len(item) <= 20 for item in items[:-1]):
+            return [_CRUMB_LABEL.sub("", items[0]), *items[1:-1]], items[-1]
+    return None
+
+
+def _core_of_title(title: str, lines: list[Line]) -> str:
+    """A whole decorated <title> the page shows ('版块-[原创]标题错误信息[麻辣社区]'): the
+    breadcrumb's last item when <title> contains it, without the trail's other items glued or
+    bracketed at either end (they name the site, its sections, the kind of page)."""
+    crumb = breadcrumb(lines)
+    if crumb is None:
+        return title
+    names, tail = crumb
+    while squash(tail) not in squash(title) and _TRAILING_BRACKETS.search(tail):
+        tail = _TRAILING_BRACKETS.sub("", tail)  # '标题 【打印】【全文搜索】'
+    key = squash(tail)
+    if len(key) >= 6 and key in squash(title) and not tail.endswith(("...", "…")):
+        title = tail
+    return trim_names(title, names)
+
+
+def trim_names(title: str, names: Iterable[str]) -> str:
+    """'标题错误信息[麻辣社区]' -> '标题' when the page names 错误信息 and 麻辣社区 elsewhere (its
+    breadcrumb): such names, bracketed or glued (4+ letters) at an end, are not the headline's."""
+    keys = {squash(name): name for name in names if len(squash(name)) >= 2}
+    previous = None
+    while previous != title:
+        previous = title
+        for edge in (_TRAILING_BRACKETS, _LEADING_BRACKETS):
+            found = edge.search(title)
+            if (
+                found
+                and squash(found.group()) in keys
+                and len(squash(title)) > len(squash(found.group())) + 4
+            ):
+                title = (title[: found.start()] + title[found.end() :]).strip()
+        for key, name in keys.items():
+            rest = len(squash(title)) - len(key)
+            if len(key) >= 4 and rest >= 4 and title.endswith(name):
+                title = title[: -len(name)].rstrip(_EDGE)
+            elif len(key) >= 4 and rest >= 4 and title.startswith(name):
+                title = title[len(name) :].lstrip(_EDGE)
+    return title
 
 
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有|版权", re.I)
@@ -205,6 +270,29 @@ def _nearest_heading(above: list[Line]) -> str | None:
     for line in above:
         if line.heading and not line.chrome and not line.link and not _not_headline(line.text):
             return line.text
+    return None
+
+
+_POSTING = re.compile(r"发表于|发布于|发表时间|发帖时间|\bposted\b|\bby\b", re.I)
+
+
+def _headline_over_byline(lines: list[Line]) -> str | None:
+    """A post's headline right over its byline ('[分类]标题', then '某某 发表于 <date>') that
+    the post repeats as its first line: found wherever the post sits, even under a sidebar the
+    body extraction began with (old blogs, whose <title> is only the blog's name)."""
+    for index in range(1, len(lines) - 1):
+        line = lines[index]
+        if line.chrome or len(line.text) > 100 or not _POSTING.search(line.text):
+            continue
+        above = lines[index - 1]
+        headline = _LEADING_TAG.sub("", above.text, count=1)
+        if above.chrome or len(headline) > 80 or _not_headline(headline):
+            continue
+        if not find_dates(line.text):
+            continue
+        key = squash(headline)
+        if any(squash(after.text) == key for after in lines[index + 1 : index + 4]):
+            return headline
     return None
 
 
