@@ -502,8 +502,8 @@ def _forum_poster(lines: list[Line], title_at: int | None) -> list[str]:
     for line in reversed(lines[max(start, posted - _POSTER_WINDOW) : posted]):
         if line.heading:
             break
-        if not line.link or sel.FLOOR_LABELS.fullmatch(line.text):
-            continue  # points, registration date, '楼主'
+        if not line.link or line.text in sel.FORUM_ACTIONS or sel.FLOOR_LABELS.fullmatch(line.text):
+            continue  # points, registration date, '楼主', '发消息'
         names = split_names(line.text, loose=True)
         return names if names == [line.text] else []
     return []

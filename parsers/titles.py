@@ -126,19 +126,13 @@ def choose_title(
     agreed = _agreeing(
         [*leading, *candidates, *(line.text for line in above)], [*decorated, ld_headline]
     ) or _agreeing(leading, list(metadata.headings[:6]))
+    agreed = _undecorated(agreed, decorated, lines)
     if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
         shown_anywhere = [line.text for line in lines if not line.chrome and not line.link]
-        owners = _copyright_owners(lines)
         agreed = _agreeing(
-            [
-                text
-                for text in shown_anywhere
-                if len(squash(text)) >= 6 and not any(squash(text) in o for o in owners)
-            ],
-            [*decorated, ld_headline],
+            [text for text in shown_anywhere if len(squash(text)) >= 6], [*decorated, ld_headline]
         )
-    if agreed and any(squash(agreed) == squash(title) for title in decorated):
-        agreed = _core_of_title(agreed, lines)  # <title> shown whole is still decorated
+        agreed = _undecorated(agreed, decorated, lines)
     if agreed:
         return clean_title(_whole_heading(agreed, metadata.headings))
     if ld_headline:
@@ -169,6 +163,17 @@ def breadcrumb(lines: list[Line]) -> tuple[list[str], str] | None:
         if len(items) >= 3 and all(items) and all(len(item) <= 20 for item in items[:-1]):
             return [_CRUMB_LABEL.sub("", items[0]), *items[1:-1]], items[-1]
     return None
+
+
+def _undecorated(agreed: str | None, decorated: list[str], lines: list[Line]) -> str | None:
+    """A line agreeing with a whole <title> is no headline when a copyright line names it (a
+    blog's banner repeating a <title> of only the blog's name); else it is cut to its core."""
+    if not agreed or not any(squash(agreed) == squash(title) for title in decorated):
+        return agreed
+    key = squash(agreed)
+    if any(key in owner for owner in _copyright_owners(lines)):
+        return None
+    return _core_of_title(agreed, lines)
 
 
 def _core_of_title(title: str, lines: list[Line]) -> str:
@@ -211,7 +216,7 @@ def trim_names(title: str, names: Iterable[str]) -> str:
     return title
 
 
-_COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有|版权", re.I)
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有", re.I)
 
 
 def _copyright_owners(lines: list[Line]) -> list[str]:
