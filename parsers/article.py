@@ -8,7 +8,8 @@ Authors: reporters and labelled authors (作者：, 记者, 文/, 执笔人, By 
 the source, not an author (unless its value is a person's name); a 责任编辑 / 责编 (the desk
 editor) is never an author. An '编辑：' who compiled a reposted piece is kept only when the page
 names nobody else (reposts credit only them). The issuing body of a government notice (发文机关)
-is its corporate author.
+is its corporate author. A forum thread's author is its first post's poster, the profile link
+a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope) count as JSON-LD.
 """
 
 from __future__ import annotations

@@ -5,7 +5,11 @@ The site's name is learnt from the page, never from a list: og:site_name (and it
 '标题' names '栏目' and '新华网' as site parts). The article's own heading wins when it agrees with
 <title>, in the form the page shows (a main and a sub headline keep the space between them).
 Pages whose <title> says nothing about the article ('显示', a welcome line, the site's name) give
-their headline from the visible text: the nearest headline-like line above the article's body.
+their headline from the visible text: the nearest headline-like line above the article's body, or
+a post's headline over its byline that the post repeats. A <title> that a copyright line names is
+the site's name. A whole decorated <title> shown on the page ('版块-[原创]标题[社区]') is cut to
+its breadcrumb's last item, without the trail's other items at its ends; a leading '[分类]' tag
+that <title> leaves out is the forum's, not the headline's.
 """
 
 from __future__ import annotations
