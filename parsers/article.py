@@ -8,7 +8,8 @@ Authors: reporters and labelled authors (作者：, 记者, 文/, 执笔人, By 
 the source, not an author (unless its value is a person's name); a 责任编辑 / 责编 (the desk
 editor) is never an author. An '编辑：' who compiled a reposted piece is kept only when the page
 names nobody else (reposts credit only them). The issuing body of a government notice (发文机关)
-is its corporate author.
+is its corporate author. A forum thread's author is its first post's poster, the profile link
+a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope) count as JSON-LD.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def extract_article(
         source=source,
         url=url,
         title=title,
-        text=without_leading_title(text or "", title),
+        text=without_leading_title(text or "", title, metadata.title_tag),
         canonical_url=_canonical(metadata, url),
         authors=_authors(picked, metadata, lines, title_at),
         published=_published(picked, tree, metadata, lines, url, title, now),
@@ -92,14 +93,18 @@ def extract_article(
     return merge_fallback(record, fallback)
 
 
-def without_leading_title(text: str, title: str) -> str:
-    """The body without a first paragraph that only repeats the headline.
+def without_leading_title(text: str, title: str, title_tag: str | None = None) -> str:
+    """The body without a first paragraph that only repeats the headline, or the page's whole
+    <title> (decorated: '版块-标题[站名]', where a page misplaces <title> inside its body).
 
     Otherwise a headline edit would also count as a text change, and the headline would weigh
     twice in matching.
     """
     first, _, rest = text.partition("\n\n")
-    if rest.strip() and title and _headline_key(first) == _headline_key(title):
+    if not rest.strip():
+        return text
+    key = _headline_key(first)
+    if (title and key == _headline_key(title)) or (title_tag and key == _headline_key(title_tag)):
         return rest
     return text
 
@@ -243,10 +248,12 @@ def _is_prose_cell(cell: lxml.html.HtmlElement) -> bool:
 # --- authors -------------------------------------------------------------------------------------
 
 _SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s与\s)\s*")
+_FIELD_LABEL_WORDS = "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
+# The next 'label：' ends a field's value. A known label glued to the last name by inline spans
+# ('作者：孙嘉怡 吴昊来源：宣传部') ends it at the label, not at the space before the name.
 _NEXT_FIELD = re.compile(
-    r"\s+\S{1,8}[:：]|[|｜【\[（(<《]|\s{3,}|"
-    + "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
-    + r"(?=\s*[:：])|[:：]"
+    rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|[|｜【\[（(<《]|\s{{3,}}|"
+    rf"(?:{_FIELD_LABEL_WORDS})(?=\s*[:：])|[:：]"
 )
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
@@ -323,6 +330,7 @@ def _authors(
     ]
     return (
         loose
+        or _forum_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _blog_owner(metadata)
@@ -476,6 +484,29 @@ def _other_bylines(text: str) -> list[str]:
     if match:
         value = match["v"] or match["v2"] or match["v3"]
         return split_names(value, loose=True)
+    return []
+
+
+_POSTER_WINDOW = 8  # lines between a poster's name and their post's '发表于 <date>'
+
+
+def _forum_poster(lines: list[Line], title_at: int | None) -> list[str]:
+    """Forums (Discuz, phpwind) show the poster's name as a link to their profile a few lines
+    above a bare '发表于 <date>', with their points and the floor label ('楼主') between: the
+    first post under the thread's title is the thread's, and its poster its author."""
+    if title_at is None:
+        return []
+    start = title_at + 1
+    posted = next((i for i in range(start, len(lines)) if sel.POSTED_AT.match(lines[i].text)), None)
+    if posted is None:
+        return []
+    for line in reversed(lines[max(start, posted - _POSTER_WINDOW) : posted]):
+        if line.heading:
+            break
+        if not line.link or line.text in sel.FORUM_ACTIONS or sel.FLOOR_LABELS.fullmatch(line.text):
+            continue  # points, registration date, '楼主', '发消息'
+        names = split_names(line.text, loose=True)
+        return names if names == [line.text] else []
     return []
 
 

@@ -238,7 +238,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
         data.title_tag = clean_space(title.text_content()) or None
     for tag in ("h1", "h2"):  # '<h1>主标题<br>副标题</h1>' keeps the space the page shows
         data.headings += [t for t in (_heading_text(h) for h in tree.iter(tag)) if t]
-    data.jsonld = list(_article_objects(tree))
+    data.jsonld = [*_article_objects(tree), *_microdata_objects(tree)]
     return data
 
 
@@ -259,6 +259,51 @@ def _article_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
             names = types if isinstance(types, list) else [types]
             if any(isinstance(t, str) and t.lower() in sel.JSONLD_ARTICLE_TYPES for t in names):
                 yield item
+
+
+# schema.org microdata: elements with itemscope and an itemtype; read only when a page has some.
+_MICRODATA_ITEMS = lxml.etree.XPath("//*[@itemscope][@itemtype]")
+_MICRODATA_PROPS = lxml.etree.XPath(".//*[@itemprop]")
+_NEAREST_ITEM = lxml.etree.XPath("ancestor::*[@itemscope][1]")
+# What the fields read from: names, people and dates (never the whole text: itemprop=text).
+MICRODATA_KEYS = {
+    "author": "author", "creator": "creator", "name": "name", "headline": "headline",
+    "datepublished": "datePublished", "datecreated": "dateCreated",
+    "datemodified": "dateModified", "publisher": "publisher",
+}  # fmt: skip
+
+
+def _microdata_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+    """Article-like microdata items (zhihu's Answer, a CMS's BlogPosting) as JSON-LD-shaped
+    dicts, so that authors and dates declared only this way are read like JSON-LD's: an item's
+    own properties, a nested Person or Organization by its name."""
+    for item in _MICRODATA_ITEMS(tree):
+        kind = (item.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+        if kind in sel.JSONLD_ARTICLE_TYPES:
+            yield {"@type": kind, **_microdata_properties(item)}
+
+
+def _microdata_properties(item: lxml.html.HtmlElement) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for prop in _MICRODATA_PROPS(item):
+        key = MICRODATA_KEYS.get((prop.get("itemprop") or "").strip().lower())
+        owner = _NEAREST_ITEM(prop)
+        if key is None or key in found or not owner or owner[0] is not item:
+            continue  # a property of a nested item (the question's own date) is not this item's
+        if prop.get("itemscope") is not None:
+            value: Any = _microdata_properties(prop).get("name")
+        else:
+            value = _microdata_value(prop)
+        if value:
+            found[key] = value
+    return found
+
+
+def _microdata_value(prop: lxml.html.HtmlElement) -> str | None:
+    for attr in ("content", "datetime"):
+        if prop.get(attr):
+            return clean_space(prop.get(attr, "")) or None
+    return clean_space(prop.text_content()) or None
 
 
 def _walk_jsonld(node: Any, depth: int) -> Iterator[dict[str, Any]]:

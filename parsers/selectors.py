@@ -107,6 +107,7 @@ JSONLD_ARTICLE_TYPES = frozenset(
         "techarticle",
         "report",
         "socialmediaposting",
+        "answer",  # a Q&A site's answer (zhihu): its author and date are the page's
         "liveblogposting",
         "publicationissue",
         "chapter",
@@ -188,6 +189,24 @@ AUTHOR_LABELS = (
     "Authors",
     "Written by",
     "By",
+)
+# A forum post's floor label, shown as a link beside its poster's name ('楼主' is the thread's
+# first post, '沙发' the second...): never the poster's name itself.
+_FLOOR = r"楼主|沙发|板凳|地板|地下室|\d+\s*(?:楼|#|F|层)|#\d+|第\s*\d+\s*楼"
+FLOOR_LABELS = re.compile(_FLOOR, re.I)
+# Links a forum shows beside a poster's name: actions, never the name.
+FORUM_ACTIONS = frozenset(
+    {
+        "发消息", "发短消息", "短消息", "加好友", "加为好友", "私信", "关注", "只看该作者",
+        "电梯直达", "返回列表", "回复", "引用", "举报", "收藏", "分享", "打印", "查看资料",
+        "个人空间", "查看个人网站", "搜索帖子", "给TA发消息", "在线", "离线",
+    }
+)  # fmt: skip
+# A bare 'posted at <date>' line without a name (the forum shows the name lines above it),
+# maybe after the post's floor label ('楼主 发表于 2024-3-5').
+POSTED_AT = re.compile(
+    rf"^(?:(?:{_FLOOR})\s*)?(?:发表于|发表时间|发帖时间|发布于|posted\s+(?:on|at))\s*[:：]?\s*\d",
+    re.I,
 )
 # Labels whose value is an organisation that issued the document (government 信息公开 pages).
 ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位", "发布单位")
@@ -331,10 +350,12 @@ URL_DATE = re.compile(
 TITLE_SEPARATORS = re.compile(
     r"\s*(?:_|\||｜|\s-\s|\s–\s|\s—\s|--|::|»|·\s|(?<=[\u4e00-\u9fff”」》）)])-(?=[\u4e00-\u9fff]))\s*"
 )
-# Picture/video and reprint markers appended to (or put before) Chinese headlines.
+# Picture/video and reprint markers appended to (or put before) Chinese headlines, and the
+# post-type tags forums put before a thread's subject (a closed list: '[通勤]'-like category
+# tags are open-ended, and are dropped only when <title> gives the subject without them).
 TITLE_MARKERS = re.compile(
     r"\s*[（(\[【](?:图|组图|多图|附图|图文|视频|高清|图表|附视频|转载|转帖|转|原创)[)）\]】]\s*$"
-    r"|^\s*[（(\[【](?:转载|转帖|转|原创)[)）\]】]\s*"
+    r"|^\s*[（(\[【](?:转载|转帖|转|原创|推荐|精华|置顶|分享|求助|讨论|翻译)[)）\]】]\s*"
 )
 # A label before a forum or CMS headline: '主题: ...', '标题：...'.
 TITLE_LABEL = re.compile(r"^(?:主题|标题|题目|文章标题|Subject|Title)\s*[:：]\s*", re.I)

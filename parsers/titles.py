@@ -5,7 +5,11 @@ The site's name is learnt from the page, never from a list: og:site_name (and it
 '标题' names '栏目' and '新华网' as site parts). The article's own heading wins when it agrees with
 <title>, in the form the page shows (a main and a sub headline keep the space between them).
 Pages whose <title> says nothing about the article ('显示', a welcome line, the site's name) give
-their headline from the visible text: the nearest headline-like line above the article's body.
+their headline from the visible text: the nearest headline-like line above the article's body, or
+a post's headline over its byline that the post repeats. A <title> that a copyright line names is
+the site's name. A whole decorated <title> shown on the page ('版块-[原创]标题[社区]') is cut to
+its breadcrumb's last item, without the trail's other items at its ends; a leading '[分类]' tag
+that <title> leaves out is the forum's, not the headline's.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ _NOT_HEADLINE_START = re.compile(
     r"摘要|按语|阅读提示)"
 )
 _SUBTITLE = re.compile(r"^\s*(?:——|--|—)")
+# A short bracketed tag before a headline: a forum thread's type or category ('[通勤]'), often a
+# link to that category. It is decoration when <title> gives the headline without it.
+_LEADING_TAG = re.compile(r"^\s*[\[【〔［]([^\[\]【】〔〕［］]{1,10})[\]】〕］]\s*(?=\S)")
 
 
 def squash(text: str) -> str:
@@ -109,7 +116,12 @@ def choose_title(
         return clean_title(declared) or None
     lines = lines or []
     above = _lines_above_body(lines, body)
-    headline = _nearest_heading(above) or _body_lead(body) or _visible_headline(above)
+    headline = (
+        _nearest_heading(above)
+        or _headline_over_byline(lines)
+        or _body_lead(body)
+        or _visible_headline(above)
+    )
     shown = [line.text for line in lines if line.heading and not line.chrome]
     candidates = [*metadata.headings[:6], *shown[:6], *([headline] if headline else [])]
     decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
@@ -118,11 +130,13 @@ def choose_title(
     agreed = _agreeing(
         [*leading, *candidates, *(line.text for line in above)], [*decorated, ld_headline]
     ) or _agreeing(leading, list(metadata.headings[:6]))
+    agreed = _undecorated(agreed, decorated, lines)
     if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
         shown_anywhere = [line.text for line in lines if not line.chrome and not line.link]
         agreed = _agreeing(
             [text for text in shown_anywhere if len(squash(text)) >= 6], [*decorated, ld_headline]
         )
+        agreed = _undecorated(agreed, decorated, lines)
     if agreed:
         return clean_title(_whole_heading(agreed, metadata.headings))
     if ld_headline:
@@ -137,10 +151,88 @@ def choose_title(
     return clean_title(metadata.headings[0]) if metadata.headings else None
 
 
+_CRUMB = re.compile(r"\s*(?:→|->|>>|>|»|›|＞)\s*")
+_CRUMB_LABEL = re.compile(r"^[^:：]{1,8}[:：]\s*")  # '当前位置：首页'
+_TRAILING_BRACKETS = re.compile(r"\s*[【\[][^【】\[\]]{1,40}[】\]]\s*$")
+_LEADING_BRACKETS = re.compile(r"^\s*[【\[][^【】\[\]]{1,40}[】\]]\s*")
+
+
+def breadcrumb(lines: list[Line]) -> tuple[list[str], str] | None:
+    """The page's breadcrumb trail ('麻辣社区 → 版块 → 标题'): the items naming the site and
+    its sections, and the last item, naming the page itself."""
+    for line in lines:
+        if line.link or len(line.text) > 300 or not _CRUMB.search(line.text):
+            continue
+        items = [item.strip() for item in _CRUMB.split(line.text)]
+        if len(items) >= 3 and all(items) and all(len(item) <= 20 for item in items[:-1]):
+            return [_CRUMB_LABEL.sub("", items[0]), *items[1:-1]], items[-1]
+    return None
+
+
+def _undecorated(agreed: str | None, decorated: list[str], lines: list[Line]) -> str | None:
+    """A line agreeing with a whole <title> is no headline when a copyright line names it (a
+    blog's banner repeating a <title> of only the blog's name); else it is cut to its core."""
+    if not agreed or not any(squash(agreed) == squash(title) for title in decorated):
+        return agreed
+    key = squash(agreed)
+    if any(key in owner for owner in _copyright_owners(lines)):
+        return None
+    return _core_of_title(agreed, lines)
+
+
+def _core_of_title(title: str, lines: list[Line]) -> str:
+    """A whole decorated <title> the page shows ('版块-[原创]标题错误信息[麻辣社区]'): the
+    breadcrumb's last item when <title> contains it, without the trail's other items glued or
+    bracketed at either end (they name the site, its sections, the kind of page)."""
+    crumb = breadcrumb(lines)
+    if crumb is None:
+        return title
+    names, tail = crumb
+    while squash(tail) not in squash(title) and _TRAILING_BRACKETS.search(tail):
+        tail = _TRAILING_BRACKETS.sub("", tail)  # '标题 【打印】【全文搜索】'
+    key = squash(tail)
+    if len(key) >= 6 and key in squash(title) and not tail.endswith(("...", "…")):
+        title = tail
+    return trim_names(title, names)
+
+
+def trim_names(title: str, names: Iterable[str]) -> str:
+    """'标题错误信息[麻辣社区]' -> '标题' when the page names 错误信息 and 麻辣社区 elsewhere (its
+    breadcrumb): such names, bracketed or glued (4+ letters) at an end, are not the headline's."""
+    keys = {squash(name): name for name in names if len(squash(name)) >= 2}
+    previous = None
+    while previous != title:
+        previous = title
+        for edge in (_TRAILING_BRACKETS, _LEADING_BRACKETS):
+            found = edge.search(title)
+            if (
+                found
+                and squash(found.group()) in keys
+                and len(squash(title)) > len(squash(found.group())) + 4
+            ):
+                title = (title[: found.start()] + title[found.end() :]).strip()
+        for key, name in keys.items():
+            rest = len(squash(title)) - len(key)
+            if len(key) >= 4 and rest >= 4 and title.endswith(name):
+                title = title[: -len(name)].rstrip(_EDGE)
+            elif len(key) >= 4 and rest >= 4 and title.startswith(name):
+                title = title[len(name) :].lstrip(_EDGE)
+    return title
+
+
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有", re.I)
+
+
+def _copyright_owners(lines: list[Line]) -> list[str]:
+    """Copyright lines (squashed): the name they give is the site's ('© 2006 老周的城市观察'),
+    so a blog's banner that repeats a <title> of only that name is not its headline."""
+    return [squash(x.text) for x in lines if len(x.text) <= 200 and _COPYRIGHT.search(x.text)]
+
+
 def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     """The candidate (4+ letters) that is the longest part of a decorated <title> shown, else the
     first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading)."""
-    keyed = [(squash(c), c) for c in candidates if len(squash(c)) >= 4]
+    keyed = [(squash(c), c) for c in _with_untagged(candidates) if len(squash(c)) >= 4]
     for title in (t for t in titles if t):
         parts = {squash(p) for p in title_parts(title)}
         if len(parts) > 1:
@@ -155,13 +247,28 @@ def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     return None
 
 
+def _with_untagged(candidates: list[str]) -> list[str]:
+    """Each candidate, then (when it has one) the same without its leading bracketed tag:
+    '[通勤] 【原创】标题' agrees with a <title> of '【原创】标题 - 版块 - 论坛'."""
+    result = []
+    for candidate in candidates:
+        result.append(candidate)
+        untagged = _LEADING_TAG.sub("", candidate, count=1)
+        if untagged != candidate and len(squash(untagged)) >= 4:
+            result.append(untagged)
+    return result
+
+
 def _whole_heading(line: str, headings: list[str]) -> str:
-    """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline."""
+    """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline (but
+    a leading '[分类]' tag the line was agreed without is not part of it)."""
     key = squash(line)
     keys = [squash(heading) for heading in headings[:6]]
     if key in keys:
         return line
     for heading, whole in zip(headings, keys, strict=False):
+        if squash(_LEADING_TAG.sub("", heading, count=1)) == key:
+            return line
         if len(heading) <= 120 and (whole.startswith(key) or whole.endswith(key)):
             return heading
     return line
@@ -172,6 +279,29 @@ def _nearest_heading(above: list[Line]) -> str | None:
     for line in above:
         if line.heading and not line.chrome and not line.link and not _not_headline(line.text):
             return line.text
+    return None
+
+
+_POSTING = re.compile(r"发表于|发布于|发表时间|发帖时间|\bposted\b|\bby\b", re.I)
+
+
+def _headline_over_byline(lines: list[Line]) -> str | None:
+    """A post's headline right over its byline ('[分类]标题', then '某某 发表于 <date>') that
+    the post repeats as its first line: found wherever the post sits, even under a sidebar the
+    body extraction began with (old blogs, whose <title> is only the blog's name)."""
+    for index in range(1, len(lines) - 1):
+        line = lines[index]
+        if line.chrome or len(line.text) > 100 or not _POSTING.search(line.text):
+            continue
+        above = lines[index - 1]
+        headline = _LEADING_TAG.sub("", above.text, count=1)
+        if above.chrome or len(headline) > 80 or _not_headline(headline):
+            continue
+        if not find_dates(line.text):
+            continue
+        key = squash(headline)
+        if any(squash(after.text) == key for after in lines[index + 1 : index + 4]):
+            return headline
     return None
 
 

@@ -185,3 +185,57 @@ def test_a_bare_word_under_the_heading_is_not_a_pen_name() -> None:
     body = "<div>城市群规划的得失</div><div>茉莉</div>"
     html = f"<html><body>{body}{FILLER}{FILLER}</body></html>"
     assert extract_article(html, "http://x.example/a.html", source="s").authors == []
+
+
+def test_a_name_glued_to_the_next_field_label_by_inline_spans() -> None:
+    byline = (
+        "<p><span>作者：孙嘉怡 吴昊</span><span>来源：宣传部</span><span>摄影：钱立诚</span></p>"
+    )
+    assert authors(byline) == ["孙嘉怡", "吴昊"]
+
+
+MICRODATA = """<div itemscope itemtype="http://schema.org/Question">
+<meta itemprop="name" content="城市群为什么重要？">
+<meta itemprop="dateCreated" content="2023-07-18">
+<div itemprop="acceptedAnswer" itemscope itemtype="http://schema.org/Answer">
+<div itemprop="author" itemscope itemtype="http://schema.org/Person">
+<meta itemprop="name" content="{name}"><a href="/people/x">{name}</a></div>
+<meta itemprop="dateCreated" content="2024-03-05T00:12:33.000Z">
+<div itemprop="text">{text}</div></div></div>"""
+
+
+def test_microdata_author_of_an_answer() -> None:
+    assert authors(MICRODATA.format(name="陆晨阳", text="")) == ["陆晨阳"]
+
+
+def test_microdata_of_a_type_that_is_no_article_gives_no_author() -> None:
+    page = MICRODATA.format(name="陆晨阳", text="").replace("schema.org/Answer", "schema.org/Thing")
+    assert authors(page) == []
+
+
+FORUM_POST = (
+    "<table><tr><td><a href='/space-uid-1.html'>{poster}</a><dl><dt>积分</dt><dd>2386</dd>"
+    "<dt>注册时间</dt><dd>2015-6-12</dd></dl></td><td><strong><a href='#'>{floor}</a></strong>"
+    "<em>发表于 2024-3-5 08:12</em></td></tr></table>"
+)
+
+
+@pytest.mark.parametrize("floor", ["楼主", "1#", "沙发"])
+def test_forum_poster_is_the_profile_link_above_posted_at(floor: str) -> None:
+    assert authors(FORUM_POST.format(poster="沪嘉通勤客", floor=floor)) == ["沪嘉通勤客"]
+
+
+def test_action_links_between_poster_and_posted_at_are_skipped() -> None:
+    post = FORUM_POST.format(poster="沪嘉通勤客", floor="楼主")
+    post = post.replace("<td><strong>", "<td><div><a href='/pm'>发消息</a></div><strong>")
+    assert authors(post) == ["沪嘉通勤客"]
+
+
+def test_a_link_above_posted_at_that_is_no_name_is_nobody() -> None:
+    assert authors(FORUM_POST.format(poster="<<查看全部帖子>>", floor="楼主")) == []
+
+
+def test_posted_at_above_the_title_names_nobody() -> None:
+    post = FORUM_POST.format(poster="沪嘉通勤客", floor="楼主")
+    html = f"<html><body>{post}<h1>城市群协同发展迈出新步伐</h1>{FILLER}{FILLER}</body></html>"
+    assert extract_article(html, "http://x.example/a.html", source="s").authors == []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from parsers.dates import find_published_date, parse_date
 from parsers.encoding import decode_body
+from parsers.metadata import load_tree, read_metadata
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 NOW = dt.datetime(2026, 11, 23, 10, 0)  # naive: read as Shanghai time
@@ -218,3 +219,27 @@ def test_parse_date_never_raises(text: str) -> None:
 def test_find_published_date_never_raises(html: str) -> None:
     day = find_published_date(html, now=NOW)
     assert day is None or day <= dt.date(2026, 11, 24)
+
+
+def test_microdata_date_of_the_answer_beats_its_edit_date_and_the_questions_date() -> None:
+    html = (
+        '<html><body><div itemscope itemtype="http://schema.org/Question">'
+        '<meta itemprop="dateCreated" content="2023-07-18T02:11:05Z"><h1>城市群为什么重要？</h1>'
+        '<div itemprop="acceptedAnswer" itemscope itemtype="https://schema.org/Answer">'
+        '<meta itemprop="dateCreated" content="2024-03-04T16:12:33.000Z">'
+        "<p>正文没有日期。</p><div>编辑于 2024-03-06 10:00</div></div></div></body></html>"
+    )
+    # 16:12 UTC on the 4th is the 5th in Shanghai
+    assert find_published_date(html, now=NOW) == dt.date(2024, 3, 5)
+
+
+def test_microdata_item_properties_are_its_own_not_its_nested_items() -> None:
+    html = (
+        '<html><body><article itemscope itemtype="http://schema.org/BlogPosting">'
+        '<div itemprop="author" itemscope itemtype="http://schema.org/Person">'
+        '<span itemprop="name">张三</span><meta itemprop="dateCreated" content="1990-01-01"></div>'
+        '<time itemprop="datePublished" datetime="2024-03-05">3月5日</time>'
+        "</article></body></html>"
+    )
+    objects = read_metadata(load_tree(html)).jsonld
+    assert objects == [{"@type": "blogposting", "author": "张三", "datePublished": "2024-03-05"}]

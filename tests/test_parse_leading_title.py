@@ -25,3 +25,9 @@ def test_headline_edit_is_not_a_text_edit() -> None:
     )
     assert first.text == second.text
     assert not first.text.startswith("Old headline")
+
+
+def test_a_first_paragraph_repeating_the_whole_title_tag_is_dropped() -> None:
+    text = "版块-[原创]标题错误信息[社区]\n\nBody text."
+    assert without_leading_title(text, "标题", "版块-[原创]标题错误信息[社区]") == "Body text."
+    assert without_leading_title(text, "标题", "别的标题") == text

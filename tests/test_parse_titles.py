@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from parsers.article import extract_article
-from parsers.metadata import load_tree, read_metadata
-from parsers.titles import clean_title, site_names, strip_site_name
+from parsers.metadata import Line, load_tree, read_metadata
+from parsers.titles import (
+    _headline_over_byline,
+    breadcrumb,
+    clean_title,
+    site_names,
+    strip_site_name,
+    trim_names,
+)
 
 FILLER = "<p>" + "城市群协同发展的具体举措包括交通一体化和产业分工，" * 4 + "。</p>"
 
@@ -122,6 +129,8 @@ def test_a_kicker_above_the_heading_is_not_the_headline() -> None:
         ("城市群规划印发（组图）", "城市群规划印发"),
         ("城市群规划印发(转载)", "城市群规划印发"),
         ("[原创]城市群规划印发", "城市群规划印发"),
+        ("【转帖】[求助]城市群规划印发", "城市群规划印发"),
+        ("[精华]城市群规划印发", "城市群规划印发"),
         ("主题: 城市群规划印发", "城市群规划印发"),
         ("| 城市群规划印发 | |", "城市群规划印发"),
     ],
@@ -153,3 +162,91 @@ def test_a_picture_caption_leading_the_body_is_not_the_headline() -> None:
 def test_a_logo_heading_naming_the_site_is_not_the_headline() -> None:
     body = "<h1><a href='/'>某某网</a></h1><h2>城市群规划印发</h2>"
     assert title_of("<title>城市群规划印发_某某网</title>", body) == "城市群规划印发"
+
+
+# --- forum and blog decoration ---------------------------------------------------------------
+
+
+def test_a_category_tag_before_the_heading_is_not_part_of_the_headline() -> None:
+    head = "<title>【原创】城市群规划的一点感受 - 某某版块 - 某某论坛</title>"
+    body = "<h1><a href='/type/3'>[通勤]</a> <span>【原创】城市群规划的一点感受</span></h1>"
+    assert title_of(head, body) == "城市群规划的一点感受"
+
+
+def test_a_bracketed_heading_title_keeps_its_brackets_without_a_title_to_agree() -> None:
+    assert title_of("", "<h1>[通勤]城市群规划的一点感受</h1>") == "[通勤]城市群规划的一点感受"
+
+
+def test_a_blog_banner_repeating_a_title_of_only_the_blog_name_is_not_the_headline() -> None:
+    body = (
+        "<div class='banner'>老周的城市观察</div>"
+        "<div class='posttitle'>南京都市圈的跨界地铁坐起来如何</div>"
+        "<div class='postinfo'>分类：杂谈 2024-03-05 08:12</div>"
+    )
+    footer = "<div>Copyright © 2006-2026 老周的城市观察 All Rights Reserved.</div>"
+    page = f"<html><head><title>老周的城市观察</title></head><body>{body}{FILLER}{FILLER}"
+    html = f"{page}{footer}</body></html>"
+    title = extract_article(html, "http://x.example/a.html", source="s").title
+    assert title == "南京都市圈的跨界地铁坐起来如何"
+
+
+def test_without_a_copyright_line_a_banner_equal_to_title_still_agrees() -> None:
+    body = "<div>城市群协同发展的新观察</div><div>分类：杂谈 2024-03-05 08:12</div>"
+    assert title_of("<title>城市群协同发展的新观察</title>", body) == "城市群协同发展的新观察"
+
+
+def test_a_whole_decorated_title_shown_is_cut_to_the_breadcrumb_tail() -> None:
+    head = "<title>某某版块-[原创]朋友,请正确认识城市群！错误信息[某某社区]</title>"
+    body = (
+        "<div>某某社区 → 错误信息 → [原创]朋友,请正确认识城市群！错误信息 【全文搜索】</div>"
+        "<h1>某某版块-[原创]朋友,请正确认识城市群！错误信息[某某社区]</h1>"
+    )
+    assert title_of(head, body) == "朋友,请正确认识城市群！"
+
+
+def test_a_truncated_breadcrumb_tail_is_not_the_headline() -> None:
+    head = "<title>城市群规划的一点感受与思考 | 某某论坛</title>"
+    body = (
+        "<div>某某论坛 › 版块 › 城市群规划的一点...</div>"
+        "<h1>城市群规划的一点感受与思考 | 某某论坛</h1>"
+    )
+    assert title_of(head, body) == "城市群规划的一点感受与思考 | 某某论坛"
+
+
+def test_breadcrumb_items_and_its_tail() -> None:
+    lines = [Line("首页", link=True), Line("当前位置：首页 > 新闻中心 > 城市群规划印发")]
+    assert breadcrumb(lines) == (["首页", "新闻中心"], "城市群规划印发")
+    assert breadcrumb([Line("A > B")]) is None  # one separator: not a trail
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("城市群规划印发[某某社区]", "城市群规划印发"),
+        ("[某某社区]城市群规划印发", "城市群规划印发"),
+        ("城市群规划印发错误信息", "城市群规划印发"),
+        ("新闻中心城市群规划印发", "城市群规划印发"),
+        ("城市群规划印发[其他]", "城市群规划印发[其他]"),  # not a name the page gives
+        ("规划错误信息", "规划错误信息"),  # too little would be left
+    ],
+)
+def test_trim_names_at_either_end(raw: str, expected: str) -> None:
+    assert trim_names(raw, ["某某社区", "错误信息", "新闻中心"]) == expected
+
+
+def test_a_post_headline_over_its_byline_beats_a_sidebar_leading_the_body() -> None:
+    sidebar = "".join(f"<div>友情链接网站第{i}号[个人主页]</div>" for i in range(12))
+    post = (
+        "<div><b><a href='/c/1'>[湖湘文化]</a><a href='/p/1'>城市群的百年变迁</a></b><br>"
+        "someone 发表于 2005-9-15 11:46:00</div><p>城市群的百年变迁<br>"
+        + "城市群协同发展的具体举措包括交通一体化和产业分工。" * 4
+        + "</p>"
+    )
+    assert title_of("<title>某某blog--某某人</title>", sidebar + post) == "城市群的百年变迁"
+
+
+def test_a_link_over_a_byline_that_the_post_does_not_repeat_is_not_taken() -> None:
+    lines = [Line("城市群的百年变迁", link=True), Line("someone 发表于 2005-9-15"), Line("正文")]
+    assert _headline_over_byline(lines) is None
+    lines[2] = Line("城市群的百年变迁")
+    assert _headline_over_byline(lines) == "城市群的百年变迁"
