@@ -23,7 +23,9 @@ from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
 from dedupe.index import Deduper
+from dedupe.prepare import PrepareSpec, taxonomy_digest
 from parsers import pool as parse_pool
+from sources.articles import PREPARE
 from sources.base import PageFetcher, SourceContext, kind_for
 from sources.http import Fetcher
 from sources.registry import load_kinds
@@ -49,6 +51,7 @@ class RunContext:
     holder: str
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    prepare: PrepareSpec | None = None  # how parse workers prepare records (dedupe.prepare)
 
 
 @dataclass(slots=True)
@@ -84,8 +87,9 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
     now = utcnow()
     run_id = now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     holder = runs.holder_id(run_id)
-    tagger = Tagger(load_taxonomy(config.path(config.themes)))
+    tagger, spec = load_tagger(config)
     ctx = RunContext(config, run_id, now, engine, factory, tagger, sources, holder, dry_run)
+    ctx.prepare = spec
     if dry_run:
         return ctx
     with transaction(factory) as session:
@@ -101,6 +105,18 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
         release(ctx)
         raise
     return ctx
+
+
+def load_tagger(config: Config) -> tuple[Tagger, PrepareSpec]:
+    """The run's Tagger, and the spec parse workers prepare records with: the same taxonomy
+    file, by the sha256 of its bytes (None, so workers do not tag, should it change meanwhile)."""
+    themes = config.path(config.themes)
+    digest = taxonomy_digest(themes)
+    tagger = Tagger(load_taxonomy(themes))
+    if taxonomy_digest(themes) != digest:
+        digest = None
+    dedupe = config.dedupe
+    return tagger, PrepareSpec(dedupe.num_perm, dedupe.min_chars, str(themes.absolute()), digest)
 
 
 def _sync_seeds(config: Config, factory: sessionmaker[Session]) -> None:
@@ -154,7 +170,11 @@ async def harvest_source(
         last_success=prior.last_ok_at,
         now=utcnow(),
     )
-    harvest = await kind_for(source.kind).harvest(context)
+    token = PREPARE.set(ctx.prepare)  # records prepared where they are parsed
+    try:
+        harvest = await kind_for(source.kind).harvest(context)
+    finally:
+        PREPARE.reset(token)
     return Fetched(harvest, prior.validators, page_fetcher.validators)
 
 
@@ -224,6 +244,7 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     store_ctx = store.StoreContext(
         ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
     )
+    store_ctx.prepare = ctx.prepare
     result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     listed = list(harvest.listed_urls)
     listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]

@@ -44,7 +44,7 @@ MIN_PAGES = 20  # pages a run parses before the pool is worth its start-up (~0.1
 IDLE_SECONDS = 30.0  # no page for this long: the run is over, the workers go
 MAX_BREAKS = 3  # broken pools in a row before parsing stays in this process
 MAX_WORKERS = 8
-PRELOAD = ["parsers.article", "parsers.pdf", "parsers.docx"]
+PRELOAD = ["parsers.article", "parsers.pdf", "parsers.docx", "sources.articles", "tagging"]
 
 
 def default_workers() -> int:
