@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import time
 import uuid
 from collections.abc import Callable
@@ -171,11 +172,18 @@ async def harvest_source(
         now=utcnow(),
     )
     token = PREPARE.set(ctx.prepare)  # records prepared where they are parsed
+    turn = parse_pool.PRIORITY.set(next(_HARVEST_ORDER))  # earlier sources parse first
     try:
         harvest = await kind_for(source.kind).harvest(context)
     finally:
+        parse_pool.PRIORITY.reset(turn)
         PREPARE.reset(token)
     return Fetched(harvest, prior.validators, page_fetcher.validators)
+
+
+# Harvests in the order they start: the parse pool serves the first started source first, so that
+# sources finish (and are stored) one after another while the workers parse the next.
+_HARVEST_ORDER = itertools.count()
 
 
 async def run_source(ctx: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
