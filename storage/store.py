@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
+from storage import fulltext
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
 from storage.upsert import insert_ignore_row
@@ -71,6 +72,7 @@ class StoreContext:
     # prepared with these (and unchanged since) are not normalised, sketched or tagged again.
     # They must be the ones `tagger` and `deduper` were built with.
     prepare: PrepareSpec | None = None
+    fulltext: fulltext.FullTextBatch | None = None  # set by store_documents (SQLite)
 
 
 @dataclass(slots=True)
@@ -100,7 +102,8 @@ def store_documents(
     ordered = sorted(records, key=lambda r: canonical_url(r.url))  # one lock order for shards
     versions: list[dict[str, Any]] = []
     try:
-        with _deferred(ctx.deduper):
+        with _deferred(ctx.deduper), fulltext.deferred(session) as index:
+            ctx.fulltext = index
             for start in range(0, len(ordered), LOOKUP_CHUNK):
                 part = ordered[start : start + LOOKUP_CHUNK]
                 ctx.batch = load_batch(session, [_normalised(record, ctx) for record in part])
@@ -109,7 +112,7 @@ def store_documents(
                     store_document(session, source, record, ctx, result)
         write_versions(session, versions)
     finally:
-        ctx.batch = None
+        ctx.batch, ctx.fulltext = None, None
     return result
 
 
@@ -327,6 +330,8 @@ def _insert_new(
     values = _document_values(source, norm, tags, duplicate, ctx)
     if not insert_ignore_row(session, _DOCUMENTS, values):
         return False
+    if ctx.fulltext is not None:
+        ctx.fulltext.added(norm.doc_id)
     if ctx.batch is not None:
         ctx.batch.inserted.add(norm.canonical_url)
     _add_version(session, norm, 1, ctx, {})
@@ -429,6 +434,8 @@ def _update_existing(
     ctx: StoreContext,
     result: StoreResult,
 ) -> None:
+    if ctx.fulltext is not None:
+        ctx.fulltext.ready(doc.id)  # indexed before it may change (storage.fulltext)
     changes = document_changes(doc, norm)
     result.touched.add(doc.id)
     came_back = doc.status == "removed"
