@@ -216,6 +216,7 @@ class RunnerRun:
     workers: int
     wall: float = 0.0
     main_cpu: float = 0.0  # CPU time of this process (event loop, store threads)
+    worker_cpu: float = 0.0  # CPU time of the parse workers (parse, normalise, sketch, tag)
     new: int = 0
     duplicates: int = 0
     tagged_in_main: int = 0  # records the store had to tag itself (not prepared by the pool)
@@ -267,9 +268,10 @@ def run_through_runner(
         run.tagger = tagger  # type: ignore[assignment]
         asyncio.run(_warm(pool, pages, run))
         client = MemoryClient(served)
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, workers_before = time.perf_counter(), time.process_time(), _workers_cpu(pool)
         reports = asyncio.run(_run_all(run, client))
         result.wall, result.main_cpu = time.perf_counter() - started, time.process_time() - cpu
+        result.worker_cpu = _workers_cpu(pool) - workers_before
         result.tagged_in_main = tagger.clock.calls
         close_run(run, reports)
         _count_runner(run, pages, result)
@@ -298,6 +300,20 @@ async def _warm(pool: ParsePool, pages: list[ArticlePage], run: RunContext) -> N
     ]
     await asyncio.gather(*calls)
     pool.pages = 0  # the run counts its own pages (the first MIN_PAGES parse in-process)
+
+
+def _workers_cpu(pool: ParsePool) -> float:
+    """CPU seconds (user + system) the pool's worker processes have used so far (Linux)."""
+    executor = pool._executor
+    processes = getattr(executor, "_processes", None) or {}
+    total = 0
+    for pid in processes:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _one_cpu() -> set[int] | None:
@@ -471,8 +487,9 @@ def runner_lines(n: int, extract: float, runs: list[RunnerRun]) -> list[str]:
         mode = "in-process, 1 CPU" if run.workers == 0 else f"{run.workers} parse workers"
         lines.append(
             f"    {mode:18s} {run.wall:6.2f} s wall, {n / run.wall:6.1f} docs/s, ratio "
-            f"{run.wall / extract:.2f}; main process CPU {1000 * run.main_cpu / n:.1f} ms/doc, "
-            f"{run.tagged_in_main} tagged there; {run.new} new, {run.duplicates} duplicates; "
+            f"{run.wall / extract:.2f}; CPU ms/doc: main process {1000 * run.main_cpu / n:.1f}, "
+            f"workers {1000 * run.worker_cpu / n:.1f}; {run.tagged_in_main} tagged in the main "
+            f"process; {run.new} new, {run.duplicates} duplicates; "
             f"planted pairs clustered {run.planted_found} of {run.planted}, other pages "
             f"clustered {run.false_duplicates}"
         )
