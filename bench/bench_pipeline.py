@@ -1,27 +1,33 @@
-"""Pipeline throughput: parse → normalise → dedupe → tag → store, beside plain trafilatura.extract.
+"""Pipeline throughput: fetch → parse → normalise → dedupe → tag → store, beside plain extraction.
 
-    uv run python -m bench.bench_pipeline [--pages 500] [--batch 50]
+    uv run python -m bench.bench_pipeline [--pages 500] [--per-source 50] [--rounds 1]
     uv run python -m bench.bench_pipeline --retag 10000    # agglowatch retag on a 10k store
 
 On the generated corpus (bench/corpus.py: half Chinese, half English, ~30 KB pages, one in twenty a
-republication). Per page: decode (parsers.encoding.decode_body) and parse
+republication). First, per page: decode (parsers.encoding.decode_body) and parse
 (parsers.article.extract_article), and, interleaved with it so that load on a shared machine hits
-both alike, plain `trafilatura.extract` on the same decoded page (default options). Then the
-records are stored as agglowatch.runner._store_in stores a source's harvest: through
-storage.store.store_documents, `--batch` records per transaction, into a real SQLite database
-(WAL) with the SQL dedupe index and the seeds loaded, the Tagger tagging inside the store. The
-tagging and near-duplicate stages are timed by wrapping the objects the store calls; normalise is
-timed in a separate pass over the same records; "store" is the rest (identity lookup, exact
-duplicates, inserts, versions, commits). Printed, never asserted.
+both alike, plain `trafilatura.extract` on the same decoded page (default options): the reference.
 
-The parse stage is then run again through parsers.pool.ParsePool (what sources.articles.parse_page
-uses) with 1 worker and with one worker per CPU, the two pools taking turns over chunks of 25
-pages, all pages of a chunk in flight at once as a source's fetches would hand them over: their
-wall times give the N-core / 1-core speed-up, and the pipeline's time with the parse stage in the
-pool (decode + pooled parse + store) is compared with trafilatura.extract alone too (the 2-core
-figures are load-sensitive: the CPU-bound speed-up, worker CPU time over the busiest worker's, is
-not). Dedupe recall is counted on the corpus's planted republications and on bench.bench_dedupe's
-planted set (numpy MinHash beside datasketch).
+Then the corpus is run as agglowatch.runner runs a monitoring run (open_run; run_source for every
+source at once, as run_sources does; close_run), into a fresh SQLite database (WAL, seeds, SQL
+dedupe index, full-text index), as html sources of `--per-source` pages each whose listing and
+article pages are served from memory (MemoryClient stands in for sources.http.Fetcher: no
+network). Parsing goes through parsers.pool as in a run: the first MIN_PAGES in-process, then in
+the workers, which also prepare each record for the store (dedupe.prepare: normalise, dedupe
+sketch, tags); the main process fetches, looks up and stores. Once with no workers, pinned to one
+CPU (the 1-core run), once with one worker per CPU, `--rounds` times taking turns; the pool is
+started and its workers' taggers built before the clock starts (once per run, ~0.3 s). Printed:
+the wall time of each run and its ratio to trafilatura.extract, the N-core / 1-core speed-up (best
+runs), CPU time of the main process and of the workers, how many records the main process had to
+tag itself, dedupe recall on the planted republications (pairs found in one cluster), and whether
+both runs stored the same documents and clusters.
+
+Last, the stages one after another in this process, timed apart: the records stored through
+storage.store.store_documents, `--batch` records per transaction, tagging and the near-duplicate
+stage timed by wrapping the objects the store calls, normalise timed in a separate pass, "store"
+the rest (identity lookup, exact duplicates, inserts, versions, full-text index, commits). Dedupe
+recall is also counted on bench.bench_dedupe's planted set (numpy MinHash beside datasketch).
+Printed, never asserted.
 
 With --retag N: a store of N generated documents (paragraphs of generated articles recombined,
 inserted in bulk without tags) and `agglowatch.retag.retag_all` over it, timed.
