@@ -88,12 +88,16 @@ def prepare(record: DocumentRecord, spec: PrepareSpec) -> Prepared:
 
 def attach(record: DocumentRecord, spec: PrepareSpec | None) -> DocumentRecord:
     """`record` with its prepared values (none when there is no spec or it cannot be prepared:
-    the store then does the work itself, and reports any problem where it always did)."""
+    the store then does the work itself, and reports any problem where it always did: a record
+    without an address, or a tagger bug, fails its source's store as before, not the page)."""
     if spec is None:
         return record
     try:
         record.prepared = prepare(record, spec)
     except AgglowatchError:
+        record.prepared = None
+    except Exception:  # a bug: the store meets it again and reports it
+        log.warning("could not prepare %s for the store", record.url, exc_info=True)
         record.prepared = None
     return record
 

@@ -239,3 +239,20 @@ def test_parse_page_outside_a_run_leaves_records_unprepared() -> None:
 def _in_process_by_default(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(parse_pool, "_shared", ParsePool(0))
     yield
+
+
+def test_a_record_that_cannot_be_prepared_is_left_to_the_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A bug while preparing must not lose the page: the store meets it again, as before."""
+    import dedupe.prepare as prepare_module
+
+    def broken(record: DocumentRecord, spec: PrepareSpec) -> Prepared:
+        raise RuntimeError("tagger bug")
+
+    monkeypatch.setattr(prepare_module, "prepare", broken)
+    record = attach(harvest()[0], SPEC)
+    assert record.prepared is None and record.text == harvest()[0].text
+    no_url = dataclasses.replace(harvest()[0], url="")
+    monkeypatch.undo()
+    assert attach(no_url, SPEC).prepared is None  # ParseError: the store reports it
