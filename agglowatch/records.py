@@ -87,6 +87,9 @@ class DocumentRecord:
     container: str | None = None  # journal or site name
     listing_url: str | None = None  # the feed/listing/sitemap entry URL that led here
     extra: dict[str, Any] = field(default_factory=dict)
+    # dedupe.prepare.Prepared: normalised form, dedupe sketch and tags computed where the page
+    # was parsed; the store checks it still matches the fields above before using it
+    prepared: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)

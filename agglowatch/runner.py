@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import threading
 import time
 import uuid
@@ -24,7 +25,9 @@ from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
 from dedupe.index import Deduper
+from dedupe.prepare import PrepareSpec, taxonomy_digest
 from parsers import pool as parse_pool
+from sources.articles import PREPARE
 from sources.base import PageFetcher, SourceContext, kind_for
 from sources.http import Fetcher
 from sources.registry import load_kinds
@@ -50,6 +53,7 @@ class RunContext:
     holder: str
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    prepare: PrepareSpec | None = None  # how parse workers prepare records (dedupe.prepare)
     # One source's store at a time: each sees what the sources before it committed, so copies of
     # one article harvested by several sources at once are found as duplicates of each other.
     store_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -88,8 +92,9 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
     now = utcnow()
     run_id = now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     holder = runs.holder_id(run_id)
-    tagger = Tagger(load_taxonomy(config.path(config.themes)))
+    tagger, spec = load_tagger(config)
     ctx = RunContext(config, run_id, now, engine, factory, tagger, sources, holder, dry_run)
+    ctx.prepare = spec
     if dry_run:
         return ctx
     with transaction(factory) as session:
@@ -105,6 +110,18 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
         release(ctx)
         raise
     return ctx
+
+
+def load_tagger(config: Config) -> tuple[Tagger, PrepareSpec]:
+    """The run's Tagger, and the spec parse workers prepare records with: the same taxonomy
+    file, by the sha256 of its bytes (None, so workers do not tag, should it change meanwhile)."""
+    themes = config.path(config.themes)
+    digest = taxonomy_digest(themes)
+    tagger = Tagger(load_taxonomy(themes))
+    if taxonomy_digest(themes) != digest:
+        digest = None
+    dedupe = config.dedupe
+    return tagger, PrepareSpec(dedupe.num_perm, dedupe.min_chars, str(themes.absolute()), digest)
 
 
 def _sync_seeds(config: Config, factory: sessionmaker[Session]) -> None:
@@ -158,8 +175,19 @@ async def harvest_source(
         last_success=prior.last_ok_at,
         now=utcnow(),
     )
-    harvest = await kind_for(source.kind).harvest(context)
+    token = PREPARE.set(ctx.prepare)  # records prepared where they are parsed
+    turn = parse_pool.PRIORITY.set(next(_HARVEST_ORDER))  # earlier sources parse first
+    try:
+        harvest = await kind_for(source.kind).harvest(context)
+    finally:
+        parse_pool.PRIORITY.reset(turn)
+        PREPARE.reset(token)
     return Fetched(harvest, prior.validators, page_fetcher.validators)
+
+
+# Harvests in the order they start: the parse pool serves the first started source first, so that
+# sources finish (and are stored) one after another while the workers parse the next.
+_HARVEST_ORDER = itertools.count()
 
 
 async def run_source(ctx: RunContext, fetcher: Fetcher, source: Any) -> SourceReport:
@@ -233,6 +261,7 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     store_ctx = store.StoreContext(
         ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
     )
+    store_ctx.prepare = ctx.prepare
     result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     listed = list(harvest.listed_urls)
     listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]

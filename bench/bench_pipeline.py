@@ -1,27 +1,33 @@
-"""Pipeline throughput: parse → normalise → dedupe → tag → store, beside plain trafilatura.extract.
+"""Pipeline throughput: fetch → parse → normalise → dedupe → tag → store, beside plain extraction.
 
-    uv run python -m bench.bench_pipeline [--pages 500] [--batch 50]
+    uv run python -m bench.bench_pipeline [--pages 500] [--per-source 50] [--rounds 1]
     uv run python -m bench.bench_pipeline --retag 10000    # agglowatch retag on a 10k store
 
 On the generated corpus (bench/corpus.py: half Chinese, half English, ~30 KB pages, one in twenty a
-republication). Per page: decode (parsers.encoding.decode_body) and parse
+republication). First, per page: decode (parsers.encoding.decode_body) and parse
 (parsers.article.extract_article), and, interleaved with it so that load on a shared machine hits
-both alike, plain `trafilatura.extract` on the same decoded page (default options). Then the
-records are stored as agglowatch.runner._store_in stores a source's harvest: through
-storage.store.store_documents, `--batch` records per transaction, into a real SQLite database
-(WAL) with the SQL dedupe index and the seeds loaded, the Tagger tagging inside the store. The
-tagging and near-duplicate stages are timed by wrapping the objects the store calls; normalise is
-timed in a separate pass over the same records; "store" is the rest (identity lookup, exact
-duplicates, inserts, versions, commits). Printed, never asserted.
+both alike, plain `trafilatura.extract` on the same decoded page (default options): the reference.
 
-The parse stage is then run again through parsers.pool.ParsePool (what sources.articles.parse_page
-uses) with 1 worker and with one worker per CPU, the two pools taking turns over chunks of 25
-pages, all pages of a chunk in flight at once as a source's fetches would hand them over: their
-wall times give the N-core / 1-core speed-up, and the pipeline's time with the parse stage in the
-pool (decode + pooled parse + store) is compared with trafilatura.extract alone too (the 2-core
-figures are load-sensitive: the CPU-bound speed-up, worker CPU time over the busiest worker's, is
-not). Dedupe recall is counted on the corpus's planted republications and on bench.bench_dedupe's
-planted set (numpy MinHash beside datasketch).
+Then the corpus is run as agglowatch.runner runs a monitoring run (open_run; run_source for every
+source at once, as run_sources does; close_run), into a fresh SQLite database (WAL, seeds, SQL
+dedupe index, full-text index), as html sources of `--per-source` pages each whose listing and
+article pages are served from memory (MemoryClient stands in for sources.http.Fetcher: no
+network). Parsing goes through parsers.pool as in a run: the first MIN_PAGES in-process, then in
+the workers, which also prepare each record for the store (dedupe.prepare: normalise, dedupe
+sketch, tags); the main process fetches, looks up and stores. Once with no workers, pinned to one
+CPU (the 1-core run), once with one worker per CPU, `--rounds` times taking turns; the pool is
+started and its workers' taggers built before the clock starts (once per run, ~0.3 s). Printed:
+the wall time of each run and its ratio to trafilatura.extract, the N-core / 1-core speed-up (best
+runs), CPU time of the main process and of the workers, how many records the main process had to
+tag itself, dedupe recall on the planted republications (pairs found in one cluster), and whether
+both runs stored the same documents and clusters.
+
+Last, the stages one after another in this process, timed apart: the records stored through
+storage.store.store_documents, `--batch` records per transaction, tagging and the near-duplicate
+stage timed by wrapping the objects the store calls, normalise timed in a separate pass, "store"
+the rest (identity lookup, exact duplicates, inserts, versions, full-text index, commits). Dedupe
+recall is also counted on bench.bench_dedupe's planted set (numpy MinHash beside datasketch).
+Printed, never asserted.
 
 With --retag N: a store of N generated documents (paragraphs of generated articles recombined,
 inserted in bulk without tags) and `agglowatch.retag.retag_all` over it, timed.
@@ -49,17 +55,25 @@ from sqlalchemy import insert, select
 
 from agglowatch import textnorm
 from agglowatch.config import Config
-from agglowatch.records import DocumentRecord, NormalisedDocument, TagResult
+from agglowatch.records import (
+    DocumentRecord,
+    FetchedPage,
+    FetchStats,
+    NormalisedDocument,
+    TagResult,
+)
 from agglowatch.retag import retag_all
-from agglowatch.runner import RunContext, close_run, open_database, open_run
+from agglowatch.runner import RunContext, close_run, open_database, open_run, run_source
 from bench.bench_dedupe import compare_minhash
 from bench.corpus import SEED, Article, ArticlePage, generate, make_article
 from dedupe import normalise as normalise_module
 from dedupe.index import Deduper
 from dedupe.normalise import normalise
+from parsers import pool as parse_pool
 from parsers.article import extract_article
 from parsers.encoding import decode_body
 from parsers.pool import ParsePool, default_workers
+from sources.articles import parse_html
 from storage import store
 from storage.db import transaction
 from storage.models import Document, SeedDocument
@@ -139,8 +153,6 @@ class Stages:
     new: int = 0
     duplicates: int = 0
     failed: int = 0
-    pooled: dict[int, Pooled] = field(default_factory=dict)  # by number of workers
-    pool_equal: bool = False  # records parsed in the pool equal the in-process ones
     planted_found: int = 0
     planted: int = 0
     false_duplicates: int = 0
@@ -177,72 +189,168 @@ def parse_all(pages: list[ArticlePage], stages: Stages) -> list[DocumentRecord]:
     return records
 
 
-def timed_extract(html: str, url: str, source: str) -> tuple[DocumentRecord, int, float]:
-    """extract_article in a pool worker: (record, the worker's pid, CPU seconds it took)."""
-    started = time.process_time()
-    record = extract_article(html, url, source=source)
-    return record, os.getpid(), time.process_time() - started
+class MemoryFetcher:
+    """A source's PageFetcher over the generated pages (sources.base.PageFetcher): the bytes a
+    site would send, decoded as sources.http decodes text, without the network."""
+
+    def __init__(self, pages: dict[str, tuple[bytes, str]], validators: dict[str, Any]) -> None:
+        self.pages, self.validators, self.stats = pages, validators, FetchStats()
+
+    async def get(self, url: str, **_: Any) -> FetchedPage:
+        body, content_type = self.pages[url]
+        self.stats.requests += 1
+        self.stats.bytes += len(body)
+        text, codec = decode_body(body, content_type)
+        return FetchedPage(url, url, 200, body, "text/html", {}, codec, text)
+
+
+class MemoryClient:
+    """The run's client as agglowatch.runner.run_source uses it (for_source), in memory."""
+
+    def __init__(self, pages: dict[str, tuple[bytes, str]]) -> None:
+        self.pages = pages
+
+    def for_source(self, name: str, validators: Any = None, **_: Any) -> MemoryFetcher:
+        return MemoryFetcher(self.pages, {} if validators is None else validators)
 
 
 @dataclass(slots=True)
-class Pooled:
-    """One run of the parse stage through a ParsePool."""
+class RunnerRun:
+    """One run of the corpus through agglowatch.runner (open_run, run_source per source
+    concurrently, close_run), `workers` parse workers (0: in-process on one CPU)."""
 
-    records: list[DocumentRecord | None]
-    wall: float
-    cpu_by_worker: dict[int, float]
+    workers: int
+    wall: float = 0.0
+    main_cpu: float = 0.0  # CPU time of this process (event loop, store threads)
+    worker_cpu: float = 0.0  # CPU time of the parse workers (parse, normalise, sketch, tag)
+    new: int = 0
+    duplicates: int = 0
+    tagged_in_main: int = 0  # records the store had to tag itself (not prepared by the pool)
+    planted_found: int = 0
+    planted: int = 0
+    false_duplicates: int = 0
+    stored: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    clusters: set[frozenset[str]] = field(default_factory=set)
 
-    @property
-    def cpu_bound_speedup(self) -> float:
-        """Total worker CPU over the busiest worker's: the speed-up with a free core each."""
-        busiest = max(self.cpu_by_worker.values(), default=0.0)
-        return sum(self.cpu_by_worker.values()) / busiest if busiest else 0.0
+
+def corpus_sources(
+    pages: list[ArticlePage], per_source: int
+) -> tuple[list[dict[str, Any]], dict[str, tuple[bytes, str]]]:
+    """html sources of `per_source` pages each, their listing pages and the article pages."""
+    served: dict[str, tuple[bytes, str]] = {}
+    sources = []
+    for number, start in enumerate(range(0, len(pages), per_source)):
+        links = [url_of(page) for page in pages[start : start + per_source]]
+        items = "".join(f'<li><a href="{link}">{link}</a></li>' for link in links)
+        listing = f"{BASE}/list/{number}.html"
+        served[listing] = (f"<html><body><ul>{items}</ul></body></html>".encode(), "text/html")
+        sources.append({"name": f"bench{number:02d}", "kind": "html", "url": listing})
+    for page in pages:
+        served[url_of(page)] = (page.body, page.content_type)
+    return sources, served
 
 
-def parse_pooled(pages: list[ArticlePage], workers: list[int], chunk: int = 25) -> list[Pooled]:
-    """The parse stage through one ParsePool per entry of `workers`, all pages of a chunk in
-    flight at once, the pools taking turns chunk by chunk (so that the machine's other load hits
-    them alike). Workers are started and warmed up before the clocks start."""
-    texts = [decode_body(page.body, page.content_type)[0] for page in pages]
-    results = [Pooled([], 0.0, {}) for _ in workers]
-
-    async def parse(pool: ParsePool, number: int, into: Pooled) -> DocumentRecord | None:
-        page = pages[number]
-        try:
-            record, pid, seconds = await pool.submit(
-                timed_extract, texts[number], url_of(page), page.site
-            )
-        except Exception:
-            return None
-        into.cpu_by_worker[pid] = into.cpu_by_worker.get(pid, 0.0) + seconds
-        return record
-
-    async def run(pools: list[ParsePool]) -> None:
-        for pool, size in zip(pools, workers, strict=True):
-            warm = Pooled([], 0.0, {})
-            await asyncio.gather(*(parse(pool, i, warm) for i in range(min(len(pages), 4 * size))))
-        for start in range(0, len(pages), chunk):
-            numbers = range(start, min(start + chunk, len(pages)))
-            for pool, into in zip(pools, results, strict=True):
-                started = time.perf_counter()
-                into.records += await asyncio.gather(*(parse(pool, i, into) for i in numbers))
-                into.wall += time.perf_counter() - started
-
-    pools = [ParsePool(size, min_pages=0) for size in workers]
+def run_through_runner(
+    pages: list[ArticlePage], workers: int, per_source: int, folder: Path
+) -> RunnerRun:
+    """The corpus as a run of len(pages) / per_source html sources, stored in a fresh SQLite
+    database: what `agglowatch run` does without Prefect and the network. The pool is started
+    and its workers' taggers built before the clock starts (a run pays that once, ~0.3 s)."""
+    sources, served = corpus_sources(pages, per_source)
+    config = Config(
+        database=f"sqlite:///{folder / f'runner{workers}.db'}",
+        output=str(folder / "out"),
+        seeds=str(ROOT / "seeds"),
+        themes=str(ROOT / "themes.yaml"),
+        sources=sources,  # type: ignore[arg-type]
+    )
+    result = RunnerRun(workers)
+    pool = ParsePool(workers)
+    saved, parse_pool._shared = parse_pool._shared, pool
+    affinity = _one_cpu() if workers == 0 else None
     try:
-        asyncio.run(run(pools))
+        run = open_run(config, config.select())
+        tagger = TimedTagger(run.tagger)
+        run.tagger = tagger  # type: ignore[assignment]
+        asyncio.run(_warm(pool, pages, run))
+        client = MemoryClient(served)
+        started, cpu, workers_before = time.perf_counter(), time.process_time(), _workers_cpu(pool)
+        reports = asyncio.run(_run_all(run, client))
+        result.wall, result.main_cpu = time.perf_counter() - started, time.process_time() - cpu
+        result.worker_cpu = _workers_cpu(pool) - workers_before
+        result.tagged_in_main = tagger.clock.calls
+        close_run(run, reports)
+        _count_runner(run, pages, result)
+        run.engine.dispose()
     finally:
-        for pool in pools:
-            pool.shutdown()
-    return results
+        pool.shutdown()
+        parse_pool._shared = saved
+        if affinity is not None:
+            os.sched_setaffinity(0, affinity)
+    return result
 
 
-def measure_pool(pages: list[ArticlePage], records: list[DocumentRecord], stages: Stages) -> None:
-    """Parse-stage wall time with 1 worker and with one per CPU; equality with in-process."""
-    workers = sorted({1, max(1, default_workers())})
-    for size, pooled in zip(workers, parse_pooled(pages, workers), strict=True):
-        stages.pooled[size] = pooled
-        stages.pool_equal = [r for r in pooled.records if r is not None] == records
+async def _run_all(run: RunContext, client: MemoryClient) -> list[Any]:
+    reports = [run_source(run, client, s) for s in run.sources]  # type: ignore[arg-type]
+    return list(await asyncio.gather(*reports))
+
+
+async def _warm(pool: ParsePool, pages: list[ArticlePage], run: RunContext) -> None:
+    """Start the workers and build their taggers (pages parsed and prepared, not stored)."""
+    if pool.workers < 1:
+        return
+    pool.pages = pool.min_pages
+    texts = [decode_body(p.body, p.content_type)[0] for p in pages[: 4 * pool.workers]]
+    calls = [
+        pool.submit(parse_html, text, BASE + "/warm", "warm", spec=run.prepare) for text in texts
+    ]
+    await asyncio.gather(*calls)
+    pool.pages = 0  # the run counts its own pages (the first MIN_PAGES parse in-process)
+
+
+def _workers_cpu(pool: ParsePool) -> float:
+    """CPU seconds (user + system) the pool's worker processes have used so far (Linux)."""
+    executor = pool._executor
+    processes = getattr(executor, "_processes", None) or {}
+    total = 0
+    for pid in processes:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _one_cpu() -> set[int] | None:
+    """Pin this process to one CPU (the 1-core run); the previous affinity, to restore."""
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(before)})
+    return before
+
+
+def _count_runner(run: RunContext, pages: list[ArticlePage], result: RunnerRun) -> None:
+    """Recall: planted pairs found in one cluster (whichever of the two is the original: with
+    the same publication date, the one stored first is); other pages clustered with anything."""
+    with run.factory() as session:
+        docs = {doc.url: doc for doc in session.scalars(select(Document))}
+    clusters: dict[str, set[str]] = {}
+    for doc in docs.values():
+        clusters.setdefault(doc.cluster_id, set()).add(doc.url)
+        result.stored[doc.url] = (doc.title, doc.text, doc.text_hash, doc.themes, doc.regions)
+        result.duplicates += doc.duplicate_of is not None
+    result.new = len(docs) - result.duplicates
+    result.clusters = {frozenset(urls) for urls in clusters.values()}
+    planted = {url_of(p): url_of(pages[p.republishes]) for p in pages if p.republishes is not None}
+    originals = set(planted.values())
+    for copy, original in planted.items():
+        result.planted += 1
+        result.planted_found += docs[copy].cluster_id == docs[original].cluster_id
+    for url, doc in docs.items():
+        alone = len(clusters[doc.cluster_id]) == 1
+        result.false_duplicates += not alone and url not in planted and url not in originals
 
 
 def _text_lookup(session: Any) -> Callable[[str], str | None]:
@@ -307,11 +415,13 @@ def _store_batch(
     stages.duplicates += len(result.duplicates)
 
 
-def run_benchmark(count: int, batch: int) -> tuple[list[ArticlePage], Stages]:
+def run_benchmark(
+    count: int, batch: int, per_source: int, rounds: int
+) -> tuple[list[ArticlePage], Stages, list[RunnerRun]]:
     pages = generate(count)
     stages = Stages()
     records = parse_all(pages, stages)
-    measure_pool(pages, records, stages)
+    runs: list[RunnerRun] = []
     with tempfile.TemporaryDirectory() as folder:
         config = Config(
             database=f"sqlite:///{Path(folder) / 'bench.db'}",
@@ -326,10 +436,16 @@ def run_benchmark(count: int, batch: int) -> tuple[list[ArticlePage], Stages]:
         finally:
             close_run(run, [])
             run.engine.dispose()
-    return pages, stages
+        workers = max(1, default_workers())
+        for number in range(rounds):  # 1 core and N cores taking turns
+            for size in (0, workers):
+                place = Path(folder) / f"round{number}"
+                place.mkdir(exist_ok=True)
+                runs.append(run_through_runner(pages, size, per_source, place))
+    return pages, stages, runs
 
 
-def report(pages: list[ArticlePage], stages: Stages) -> list[str]:
+def report(pages: list[ArticlePage], stages: Stages, runs: list[RunnerRun]) -> list[str]:
     n = len(pages)
     size = sum(len(p.body) for p in pages) / n / 1000
     total = stages.pipeline
@@ -347,44 +463,55 @@ def report(pages: list[ArticlePage], stages: Stages) -> list[str]:
         f"pipeline on {n} generated pages (~{size:.0f} KB each, half zh / half en): "
         f"{stages.new} new, {stages.duplicates} duplicates "
         f"({n // 20} republications planted), {stages.failed} failed to parse",
-        f"  pipeline, parse in-process (1 core):  {total:6.1f} s, {n / total:6.1f} docs/s",
-        f"  trafilatura.extract alone, same pages: {extract:6.1f} s, {n / extract:6.1f} docs/s",
-        f"  ratio pipeline / trafilatura.extract, parse in-process: {total / extract:.2f}",
+        f"  trafilatura.extract alone, same pages: {extract:6.2f} s, {n / extract:6.1f} docs/s",
     ]
-    lines += pool_lines(n, stages)
-    lines.append("  where the pipeline's time goes (parse in-process):")
+    lines += runner_lines(n, extract, runs)
+    lines += [
+        "  stage by stage, one after another in this process (parse, then store_documents "
+        "normalising, deduping and tagging):",
+        f"    {total:6.2f} s, {n / total:6.1f} docs/s; ratio to trafilatura.extract "
+        f"{total / extract:.2f}",
+    ]
     lines += [f"    {name:50s} {sec:6.2f} s {sec / total:6.1%} {1000 * sec / n:6.1f} ms/doc"
               for name, sec in rows]  # fmt: skip
     lines.append(f"  LSH candidates per dedupe check: {candidates:.2f} (store up to {n} documents)")
     lines.append(
-        f"  dedupe recall on the corpus's planted republications: {stages.planted_found} of "
-        f"{stages.planted}; other pages stored as duplicates: {stages.false_duplicates}"
+        f"  dedupe recall on the corpus's planted republications (stage by stage): "
+        f"{stages.planted_found} of {stages.planted}; other pages stored as duplicates: "
+        f"{stages.false_duplicates}"
     )
     return lines
 
 
-def pool_lines(n: int, stages: Stages) -> list[str]:
-    """The parse stage in parsers.pool: N-core / 1-core speed-up, pipeline ratio with it."""
-    if not stages.pooled:
-        return []
+def runner_lines(n: int, extract: float, runs: list[RunnerRun]) -> list[str]:
+    """The run as agglowatch.runner runs it: 1 core (in-process) and N workers, ratio, speed-up,
+    recall, and whether both stored the same documents."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    most = max(stages.pooled)
-    pooled = stages.pooled[most]
-    one = stages.pooled[1].wall
-    total = stages.decode.seconds + pooled.wall + stages.store_total.seconds
-    extract = stages.trafilatura.seconds
-    equal = "equal to" if stages.pool_equal else "DIFFERENT from"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    return [
-        f"  parse stage in the process pool (parsers.pool, {most} workers on {cores} CPUs, load "
-        f"average {load}): {pooled.wall:5.2f} s wall, {1000 * pooled.wall / n:.1f} ms/doc; "
-        f"records {equal} in-process parsing",
-        f"    {most}-core / 1-core speed-up of the parse stage: {one / pooled.wall:.2f}x wall "
-        f"over a 1-worker pool ({one:.2f} s; the machine's other load included), "
-        f"{pooled.cpu_bound_speedup:.2f}x CPU-bound (worker CPU time over the busiest worker's)",
-        f"  pipeline, parse in the pool ({most} workers): {total:6.1f} s, {n / total:6.1f} "
-        f"docs/s; ratio pipeline / trafilatura.extract: {total / extract:.2f}",
-    ]
+    lines = [f"  as agglowatch.runner runs it ({cores} CPUs, load average now {load}):"]
+    for run in runs:
+        mode = "in-process, 1 CPU" if run.workers == 0 else f"{run.workers} parse workers"
+        lines.append(
+            f"    {mode:18s} {run.wall:6.2f} s wall, {n / run.wall:6.1f} docs/s, ratio "
+            f"{run.wall / extract:.2f}; CPU ms/doc: main process {1000 * run.main_cpu / n:.1f}, "
+            f"workers {1000 * run.worker_cpu / n:.1f}; {run.tagged_in_main} tagged in the main "
+            f"process; {run.new} new, {run.duplicates} duplicates; "
+            f"planted pairs clustered {run.planted_found} of {run.planted}, other pages "
+            f"clustered {run.false_duplicates}"
+        )
+    one = [r.wall for r in runs if r.workers == 0]
+    many = [r.wall for r in runs if r.workers > 0]
+    if one and many:
+        best_one, best_many = min(one), min(many)
+        same = all(r.stored == runs[0].stored and r.clusters == runs[0].clusters for r in runs)
+        lines += [
+            f"  ratio pipeline / trafilatura.extract (best run): {best_one / extract:.2f} "
+            f"in-process, {best_many / extract:.2f} with the pool; N-core / 1-core speed-up "
+            f"{best_one / best_many:.2f}x",
+            f"  stored documents (title, text, hash, themes, regions) and clusters "
+            f"{'identical' if same else 'DIFFER'} between in-process and pooled runs",
+        ]
+    return lines
 
 
 # --- retag on a large store ----------------------------------------------------------------------
@@ -455,6 +582,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--batch", type=int, default=50, help="records per store transaction")
+    parser.add_argument("--per-source", type=int, default=50, help="pages per source (runner)")
+    parser.add_argument("--rounds", type=int, default=1, help="in-process / pooled run pairs")
     parser.add_argument(
         "--retag", type=int, default=0, metavar="N", help="instead: retag a store of N documents"
     )
@@ -462,8 +591,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.retag:
         print("\n".join(retag_benchmark(args.retag)))
         return 0
-    pages, stages = run_benchmark(args.pages, args.batch)
-    print("\n".join(report(pages, stages)))
+    pages, stages, runs = run_benchmark(args.pages, args.batch, args.per_source, args.rounds)
+    print("\n".join(report(pages, stages, runs)))
     print("  " + "\n  ".join(compare_minhash(1000)))
     return 0
 

@@ -79,9 +79,15 @@ class StoredSignature:
 class Sketch:
     """A text's shingle set, MinHash signature and band keys, computed once per text."""
 
-    shingles: Hashes
+    shingles: Hashes | None  # None in a light sketch: recomputed from the text if ever needed
     minhash: Hashes
     band_keys: list[int]
+    count: int  # shingles in the set
+
+    def light(self) -> Sketch:
+        """Without the shingle set (the bulk of it): what crosses from a parse worker, since only
+        an exact confirmation against a close candidate needs the set again."""
+        return Sketch(None, self.minhash, self.band_keys, self.count)
 
     @property
     def minhash_bytes(self) -> bytes:
@@ -173,6 +179,18 @@ def minhash_of(hashes: Hashes, num_perm: int) -> Hashes:
     return signature
 
 
+def compute_sketch(text: str, num_perm: int, min_chars: int) -> Sketch | None:
+    """Shingles, signature and band keys of a match text; None when it is too short to index
+    (fewer than min_chars content characters, or no shingle)."""
+    if content_chars(text) < max(min_chars, 1):
+        return None
+    hashes = shingles(text)
+    if hashes.size == 0:
+        return None
+    signature = minhash_of(hashes, num_perm)
+    return Sketch(hashes, signature, band_keys(signature, num_perm), int(hashes.size))
+
+
 def similarity(common: float, size_a: int, size_b: int) -> float:
     """The confirmation rule (module docstring): Jaccard, or containment for near-equal sizes."""
     if size_a == 0 or size_b == 0:
@@ -239,13 +257,15 @@ class Deduper:
         return result
 
     def _compute(self, text: str) -> Sketch | None:
-        if content_chars(text) < max(self.settings.min_chars, 1):
-            return None
-        hashes = shingles(text)
-        if hashes.size == 0:
-            return None
-        signature = minhash_of(hashes, self.settings.num_perm)
-        return Sketch(hashes, signature, band_keys(signature, self.settings.num_perm))
+        return compute_sketch(text, self.settings.num_perm, self.settings.min_chars)
+
+    def prime(self, text: str, sketch: Sketch | None) -> None:
+        """Take a sketch of `text` computed elsewhere (dedupe.prepare, in a parse worker, with
+        this deduper's num_perm and min_chars) as if sketch() had computed it."""
+        self._cache[text] = sketch
+        self._cache.move_to_end(text)
+        if len(self._cache) > _SKETCH_CACHE:
+            self._cache.popitem(last=False)
 
     def check(self, doc: NormalisedDocument, exclude: Collection[str] = ()) -> Match | None:
         """Best indexed key at or above the threshold; ties go to the earliest added key.
@@ -259,7 +279,7 @@ class Deduper:
             return None
         best: tuple[float, float, str] | None = None
         for stored in self.index.signatures(keys).values():
-            score = self._confirm(sketch, stored)
+            score = self._confirm(sketch, stored, doc.match_text)
             if score is None:
                 continue
             rank = (-score, stored.order, stored.key)
@@ -267,26 +287,29 @@ class Deduper:
                 best = rank
         return Match(best[2], -best[0]) if best else None
 
-    def _confirm(self, sketch: Sketch, stored: StoredSignature) -> float | None:
+    def _confirm(self, sketch: Sketch, stored: StoredSignature, text: str) -> float | None:
         """Measured similarity of a candidate, or None when it is below the threshold."""
         threshold = self.settings.threshold
         estimate = estimated_similarity(
-            sketch.minhash, sketch.shingles.size, stored.minhash, stored.shingles
+            sketch.minhash, sketch.count, stored.minhash, stored.shingles
         )
         if estimate < threshold - PREFILTER_MARGIN:
             return None
         score = estimate
-        text = self.text_of(stored.key) if self.text_of else None
-        if text is not None:
-            score = self.text_similarity(sketch, match_text(text))
+        other = self.text_of(stored.key) if self.text_of else None
+        if other is not None:
+            if sketch.shingles is None:  # a light sketch (dedupe.prepare)
+                sketch = Sketch(shingles(text), sketch.minhash, sketch.band_keys, sketch.count)
+            score = self.text_similarity(sketch, match_text(other))
         score = round(score, 4)
         return score if score >= threshold else None
 
     def text_similarity(self, sketch: Sketch, other_match_text: str) -> float:
         """Exact similarity of a sketched text and another match text over their shingle sets."""
+        own = sketch.shingles if sketch.shingles is not None else np.empty(0, dtype=np.uint64)
         other = shingles(other_match_text)
-        common = np.intersect1d(sketch.shingles, other, assume_unique=True).size
-        return similarity(float(common), sketch.shingles.size, other.size)
+        common = np.intersect1d(own, other, assume_unique=True).size
+        return similarity(float(common), sketch.count, other.size)
 
     def add(self, key: str, doc: NormalisedDocument) -> bool:
         """Index `doc` under `key` (replacing an older signature); False when it is too short."""
@@ -294,7 +317,7 @@ class Deduper:
         if sketch is None:
             self.index.remove(key)
             return False
-        self.index.add(key, sketch.band_keys, sketch.minhash_bytes, int(sketch.shingles.size))
+        self.index.add(key, sketch.band_keys, sketch.minhash_bytes, sketch.count)
         return True
 
     def remove(self, key: str) -> None:

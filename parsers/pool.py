@@ -14,6 +14,12 @@ run never pays the start-up of the workers), and in this process before that. Th
   so its source keeps every other page; after MAX_BREAKS broken pools, or when no pool can be
   started at all, parsing falls back to this process for the rest of the run.
 
+Pages go to the workers in order of PRIORITY (a context variable; agglowatch.runner gives each
+source's harvest the order it started in), at most IN_FLIGHT_PER_WORKER per worker at a time, the
+rest waiting here: with every source fetching at once, the first sources' pages are parsed first,
+so sources finish one after another and each is stored (in the main process) while the workers
+parse the next ones, instead of all finishing together with idle workers during their stores.
+
 An exception a parser raises in a worker (ParseError...) reaches the caller unchanged, as it would
 in-process. Set AGGLOWATCH_PARSE_WORKERS=0 to parse in-process always, or to N for N workers
 (default: the CPUs this process may use, at most MAX_WORKERS).
@@ -23,7 +29,10 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextvars
 import functools
+import heapq
+import itertools
 import logging
 import multiprocessing
 import os
@@ -44,7 +53,10 @@ MIN_PAGES = 20  # pages a run parses before the pool is worth its start-up (~0.1
 IDLE_SECONDS = 30.0  # no page for this long: the run is over, the workers go
 MAX_BREAKS = 3  # broken pools in a row before parsing stays in this process
 MAX_WORKERS = 8
-PRELOAD = ["parsers.article", "parsers.pdf", "parsers.docx"]
+IN_FLIGHT_PER_WORKER = 2  # calls handed to the executor per worker; the others wait, by priority
+# Lower first; calls of equal priority in the order they were submitted.
+PRIORITY: contextvars.ContextVar[int] = contextvars.ContextVar("parse_priority", default=0)
+PRELOAD = ["parsers.article", "parsers.pdf", "parsers.docx", "sources.articles", "tagging"]
 
 
 def default_workers() -> int:
@@ -82,6 +94,9 @@ class ParsePool:
         self._busy = 0
         self._idle_timer: threading.Timer | None = None
         self._last = 0.0
+        self._in_flight = 0
+        self._waiting: list[tuple[int, int, asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+        self._sequence = itertools.count()
 
     @property
     def running(self) -> bool:
@@ -105,14 +120,14 @@ class ParsePool:
         self, executor: ProcessPoolExecutor, call: Callable[[], T], in_thread: bool
     ) -> T:
         try:
-            return await _run(executor, call)
+            return await self._dispatch(executor, call)
         except BrokenProcessPool:
             self._broken(executor)
         retry = await self._acquire(count=False)
         if retry is None:
             return await asyncio.to_thread(call) if in_thread else call()
         try:
-            return await _run(retry, call)
+            return await self._dispatch(retry, call)
         except BrokenProcessPool as exc:
             self._broken(retry)
             raise ParseError("the parser's worker process died on this page twice") from exc
@@ -136,6 +151,48 @@ class ParsePool:
             with self._lock:
                 self._busy += 1
         return executor
+
+    async def _dispatch(self, executor: ProcessPoolExecutor, call: Callable[[], T]) -> T:
+        """call() in the pool once a slot is free (by PRIORITY, see the module docstring)."""
+        await self._slot()
+        try:
+            return await _run(executor, call)
+        finally:
+            self._free_slot()
+
+    async def _slot(self) -> None:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._in_flight < max(1, self.workers) * IN_FLIGHT_PER_WORKER:
+                self._in_flight += 1
+                return
+            turn: asyncio.Future[None] = loop.create_future()
+            entry = (PRIORITY.get(), next(self._sequence), loop, turn)
+            heapq.heappush(self._waiting, entry)
+        try:
+            await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():
+                self._free_slot()  # woken, then cancelled: pass the slot on
+            raise
+
+    def _free_slot(self) -> None:
+        """Hand the slot to the first waiting call (in its own event loop), or free it."""
+        with self._lock:
+            if not self._waiting:
+                self._in_flight -= 1
+                return
+            _, _, loop, turn = heapq.heappop(self._waiting)
+        try:
+            loop.call_soon_threadsafe(self._wake, turn)
+        except RuntimeError:  # that loop is closed: its call is gone
+            self._free_slot()
+
+    def _wake(self, turn: asyncio.Future[None]) -> None:
+        if turn.done():  # cancelled while waiting
+            self._free_slot()
+        else:
+            turn.set_result(None)
 
     def _start(self) -> ProcessPoolExecutor | None:
         """Create the pool and start every worker (in a thread: the first fork waits for the

@@ -10,6 +10,7 @@ own record of it (a feed entry) stands in when there is one.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import dataclasses
 import datetime as dt
 import hashlib
@@ -20,6 +21,7 @@ from typing import Any
 from agglowatch.config import FieldSelectors
 from agglowatch.errors import AgglowatchError, ErrorPageError, FetchError, ParseError
 from agglowatch.records import DocumentRecord, FetchedPage, Validators
+from dedupe.prepare import PrepareSpec, attach
 from parsers import pool as parse_pool
 from parsers.article import extract_article
 from parsers.docx import parse_docx
@@ -39,6 +41,12 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml",
 ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8"
 MAX_REFRESHES = 3  # meta refreshes followed from one listed URL
 _FILL = ("authors", "published", "language", "doi", "abstract", "container", "keywords")
+
+# The run's settings for preparing records where they are parsed (dedupe.prepare): set by
+# agglowatch.runner for a source's harvest; without it records are prepared by the store.
+PREPARE: contextvars.ContextVar[PrepareSpec | None] = contextvars.ContextVar(
+    "agglowatch_prepare", default=None
+)
 
 
 async def fetch_documents(
@@ -159,31 +167,57 @@ async def parse_page(
     now: dt.datetime | None = None,
 ) -> DocumentRecord:
     """Bytes → record by what they are. HTML, PDF and DOCX parse in the process pool once a run
-    has enough pages (parsers.pool); before that HTML here, binary formats in a thread."""
+    has enough pages (parsers.pool); before that HTML here, binary formats in a thread. Where
+    they parse, parsed records are also prepared for the store (normalised, sketched, tagged:
+    dedupe.prepare) when the run set PREPARE."""
     url, kind = page.final_url, document_format(page.content, page.content_type, page.final_url)
+    spec = PREPARE.get()
     if kind in ("pdf", "docx") and page.truncated:
         raise ParseError(f"{url}: {kind.upper()} cut at the size cap; raise fetch.max_bytes")
-    if kind == "pdf":
-        record = await parse_pool.submit(
-            parse_pdf, page.content, url, source=source, in_thread=True
+    if kind in ("pdf", "docx"):
+        parser = parse_pdf if kind == "pdf" else parse_docx
+        return await parse_pool.submit(
+            parse_binary, parser, page.content, url, source, fallback, spec, in_thread=True
         )
-    elif kind == "docx":
-        record = await parse_pool.submit(
-            parse_docx, page.content, url, source=source, in_thread=True
-        )
-    elif kind == "text":
+    if kind == "text":
         record = parse_text(page.content, url, source=source, content_type=page.content_type)
-    elif kind == "html":
+        return merge_fallback(record, fallback)
+    if kind == "html":
         html = page.text if page.text is not None else decode_body(page.content)[0]
         record = await parse_pool.submit(
-            extract_article, html, url, source=source, fields=fields, fallback=fallback, now=now
+            parse_html, html, url, source, fields=fields, fallback=fallback, now=now, spec=spec
         )
         if reason := error_page_reason(record):
             raise ErrorPageError(f"{url}: an error page served as 200 ({reason}); not stored", url)
         return record
-    else:
-        raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
-    return merge_fallback(record, fallback)
+    raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
+
+
+def parse_html(
+    html: str,
+    url: str,
+    source: str,
+    *,
+    fields: FieldSelectors | None = None,
+    fallback: DocumentRecord | None = None,
+    now: dt.datetime | None = None,
+    spec: PrepareSpec | None = None,
+) -> DocumentRecord:
+    """extract_article, then the record prepared for the store (run where it is parsed)."""
+    record = extract_article(html, url, source=source, fields=fields, fallback=fallback, now=now)
+    return attach(record, spec)
+
+
+def parse_binary(
+    parser: Callable[..., DocumentRecord],
+    content: bytes,
+    url: str,
+    source: str,
+    fallback: DocumentRecord | None,
+    spec: PrepareSpec | None,
+) -> DocumentRecord:
+    """A PDF/DOCX parser, the listing's fallback fields, then the record prepared for the store."""
+    return attach(merge_fallback(parser(content, url, source=source), fallback), spec)
 
 
 def document_format(content: bytes, content_type: str, url: str) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from sources.robots import RobotsRecord
 from storage.models import RobotsTxt, Source, UrlState
-from storage.upsert import upsert
+from storage.upsert import upsert, upsert_many
 
 FAILED_KEY = "_failed_last_run"  # in sources.state: the last run's harvest raised
 
@@ -48,9 +48,10 @@ def save_validators(
     before: dict[str, Validators],
     now: dt.datetime,
 ) -> None:
-    """Write only the validators that changed this run."""
+    """Write only the validators that changed this run (in a few executemany statements)."""
     columns = ["etag", "last_modified", "lastmod", "content_hash", "cut_at", "length", "head_hash"]
     columns += ["updated_at"]
+    rows = []
     for url, value in validators.items():
         if before.get(url) == value or len(url) > 2048:
             continue
@@ -66,7 +67,8 @@ def save_validators(
             "head_hash": value.head_hash,
             "updated_at": now,
         }
-        session.execute(upsert(session, UrlState, row, ["source", "url"], columns))
+        rows.append(row)
+    upsert_many(session, UrlState, rows, ["source", "url"], columns)
 
 
 @dataclass(slots=True)

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 
 from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
+from dedupe.prepare import PrepareSpec, normalised, valid_for
+from storage import fulltext
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
 from storage.upsert import insert_ignore_row
@@ -66,6 +68,11 @@ class StoreContext:
     deduper: NearDuplicates
     removed_after: int = 3
     batch: StoreBatch | None = None  # set by store_documents while it runs
+    # The settings records were prepared with where they were parsed (dedupe.prepare): records
+    # prepared with these (and unchanged since) are not normalised, sketched or tagged again.
+    # They must be the ones `tagger` and `deduper` were built with.
+    prepare: PrepareSpec | None = None
+    fulltext: fulltext.FullTextBatch | None = None  # set by store_documents (SQLite)
 
 
 @dataclass(slots=True)
@@ -95,23 +102,41 @@ def store_documents(
     ordered = sorted(records, key=lambda r: canonical_url(r.url))  # one lock order for shards
     versions: list[dict[str, Any]] = []
     try:
-        with _deferred(ctx.deduper):
+        with _deferred(ctx.deduper), fulltext.deferred(session) as index:
+            ctx.fulltext = index
             for start in range(0, len(ordered), LOOKUP_CHUNK):
                 part = ordered[start : start + LOOKUP_CHUNK]
-                ctx.batch = load_batch(session, [_normalised(record) for record in part])
+                ctx.batch = load_batch(session, [_normalised(record, ctx) for record in part])
                 ctx.batch.versions = versions
                 for record in part:
                     store_document(session, source, record, ctx, result)
         write_versions(session, versions)
     finally:
-        ctx.batch = None
+        ctx.batch, ctx.fulltext = None, None
     return result
 
 
-def _normalised(record: DocumentRecord) -> NormalisedDocument:
+def _normalised(record: DocumentRecord, ctx: StoreContext) -> NormalisedDocument:
+    """The record's identity and match form: from its prepared values when they are valid (their
+    dedupe sketch handed to the deduper), else computed here."""
+    prepared = valid_for(record, ctx.prepare)
+    if prepared is not None:
+        norm = normalised(prepared, record)
+        prime = getattr(ctx.deduper, "prime", None)
+        if prime is not None:
+            prime(norm.match_text, prepared.sketch)
+        return norm
     norm = normalise(record)
     norm.doc_id = doc_id_for(norm.canonical_url, None)
     return norm
+
+
+def _tags(record: DocumentRecord, ctx: StoreContext) -> TagResult:
+    """The record's prepared tags when valid, else the store's tagger's."""
+    prepared = valid_for(record, ctx.prepare)
+    if prepared is not None and prepared.tags is not None:
+        return prepared.tags
+    return ctx.tagger.tag_record(record)
 
 
 def load_batch(session: Session, norms: list[NormalisedDocument]) -> StoreBatch:
@@ -153,7 +178,7 @@ def store_document(
     batch = ctx.batch
     norm = batch.norms.get(id(record)) if batch is not None else None
     if norm is None:
-        norm = _normalised(record)
+        norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
     if existing is not None:
         _update_existing(session, existing, norm, ctx, result)
@@ -163,7 +188,7 @@ def store_document(
     duplicate_found = duplicate
     if displaced is not None:
         duplicate = None
-    tags = ctx.tagger.tag_record(record)
+    tags = _tags(record, ctx)
     if not _insert_new(session, source, norm, tags, duplicate, ctx):
         racing = find_existing(session, norm)  # another shard inserted it a moment ago
         if racing is not None:
@@ -305,6 +330,8 @@ def _insert_new(
     values = _document_values(source, norm, tags, duplicate, ctx)
     if not insert_ignore_row(session, _DOCUMENTS, values):
         return False
+    if ctx.fulltext is not None:
+        ctx.fulltext.added(norm.doc_id)
     if ctx.batch is not None:
         ctx.batch.inserted.add(norm.canonical_url)
     _add_version(session, norm, 1, ctx, {})
@@ -407,6 +434,8 @@ def _update_existing(
     ctx: StoreContext,
     result: StoreResult,
 ) -> None:
+    if ctx.fulltext is not None:
+        ctx.fulltext.ready(doc.id)  # indexed before it may change (storage.fulltext)
     changes = document_changes(doc, norm)
     result.touched.add(doc.id)
     came_back = doc.status == "removed"
@@ -448,7 +477,7 @@ def _apply_new_version(
         record.text = doc.text
     if not record.published and doc.published:
         record.published = doc.published
-    tags = ctx.tagger.tag_record(record)
+    tags = _tags(record, ctx)
     for key, value in _content_values(record, tags).items():
         setattr(doc, key, value)
     doc.url, doc.text_hash, doc.changed_at = record.url, norm.text_hash, ctx.now

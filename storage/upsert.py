@@ -78,3 +78,22 @@ def upsert(
     changes = {column: statement.excluded[column] for column in update}
     result: Insert = statement.on_conflict_do_update(index_elements=keys, set_=changes)
     return result
+
+
+def upsert_many(
+    session: Session,
+    model: Any,
+    rows: list[dict[str, Any]],
+    keys: list[str],
+    update: list[str],
+    chunk: int = 500,
+) -> None:
+    """`upsert` of many rows with the same columns: one statement, compiled once, executed for
+    `chunk` rows at a time (executemany) instead of one compiled statement per row."""
+    if not rows:
+        return
+    statement = _insert(session, model)
+    changes = {column: statement.excluded[column] for column in update}
+    statement = statement.on_conflict_do_update(index_elements=keys, set_=changes)
+    for start in range(0, len(rows), chunk):
+        session.execute(statement, rows[start : start + chunk])

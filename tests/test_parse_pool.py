@@ -221,3 +221,35 @@ def test_a_run_of_enough_pages_parses_them_in_the_pool(
             expected.text,
             expected.published,
         )
+
+
+def started_at(seconds: float) -> float:
+    """Sleeps, then says when it started (the order calls reached the workers)."""
+    import time
+
+    started = time.monotonic()
+    time.sleep(seconds)
+    return started
+
+
+def test_waiting_pages_reach_the_workers_by_priority() -> None:
+    """With every slot taken, the calls of the earlier-started harvest (lower PRIORITY) go first,
+    whatever order they were submitted in; equal priorities keep their order."""
+
+    async def run(pool: ParsePool) -> dict[str, float]:
+        async def call(name: str, priority: int, seconds: float) -> tuple[str, float]:
+            parse_pool.PRIORITY.set(priority)  # this task's own context
+            return name, await pool.submit(started_at, seconds)
+
+        busy = [asyncio.create_task(call(f"busy{i}", 0, 0.3)) for i in range(2)]
+        await asyncio.sleep(0.05)  # both slots of the one worker are taken
+        late = [("c", 7), ("a", 1), ("b", 3), ("a2", 1)]
+        waiting = [asyncio.create_task(call(name, p, 0.01)) for name, p in late]
+        return dict(await asyncio.gather(*busy, *waiting))
+
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN  # started and warm
+        started = asyncio.run(run(pool))
+        assert pool._in_flight == 0 and not pool._waiting
+    order = sorted(("a", "a2", "b", "c"), key=started.__getitem__)
+    assert order == ["a", "a2", "b", "c"]
