@@ -55,6 +55,7 @@ TOPIC_LIST = 3  # a sentence naming this many themes, none in two of its own ter
 REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
+SUPPORTED_TERMS = 3  # ... and, with no title naming it, this many distinct ones in as many
 ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
 ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
 SPORT_SHARE = 0.3  # a document naming sport (leisure) words in this share of its sentences
@@ -596,10 +597,23 @@ def _supported(found: _Evidence, sentences: int) -> bool:
     them run through the text (in several sentences, a large share of it) - not when a paper
     about something else uses "big data" and "artificial intelligence" as its tools."""
     if not (found.title or found.keywords):
-        return False
+        return _supported_throughout(found, sentences)
     naming = len(found.sentences)
     distinct = len(found.weight)
     return distinct >= 2 and naming >= SPREAD_SENTENCES and naming >= SUPPORT_SHARE * sentences
+
+
+def _supported_throughout(found: _Evidence, sentences: int) -> bool:
+    """No title naming it, but SUPPORTED_TERMS distinct supporting words of the theme's own (not
+    a region's name) in as many sentences, a large share of the text: "cooperation", "planners",
+    "blueprint" all through a story about a plan say governance without its full terms."""
+    own = {term for _, term in found.own}
+    naming = {sentence for sentence, _ in found.own}
+    return (
+        len(own) >= SUPPORTED_TERMS
+        and len(naming) >= SUPPORTED_TERMS
+        and len(naming) >= SUPPORT_SHARE * sentences
+    )
 
 
 def _ranked(found: _Evidence) -> list[int]:

@@ -167,3 +167,23 @@ def test_benefit_sharing_between_cities_is_governance(tagger: Tagger) -> None:
         "园区附近还新建了一所学校。"
     )
     assert "governance-planning" in themes(tagger.tag("共建产业园十五年", text))
+
+
+# --- supporting words all through a text -------------------------------------------------------
+
+SUPPORTED = (
+    "The city released a blueprint for a new district along the border. "
+    "Officials said cooperation with the neighbouring city would decide its success. "
+    "Planners said the district marks a shift of growth to the north. "
+    "Lawmakers asked how land would be paid for. "
+    "Residents welcomed the news."
+)
+
+
+def test_three_supporting_words_through_the_text_make_a_theme(tagger: Tagger) -> None:
+    assert "governance-planning" in themes(tagger.tag("A new district for the north", SUPPORTED))
+
+
+def test_two_supporting_words_do_not(tagger: Tagger) -> None:
+    text = SUPPORTED.replace("Planners said", "It is said")
+    assert "governance-planning" not in themes(tagger.tag("A new district for the north", text))
