@@ -187,3 +187,20 @@ def test_three_supporting_words_through_the_text_make_a_theme(tagger: Tagger) ->
 def test_two_supporting_words_do_not(tagger: Tagger) -> None:
     text = SUPPORTED.replace("Planners said", "It is said")
     assert "governance-planning" not in themes(tagger.tag("A new district for the north", text))
+
+
+# --- a theme's words in the name of an event ---------------------------------------------------
+
+EXPO = (
+    "一千多家企业参展，发布智能机器人和智能芯片等新产品三百余项。"
+    "多家企业发布了推理成本更低的大模型，展示了人工智能在制造业中的应用。"
+    "专家认为，算力和数据的突破正在推动人工智能走向产业。"
+)
+
+
+def test_a_theme_word_in_the_name_of_a_congress_is_not_its_theme(tagger: Tagger) -> None:
+    assert "new-infrastructure" not in themes(tagger.tag("世界人工智能大会开幕", EXPO))
+
+
+def test_the_same_word_in_a_title_of_its_own_is(tagger: Tagger) -> None:
+    assert "new-infrastructure" in themes(tagger.tag("人工智能算力加快走向产业", EXPO))
