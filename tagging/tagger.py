@@ -514,6 +514,7 @@ class _Group:
             subject = subject or (bool(found.own) and _devoted(found, crowd))
             subject = subject and not _slogan(found, folded, self.goals[position])
             subject = subject and not (crowd.speech and _one_sentence(found))
+            subject = subject and not (_has_keywords(folded) and _one_sentence(found))
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -584,6 +585,13 @@ def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
     start = folded.ends[last - 1] if last else folded.keywords_end + 1
     clause = _CLAUSE_END.split(folded.text[start:where])[-1]
     return any(word in clause for word in GOAL_WORDS)
+
+
+def _has_keywords(folded: _Folded) -> bool:
+    """The record has keywords: its authors said what it is about, and a theme named in neither
+    title nor keywords and in one sentence of the abstract ("As the energy transition
+    accelerates, demand for batteries rises") is a side remark."""
+    return folded.keywords_end > folded.title_end + 1
 
 
 def _one_sentence(found: _Evidence) -> bool:

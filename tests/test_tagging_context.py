@@ -204,3 +204,40 @@ def test_a_theme_word_in_the_name_of_a_congress_is_not_its_theme(tagger: Tagger)
 
 def test_the_same_word_in_a_title_of_its_own_is(tagger: Tagger) -> None:
     assert "new-infrastructure" in themes(tagger.tag("人工智能算力加快走向产业", EXPO))
+
+
+# --- a record's keywords say what it is about ----------------------------------------------------
+
+CATHODE = (
+    "As the energy transition accelerates, demand for high-energy batteries keeps rising. "
+    "Here we report a cobalt-free layered oxide cathode doped with magnesium. "
+    "The cathode retains 91% of its capacity after 500 cycles. "
+    "Calculations attribute the improvement to a higher vacancy formation energy."
+)
+
+
+def test_a_side_remark_outside_the_keywords_is_not_a_theme(tagger: Tagger) -> None:
+    result = tagger.tag(
+        "A cobalt-free cathode", "", abstract=CATHODE, keywords=["cathode", "doping"]
+    )
+    assert themes(result) == set()
+
+
+def test_the_same_abstract_without_keywords_keeps_the_remark(tagger: Tagger) -> None:
+    assert "carbon-neutrality" in themes(tagger.tag("A cobalt-free cathode", "", abstract=CATHODE))
+
+
+def test_a_theme_in_the_keywords_is_kept(tagger: Tagger) -> None:
+    result = tagger.tag(
+        "A cobalt-free cathode", "", abstract=CATHODE, keywords=["cathode", "energy transition"]
+    )
+    assert "carbon-neutrality" in themes(result)
+
+
+def test_an_institutional_arrangement_is_governance(tagger: Tagger) -> None:
+    text = (
+        "三省签署流域补偿协议，按断面水质确定补偿资金。三省将建立联席会议制度，统一监测标准。"
+        "协议约定联合开展污染排查。去年干流水质保持二类。部分支流总磷仍然超标。"
+        "有关负责人表示，横向补偿是一项重要的制度安排。"
+    )
+    assert "governance-planning" in themes(tagger.tag("三省签署流域补偿协议", text))
