@@ -613,7 +613,7 @@ def _supported(found: _Evidence, sentences: int) -> bool:
 
 def _supported_throughout(found: _Evidence, sentences: int) -> bool:
     """No title naming it, but SUPPORTED_TERMS distinct supporting words of the theme's own (not
-    a region's name) in as many sentences, a large share of the text: "cooperation", "planners",
+    a region's name) in as many sentences, a large share of the text: "cooperation", "action plan",
     "blueprint" all through a story about a plan say governance without its full terms."""
     own = {term for _, term in found.own}
     naming = {sentence for sentence, _ in found.own}
