@@ -256,3 +256,12 @@ def test_industries_working_together_are_not_governance(tagger: Tagger) -> None:
     text = "两地汽车企业共建供应链。电子信息企业互设研发中心。去年配套率提高到六成。"
     assert "governance-planning" not in themes(tagger.tag("两地汽车产业协同发展观察", text))
     assert "governance-planning" in themes(tagger.tag("两地区域协同发展观察", text))
+
+
+def test_farmers_income_is_common_prosperity(tagger: Tagger) -> None:
+    text = (
+        "商务部门支持县城建设商贸服务中心。完善县域商业体系有助于增加农民收入。快递进村将加快推进。"
+    )
+    assert "common-prosperity" in themes(tagger.tag("完善县域商业体系", text))
+    english = "Officials say faster parcel delivery to villages will lift rural incomes."
+    assert "common-prosperity" in themes(tagger.tag("Parcels for the countryside", english))
