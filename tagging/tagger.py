@@ -61,6 +61,7 @@ ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a senten
 SPORT_SHARE = 0.3  # a document naming sport (leisure) words in this share of its sentences
 # is about sport (leisure)
 LEISURE_SENTENCES = 2  # ... and leisure words (weather, meals, trips) in at least this many
+KEYWORDED_SENTENCES = 3  # a record with keywords and this many sentences: see _has_keywords
 ELABORATED_TERMS = 3  # a theme spoken of in this many distinct full terms is a subject
 # a goal stated in the closing sentence ("推动城市群高质量发展", "to support coordinated
 # development"): a slogan, when it is all the text says of the theme
@@ -588,10 +589,11 @@ def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
 
 
 def _has_keywords(folded: _Folded) -> bool:
-    """The record has keywords: its authors said what it is about, and a theme named in neither
-    title nor keywords and in one sentence of the abstract ("As the energy transition
-    accelerates, demand for batteries rises") is a side remark."""
-    return folded.keywords_end > folded.title_end + 1
+    """The record has keywords and KEYWORDED_SENTENCES sentences or more: its authors said what
+    it is about, and a theme named in neither title nor keywords and in one sentence of the
+    abstract ("As the energy transition accelerates, demand for batteries rises") is a side
+    remark (in an abstract of one or two sentences, that sentence is what it studies)."""
+    return folded.keywords_end > folded.title_end + 1 and folded.sentences >= KEYWORDED_SENTENCES
 
 
 def _one_sentence(found: _Evidence) -> bool:
