@@ -23,6 +23,14 @@ of the theme's supporting terms in one sentence (大湾区的融合发展) name 
 nothing in the taxonomy thus gets no theme at all. A member city named only as a venue, an
 affiliation or a dateline ("held in Shanghai", "Nanjing University", "新华社北京…电") is not a
 mention of the place at all (tagging/venues.py).
+
+What the kind of text says (round 5): in a speech (or the report of one) a theme named in one
+sentence is the occasion's slogan; in a record with keywords, a theme in neither title nor keywords
+and in one sentence of the abstract is a side remark; in a weather report, a restaurant review or
+a travel guide no place is a region; places of one region named together are that region, not a
+list; regions named beside the title's region, in a sentence naming more than LIST_SIZE, are
+there to compare it with. A theme's own supporting words, three distinct in three sentences, name
+it without a title term.
 """
 
 from __future__ import annotations
