@@ -5,7 +5,8 @@
 
 Prints one line per theme and region (documents labelled, tp/fp/fn, precision, recall, F1), the
 micro-averaged figures, and the share of off-topic documents (labelled with no theme) that got a
-theme. Run once per split too: `--split holdout9` is the newest batch, written before round 4.
+theme. Run once per split too: `--split holdout11` is the newest batch, unseen while round 5
+was built.
 `--errors` explains every theme mistake: the document's size, the theme's score, whether it was
 taken for the subject, and the terms found - what one needs to group mistakes by cause.
 """

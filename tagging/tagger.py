@@ -23,6 +23,14 @@ of the theme's supporting terms in one sentence (大湾区的融合发展) name 
 nothing in the taxonomy thus gets no theme at all. A member city named only as a venue, an
 affiliation or a dateline ("held in Shanghai", "Nanjing University", "新华社北京…电") is not a
 mention of the place at all (tagging/venues.py).
+
+What the kind of text says (round 5): in a speech (or the report of one) a theme named in one
+sentence is the occasion's slogan; in a record with keywords, a theme in neither title nor keywords
+and in one sentence of the abstract is a side remark; in a weather report, a restaurant review or
+a travel guide no place is a region; places of one region named together are that region, not a
+list; regions named beside the title's region, in a sentence naming more than LIST_SIZE, are
+there to compare it with. A theme's own supporting words, three distinct in three sentences, name
+it without a title term.
 """
 
 from __future__ import annotations
@@ -55,9 +63,13 @@ TOPIC_LIST = 3  # a sentence naming this many themes, none in two of its own ter
 REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of every mention
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
+SUPPORTED_TERMS = 3  # ... and, with no title naming it, this many distinct ones in as many
 ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
 ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
-SPORT_SHARE = 0.3  # a document naming sport words in this share of its sentences is about sport
+SPORT_SHARE = 0.3  # a document naming sport (leisure) words in this share of its sentences
+# is about sport (leisure)
+LEISURE_SENTENCES = 2  # ... and leisure words (weather, meals, trips) in at least this many
+KEYWORDED_SENTENCES = 3  # a record with keywords and this many sentences: see _has_keywords
 ELABORATED_TERMS = 3  # a theme spoken of in this many distinct full terms is a subject
 # a goal stated in the closing sentence ("推动城市群高质量发展", "to support coordinated
 # development"): a slogan, when it is all the text says of the theme
@@ -246,7 +258,8 @@ class Crowd:
     """What the whole document says beyond one entry: which sentences are lists (they name more
     than LIST_SIZE themes, or places) and the part each named entry gets there; whether the
     document is set abroad (places abroad named, and nothing at home: no region term, no home
-    word); and whether it is about sport (sport words in SPORT_SHARE of its sentences)."""
+    word); and whether it is about sport (sport words in SPORT_SHARE of its sentences, or in the
+    title) or leisure (the weather, a meal, a trip: its words in SPORT_SHARE of the sentences)."""
 
     themes: dict[int, float]  # sentence -> part, for list sentences only
     regions: dict[int, float]
@@ -256,12 +269,16 @@ class Crowd:
     enumerations: set[int] = field(default_factory=set)  # sentences that are lists of items
     counts: dict[int, int] = field(default_factory=dict)  # sentence -> themes with a full term
     sentences: int = 0
+    leisure: bool = False  # about the weather, a meal or a trip: cities are where, not what
+    speech: bool = False  # a speech or the report of one: one sentence on a theme is a slogan
+    compared: set[int] = field(default_factory=set)  # sentences comparing the title's region
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
         themes: dict[int, int] = {}
         elaborated: set[int] = set()  # sentences where some theme is named in two own terms
-        places: dict[int, int] = {}
+        places: dict[int, int] = {}  # sentence -> places named there
+        regions: dict[int, int] = {}  # sentence -> regions named there
         first: dict[int, tuple[int, int]] = {}  # sentence -> (where, theme) of its first theme
         for (group, entry), found in evidence.items():
             if group == THEMES:
@@ -273,6 +290,10 @@ class Crowd:
             elif group == REGIONS:
                 for _, sentence in found.places:
                     places[sentence] = places.get(sentence, 0) + 1
+                for sentence in {sentence for _, sentence in found.places}:
+                    regions[sentence] = regions.get(sentence, 0) + 1
+        # places of one region only ("湖北、湖南、江西三省") are that region, not a list of places
+        places = {s: n for s, n in places.items() if regions[s] > 1}
         parts = [
             {s: LIST_SIZE / n for s, n in table.items() if n > LIST_SIZE}
             for table in (themes, places)
@@ -282,12 +303,32 @@ class Crowd:
         about_sport = sport is not None and (
             bool(sport.title) or len(sport.sentences) >= SPORT_SHARE * max(1, folded.sentences)
         )
+        leisure = evidence.get((CONTEXT, 3))  # not from the title: "fills hotels" is an economy
+        about_leisure = leisure is not None and len(leisure.sentences) >= max(
+            LEISURE_SENTENCES, SPORT_SHARE * folded.sentences
+        )
+        speech = (CONTEXT, 4) in evidence
+        # a sentence naming more than LIST_SIZE regions, when a region is named in the title: the
+        # others are there to be compared with it ("a fourth growth pole after the Yangtze River
+        # Delta, ...")
+        titled = any(g == REGIONS and found.title for (g, _), found in evidence.items())
+        compared = {s for s, n in regions.items() if n > LIST_SIZE} if titled else set()
         leaders = {sentence: entry for sentence, (_, entry) in first.items()}
         enumerations = {s for s in themes if _enumeration(folded, s)}
         # a sentence naming TOPIC_LIST themes or more, none of them in two terms, lists topics
         enumerations |= {s for s, n in themes.items() if n >= TOPIC_LIST and s not in elaborated}
         return cls(
-            parts[0], parts[1], abroad, about_sport, leaders, enumerations, themes, folded.sentences
+            parts[0],
+            parts[1],
+            abroad,
+            about_sport,
+            leaders,
+            enumerations,
+            themes,
+            folded.sentences,
+            about_leisure,
+            speech,
+            compared,
         )
 
 
@@ -362,6 +403,10 @@ def _is_place(found: _Evidence, crowd: Crowd) -> bool:
     if crowd.abroad:
         return False  # named only beside places abroad
     weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
+    if crowd.leisure and not found.keywords:
+        return False  # "寒潮来袭 京津冀等地气温将下降": where the weather is, even by its name
+    if not (found.title or found.keywords) and found.sentences.keys() <= crowd.compared:
+        return False  # named only beside others, to compare the title's region with
     if FULL in weights:
         return True
     if crowd.sport:
@@ -477,6 +522,8 @@ class _Group:
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
             subject = subject and not _slogan(found, folded, self.goals[position])
+            subject = subject and not (crowd.speech and _one_sentence(found))
+            subject = subject and not (_has_keywords(folded) and _one_sentence(found))
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -549,15 +596,42 @@ def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
     return any(word in clause for word in GOAL_WORDS)
 
 
+def _has_keywords(folded: _Folded) -> bool:
+    """The record has keywords and KEYWORDED_SENTENCES sentences or more: its authors said what
+    it is about, and a theme named in neither title nor keywords and in one sentence of the
+    abstract ("As the energy transition accelerates, demand for batteries rises") is a side
+    remark (in an abstract of one or two sentences, that sentence is what it studies)."""
+    return folded.keywords_end > folded.title_end + 1 and folded.sentences >= KEYWORDED_SENTENCES
+
+
+def _one_sentence(found: _Evidence) -> bool:
+    """The theme is named in one sentence of the text and not in the title or keywords: in a
+    speech, the slogan of the occasion ("抓住发展新质生产力的历史机遇")."""
+    return not found.title and not found.keywords and len(found.sentences) == 1
+
+
 def _supported(found: _Evidence, sentences: int) -> bool:
     """Supporting words only: a subject when the title (or keywords) names one and several of
     them run through the text (in several sentences, a large share of it) - not when a paper
     about something else uses "big data" and "artificial intelligence" as its tools."""
     if not (found.title or found.keywords):
-        return False
+        return _supported_throughout(found, sentences)
     naming = len(found.sentences)
     distinct = len(found.weight)
     return distinct >= 2 and naming >= SPREAD_SENTENCES and naming >= SUPPORT_SHARE * sentences
+
+
+def _supported_throughout(found: _Evidence, sentences: int) -> bool:
+    """No title naming it, but SUPPORTED_TERMS distinct supporting words of the theme's own (not
+    a region's name) in as many sentences, a large share of the text: "cooperation", "action plan",
+    "blueprint" all through a story about a plan say governance without its full terms."""
+    own = {term for _, term in found.own}
+    naming = {sentence for sentence, _ in found.own}
+    return (
+        len(own) >= SUPPORTED_TERMS
+        and len(naming) >= SUPPORTED_TERMS
+        and len(naming) >= SUPPORT_SHARE * sentences
+    )
 
 
 def _ranked(found: _Evidence) -> list[int]:

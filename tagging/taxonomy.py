@@ -113,12 +113,15 @@ class Defaults(_Strict):
 
 class Context(_Strict):
     """Words that say where a document is set (at home in China, or abroad) and whether it is
-    about sport.
+    about sport, or about the weather, a meal or a trip (leisure).
 
     A document that names places abroad and nothing at home (no region, no home word) is about
     somewhere else: it gets no theme, since the themes are China's policy themes. In a document
     about sport (sport words all through it), city and province names are teams and venues: they
-    make no region unless the title or keywords name it or a region's own name is used.
+    make no region unless the title or keywords name it or a region's own name is used. In a
+    weather report, a restaurant review or a travel guide (leisure words all through it) a city is
+    where it rains or where to eat: it makes no region. In a speech (or a report of one) a theme
+    named in one sentence only is a slogan of the occasion.
     """
 
     home_zh: list[ZhTerm] = Field(default_factory=list)
@@ -127,14 +130,21 @@ class Context(_Strict):
     abroad_en: list[EnTerm] = Field(default_factory=list)
     sport_zh: list[ZhTerm] = Field(default_factory=list)
     sport_en: list[EnTerm] = Field(default_factory=list)
+    leisure_zh: list[ZhTerm] = Field(default_factory=list)
+    leisure_en: list[EnTerm] = Field(default_factory=list)
+    speech_zh: list[ZhTerm] = Field(default_factory=list)
+    speech_en: list[EnTerm] = Field(default_factory=list)
 
     def entries(self) -> list[Entry]:
-        """Home (0), abroad (1) and sport (2) as entries, so that one automaton matches them."""
+        """Home (0), abroad (1), sport (2), leisure (3) and speech (4) as entries, so that one
+        automaton matches them."""
         out = []
         for name, zh, en in (
             ("home", self.home_zh, self.home_en),
             ("abroad", self.abroad_zh, self.abroad_en),
             ("sport", self.sport_zh, self.sport_en),
+            ("leisure", self.leisure_zh, self.leisure_en),
+            ("speech", self.speech_zh, self.speech_en),
         ):
             out.append(
                 Entry.model_construct(

@@ -36,7 +36,9 @@ _ZH_AFTER = re.compile(
     # 上海交通大学, 武汉某大学, 北京协和医院; not 大学生, "students")
     r"[^\W\d的是在为了将把对向被让使要已就从由以于和与及]{0,6}?"
     r"(?:论坛|峰会|博览会|交易会|进博会|电影节|马拉松|公开赛|车展|书展|双年展|运动会|亚运会|冬奥会|"
-    r"奥运会|大运会|大学(?!生)|学院|医院|科学院|研究所)"
+    r"奥运会|大运会|大学(?!生)|学院|医院|科学院|研究所|"
+    # a court or procuratorate named after its city (杭州互联网法院, 深圳中院)
+    r"(?:中级人民|高级人民|人民|知识产权|互联网|金融|海事)?法院|中院|检察院)"
     # 南京 210093: an address; 新华社北京12月9日电, 本报上海讯: a dateline (not 电 of 浙江电网)
     r"|\s?\d{6}(?!\d)|\d{1,2}月\d{1,2}日(?:电|讯)|(?:电|讯)(?![\u4e00-\u9fff])"
 )
@@ -61,9 +63,10 @@ _EN_AFTER = re.compile(
     # "the Wuhan Open", "the Shanghai International Film Festival"
     r" (?:open|masters|marathon|expo|motor show|auto show|book fair|biennale|"
     r"(?:international )?film festival|forum|summit)\b"
-    # "Nanjing University", "Shanghai Jiao Tong University", "Beijing Academy of ..."
-    rf"|(?: (?!{_FUNCTION_WORD})[a-z]+){{0,2}} (?:university|institute|academy|hospital|college|"
-    r"polytechnic)\b"
+    # "Nanjing University", "Shanghai Jiao Tong University", "Beijing Academy of ...", "the
+    # Hangzhou Internet Court", "the Shanghai World Expo Center"
+    rf"|(?: (?!{_FUNCTION_WORD})[a-z]+){{0,3}} (?:university|institute|academy|hospital|college|"
+    r"polytechnic|court|(?:expo|exhibition|convention|conference) (?:center|centre|hall))\b"
     # "Hangzhou, China)" / "Nanjing 210093": the end of an address
     r"|,? \d{5,6}\b|, (?:p ?r ?)?china\s*(?:[;)\]\n\x00]|$)"
 )
