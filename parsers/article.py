@@ -85,7 +85,10 @@ def extract_article(
         title=title,
         text=without_leading_title(text or "", title, metadata.title_tag),
         canonical_url=_canonical(metadata, url),
-        authors=_authors(picked, metadata, lines, title_at, tree),
+        # the author-list markup is looked for only on pages that mention it at all
+        authors=_authors(
+            picked, metadata, lines, title_at, tree if _mentions_author(html) else None
+        ),
         published=_published(picked, tree, metadata, lines, url, title, now),
         language=detect_language(f"{title}\n{text}", _language_hint(metadata)),
         doi=_doi(metadata, lines, title_at),
@@ -381,14 +384,20 @@ _AUTHOR_BOXES = lxml.etree.XPath(
 _BOX_CHROME = frozenset({"aside", "footer", "nav"})
 
 
+def _mentions_author(html: str) -> bool:
+    """'author' in any case (a plain substring test: much cheaper than the XPath)."""
+    return "uthor" in html or "UTHOR" in html
+
+
 def _author_box(tree: lxml.html.HtmlElement | None) -> list[str]:
     """An element marked as the author list whose links (or buttons) are each one person's
     name, footnote marks (<sup>) left out: a paper's author line, a report's 'authors'. A box
-    holding any link that is not a name (an organisation, 'more articles') is no author list."""
+    holding any link that is not a name (an organisation, 'more articles') is no author list,
+    nor is one in a side bar or a comment thread."""
     if tree is None:
         return []
     for box in _AUTHOR_BOXES(tree):
-        if any(a.tag in _BOX_CHROME for a in box.iterancestors()):
+        if any(_outside_article(a) for a in box.iterancestors()) or _outside_article(box):
             continue
         items = box.xpath("descendant-or-self::a | descendant-or-self::button")
         texts = [clean_space(_text_without_notes(item)) for item in items[:30]]
@@ -396,6 +405,14 @@ def _author_box(tree: lxml.html.HtmlElement | None) -> list[str]:
         if names and all(_valid_name(n, loose=False) for n in names):
             return _unique(names)
     return []
+
+
+def _outside_article(element: lxml.html.HtmlElement) -> bool:
+    """A side bar, menu or footer, or a comment thread ('comment-author' is a commenter)."""
+    if element.tag in _BOX_CHROME:
+        return True
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return "comment" in marks
 
 
 def _text_without_notes(element: lxml.html.HtmlElement) -> str:

@@ -351,7 +351,9 @@ def date_signed(lines: list[Line], now: dt.datetime | None = None) -> dt.date | 
     issuers = {
         match["v"]
         for line in lines
-        if len(line.text) <= 160 and (match := _ISSUER_FIELD.search(line.text))
+        if len(line.text) <= 160
+        and ("发" in line.text or "成" in line.text)  # every issuer label has one
+        and (match := _ISSUER_FIELD.search(line.text))
     }
     if not issuers:
         return None

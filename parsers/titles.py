@@ -257,12 +257,12 @@ def _heading_before_suffix(candidates: list[str], titles: list[str | None]) -> s
     """A candidate (10+ letters) that <title> starts with, followed only by a separator and a
     short site name: the headline of a '<headline>-<Site>' <title>."""
     for title in (clean_space(t) for t in titles if t):
-        for candidate in candidates:
-            candidate = clean_space(candidate)
+        for candidate in candidates:  # startswith first: this runs over every line of a page
             if (
-                len(squash(candidate)) >= 10
+                len(candidate) >= 10
                 and title.startswith(candidate)
                 and _GLUED_SUFFIX.match(title[len(candidate) :])
+                and len(squash(candidate)) >= 10
             ):
                 return candidate
     return None

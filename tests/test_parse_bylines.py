@@ -300,8 +300,12 @@ def test_an_author_box_with_a_link_that_is_no_name_is_not_the_author_list() -> N
     )
 
 
-def test_an_author_list_in_a_side_bar_is_not_the_pages() -> None:
+def test_an_author_list_in_a_side_bar_or_a_comment_thread_is_not_the_pages() -> None:
     assert authors('<aside><ul class="authors"><li><a href="/p/1">张明</a></li></ul></aside>') == []
+    comments = (
+        '<ol class="commentlist"><li><span class="comment-author"><a>张明</a></span></li></ol>'
+    )
+    assert authors(comments) == []
 
 
 @pytest.mark.parametrize(
