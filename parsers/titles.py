@@ -232,7 +232,8 @@ def _copyright_owners(lines: list[Line]) -> list[str]:
 
 def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     """The candidate (4+ letters) that is the longest part of a decorated <title> shown, else the
-    first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading)."""
+    first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading), else
+    one that <title> glues a site name to ('Headline-Site')."""
     keyed = [(squash(c), c) for c in _with_untagged(candidates) if len(squash(c)) >= 4]
     for title in (t for t in titles if t):
         parts = {squash(p) for p in title_parts(title)}
