@@ -6,10 +6,13 @@ labelled dates), then the `fallback` record (what a feed said).
 
 Authors: reporters and labelled authors (作者：, 记者, 文/, 执笔人, By ...) are authors; 来源 is
 the source, not an author (unless its value is a person's name); a 责任编辑 / 责编 (the desk
-editor) is never an author. An '编辑：' who compiled a reposted piece is kept only when the page
-names nobody else (reposts credit only them). The issuing body of a government notice (发文机关)
-is its corporate author. A forum thread's author is its first post's poster, the profile link
-a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope) count as JSON-LD.
+editor) is never an author, nor is an author <meta> naming the page's editor or its source. An
+'编辑：' who compiled a reposted piece is kept only when the page names nobody else (reposts credit
+only them) and no 责任编辑 beside it makes it a newsroom role. An element whose class or id marks
+the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The issuing body of
+a government notice (发文机关) is its corporate author. A forum thread's author is its first
+post's poster, the profile link a few lines above that post's bare '发表于 <date>'. Microdata
+items (itemscope) count as JSON-LD.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 import trafilatura
 from bs4 import BeautifulSoup
@@ -81,7 +85,10 @@ def extract_article(
         title=title,
         text=without_leading_title(text or "", title, metadata.title_tag),
         canonical_url=_canonical(metadata, url),
-        authors=_authors(picked, metadata, lines, title_at),
+        # the author-list markup is looked for only on pages that mention it at all
+        authors=_authors(
+            picked, metadata, lines, title_at, tree if _mentions_author(html) else None
+        ),
         published=_published(picked, tree, metadata, lines, url, title, now),
         language=detect_language(f"{title}\n{text}", _language_hint(metadata)),
         doi=_doi(metadata, lines, title_at),
@@ -256,12 +263,12 @@ _NEXT_FIELD = re.compile(
     rf"(?:{_FIELD_LABEL_WORDS})(?=\s*[:：])|[:：]"
 )
 _ROLE_PREFIX = re.compile(
-    r"^(?:(?:本报|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
-    r"(?:记者|通讯员|实习生|撰稿人|评论员|编辑|作者)"
-    r"|[\u4e00-\u9fff]{2,10}?(?:记者|通讯员|实习生))\s*"
+    r"^(?:(?:本报|本報|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
+    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|评论员|编辑|作者)"
+    r"|[\u4e00-\u9fff]{2,10}?(?:记者|記者|通讯员|实习生))\s*"
 )
-_NAME_SUFFIX = re.compile(r"(?:报道|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
-_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}报道$|^发自")
+_NAME_SUFFIX = re.compile(r"(?:报道|報導|报导|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
+_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:报道|報導|报导)$|^发自")
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,12}")
 _LATIN_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\.?\s?){1,5}")
 _HANDLE = re.compile(r"[\w&.\-\u4e00-\u9fff]{2,20}")
@@ -287,8 +294,8 @@ _ROLES = "|".join(sel.REPORTER_ROLES)
 # '本报记者张三', '记者张三 通讯员李四': a role and a name written together; the name must look
 # like a person's (a common surname), or '记者了解到' would be a reporter named 了解到.
 _REPORTER_TIGHT = re.compile(
-    rf"(?:^|(?<=[\s□■(（【\[]))(?:本报|本刊|本台|本网|新华社|中新社|特约|首席)?(?:{_ROLES})"
-    r"(?P<v>[\u4e00-\u9fff]{2,4}?)(?=$|[\s，、,；;）)】\]]|报道)"
+    rf"(?:^|(?<=[\s□■(（【\[]))(?:本报|本報|本刊|本台|本网|新华社|中新社|特约|首席)?(?:{_ROLES})"
+    r"(?P<v>[\u4e00-\u9fff]{2,4}?)(?=$|[\s，、,；;）)】\]/／]|报道|報導)"
 )
 # '作者 张三' with a space and no colon: only a strict name run counts ('作者认为…' is prose).
 _AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s(（【\[□■]))(?:作者|撰文|执笔)\s+(?P<v>[^\s:：].*)$")
@@ -309,6 +316,7 @@ def _authors(
     metadata: PageMetadata,
     lines: list[Line],
     title_at: int | None,
+    tree: lxml.html.HtmlElement | None = None,
 ) -> list[str]:
     if picked.get("authors"):
         value = _LEADING_LABEL.sub("", picked["authors"]).strip(" ）)】]")
@@ -319,7 +327,13 @@ def _authors(
     byline = find_byline(lines, title_at)
     if byline:
         return byline
-    site = {v.casefold() for v in metadata.all(sel.META_SITE) + metadata.all(sel.META_PUBLISHER)}
+    # every site, source and publisher name the page declares (a TRS page's Author <meta> is
+    # often its ContentSource, the department that supplied the story)
+    site = {
+        v.casefold()
+        for name in (*sel.META_SITE, *sel.META_PUBLISHER)
+        for v in metadata.meta.get(name, [])
+    }
     loose = [
         name
         for value in metadata.all(sel.META_AUTHORS_LOOSE)
@@ -328,14 +342,87 @@ def _authors(
         and not _credits_software(value, metadata)
         for name in split_names(value, loose=True)
     ]
+    if loose:
+        editors = _editor_names(lines)
+        loose = [name for name in loose if name.casefold() not in editors]
     return (
         loose
+        or _author_box(tree)
         or _forum_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _blog_owner(metadata)
         or _editors(lines)
     )
+
+
+_DESK_LABEL = _label_pattern(sel.EDITOR_LABELS)
+
+
+def _editor_names(lines: list[Line]) -> set[str]:
+    """Names the page gives its editors ('编辑：王晓　责任编辑：刘亮'): a portal's author <meta>
+    often holds the desk editor who posted the story, not its writer."""
+    names: set[str] = set()
+    for line in lines:
+        if len(line.text) > 120 or ("编" not in line.text and "編" not in line.text):
+            continue
+        for part in re.split(r"(?=(?:责任|責任)?(?:编辑|編輯|责编)\s*[:：])", line.text):
+            match = _DESK_LABEL.search(part)
+            if match:
+                names.update(
+                    n.casefold() for n in split_names(_field_value(match["v"]), loose=True)
+                )
+    return names
+
+
+# Elements whose class or id names them as the author list (CNKI's #authorpart, ScienceDirect's
+# .author-group, WordPress and think-tank '.authors', '.author-name-list'...).
+_AUTHOR_BOXES = lxml.etree.XPath(
+    "//*[contains(translate(@class, 'AUTHOR', 'author'), 'author')"
+    " or contains(translate(@id, 'AUTHOR', 'author'), 'author')]"
+)
+_BOX_CHROME = frozenset({"aside", "footer", "nav"})
+
+
+def _mentions_author(html: str) -> bool:
+    """'author' in any case (a plain substring test: much cheaper than the XPath)."""
+    return "uthor" in html or "UTHOR" in html
+
+
+def _author_box(tree: lxml.html.HtmlElement | None) -> list[str]:
+    """An element marked as the author list whose links (or buttons) are each one person's
+    name, footnote marks (<sup>) left out: a paper's author line, a report's 'authors'. A box
+    holding any link that is not a name (an organisation, 'more articles') is no author list,
+    nor is one in a side bar or a comment thread."""
+    if tree is None:
+        return []
+    for box in _AUTHOR_BOXES(tree):
+        if any(_outside_article(a) for a in box.iterancestors()) or _outside_article(box):
+            continue
+        items = box.xpath("descendant-or-self::a | descendant-or-self::button")
+        texts = [clean_space(_text_without_notes(item)) for item in items[:30]]
+        names = [t for t in texts if t]
+        if names and all(_valid_name(n, loose=False) for n in names):
+            return _unique(names)
+    return []
+
+
+def _outside_article(element: lxml.html.HtmlElement) -> bool:
+    """A side bar, menu or footer, or a comment thread ('comment-author' is a commenter)."""
+    if element.tag in _BOX_CHROME:
+        return True
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return "comment" in marks
+
+
+def _text_without_notes(element: lxml.html.HtmlElement) -> str:
+    """An element's text without its <sup> footnote marks ('张明<sup>1,2</sup>' -> '张明')."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in ("sup", "script", "style", "svg"):
+            parts.append(_text_without_notes(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _credits_software(value: str, metadata: PageMetadata) -> bool:
@@ -457,7 +544,7 @@ def _name_run(value: str) -> list[str]:
     """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']."""
     names: list[str] = []
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
-    for token in re.split(r"[\s、，,]+", value.strip()):
+    for token in re.split(r"[\s、，,/／]+", value.strip()):  # 李四／台北報導
         token = _ROLE_PREFIX.sub("", token)
         if not token:
             continue
@@ -475,9 +562,14 @@ def _name_run(value: str) -> list[str]:
 
 
 def _other_bylines(text: str) -> list[str]:
+    # 'By A in City | site | Updated: <date>' runs on with the share buttons glued to it: the
+    # names end at the first '|' or digit, so a long line is still read from its start
+    match = _ENGLISH_BY.search(text) if len(text) <= 300 else None
+    if match:
+        return english_names(_field_value(match["v"]))
     if len(text) > 120:
         return []
-    match = _BRACKET_BEFORE_SOURCE.search(text) or _ENGLISH_BY.search(text)
+    match = _BRACKET_BEFORE_SOURCE.search(text)
     if match:
         return split_names(_field_value(match["v"]), loose=True)
     match = _POSTED.search(text)
@@ -485,6 +577,25 @@ def _other_bylines(text: str) -> list[str]:
         value = match["v"] or match["v2"] or match["v3"]
         return split_names(value, loose=True)
     return []
+
+
+# 'by Xinhua writers A, B', 'By staff reporter A': the agency and role before the names.
+_ENGLISH_ROLE = re.compile(
+    r"^(?:[A-Z][\w.&]*\s+){0,2}(?:staff\s+|special\s+|chief\s+)?"
+    r"(?:writers?|reporters?|correspondents?|journalists?|staff\s+writers?)\s+",
+    re.I,
+)
+# 'By ZHOU HUIYING in Harbin and LIU MINGJUN in Changchun': where each filed from.
+_FILED_IN = re.compile(r"\s+in\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?=\s*(?:,|\band\b|&|$))")
+
+
+def english_names(value: str) -> list[str]:
+    """Names of an English byline, without the wire agency's role words before them, the
+    places the writers filed from, and the capitals a wire prints names in ('ZHOU HUIYING' is
+    cited as 'Zhou Huiying')."""
+    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value.strip()))
+    names = split_names(value, loose=True)
+    return [n.title() if n.isupper() and " " in n else n for n in names]
 
 
 _POSTER_WINDOW = 8  # lines between a poster's name and their post's '发表于 <date>'
@@ -557,8 +668,12 @@ def _blog_owner(metadata: PageMetadata) -> list[str]:
 
 
 def _editors(lines: list[Line]) -> list[str]:
+    """A reposted piece's compiler ('编辑：X'); an 编辑 named beside a 责任编辑 is one of the
+    newsroom's editors, not a compiler."""
     for line in lines:
-        match = _EDITOR_LABEL.search(line.text) if len(line.text) < 120 else None
+        if len(line.text) >= 120 or re.search(r"责任编辑|責任編輯|责编", line.text):
+            continue
+        match = _EDITOR_LABEL.search(line.text)
         if match:
             names = split_names(_field_value(match["v"]), loose=True)
             if names:

@@ -1,8 +1,9 @@
 """Publication dates from strings and pages, read as calendar days in Asia/Shanghai.
 
 Chinese sites print naive local times; a time with a zone is converted to the Shanghai calendar day.
-A date in the future (beyond a day of tolerance for time zones), from a script, or from a "today is"
-clock widget is never returned: a wrong date is worse than none.
+A date in the future (beyond a day of tolerance for time zones), from a script (except a variable
+named for the publication time), or from a "today is" clock widget is never returned: a wrong date
+is worse than none.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ _TIME = (
     r"(?:\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|UTC|GMT)(?![A-Za-z]))?)?"
 )
 _NUMERIC = re.compile(
-    r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?!\d)"
-    + _TIME
+    r"(?<![\d.])(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*"
+    # a two-digit day may run straight into its time ('2024-07-0221:08:13': day and time in
+    # adjacent <span>s with no space between)
+    r"(?P<d>\d{2}(?=\d{1,2}[:：]\d)|\d{1,2}(?!\d))" + _TIME
 )
 _CHINESE = re.compile(
     r"(?<!\d)(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})(?:\s*[日号]|(?!\d))" + _TIME
@@ -299,8 +302,9 @@ def find_published_date(
     metadata: PageMetadata | None = None,
     lines: list[Line] | None = None,
 ) -> dt.date | None:
-    """A page's publication day: a government document's 成文日期, metadata, then labelled or
-    near-title text, a citation of the issue it first appeared in, the URL, htmldate."""
+    """A page's publication day: a government document's 成文日期 (or its signature), metadata,
+    then labelled or near-title text, a script's publish-time variable, a citation of the issue
+    it first appeared in, the URL, htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
@@ -309,6 +313,7 @@ def find_published_date(
     title_at = title_index(lines, metadata, title)
     found = (
         date_written(lines, now)
+        or date_signed(lines, now)
         or date_of_issue(lines, title_at, now)
         or date_from_metadata(metadata, tree, now)
     )
@@ -316,6 +321,7 @@ def find_published_date(
         return found
     return (
         date_from_lines(lines, title_at, now)
+        or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
         or _from_htmldate(tree, now)
@@ -331,6 +337,55 @@ def date_written(lines: list[Line], now: dt.datetime | None = None) -> dt.date |
             for found in find_dates(line.text[match.end() :], now):
                 if not found.widget and plausible(found.day, now, MIN_TEXT_YEAR):
                     return found.day
+    return None
+
+
+_ISSUER_FIELD = re.compile(rf"(?:{'|'.join(sel.ISSUER_LABELS)})\s*[:：]\s*(?P<v>[^\s:：]{{2,40}})")
+_SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+
+def date_signed(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
+    """A notice's signature (落款): the issuing body its 发布机构 / 发文机关 field names, alone
+    on a line, then a date alone on the next. Without a 成文日期 field that is the day the
+    document was written; the 发布日期 beside the issuer says when the portal posted it."""
+    issuers = {
+        match["v"]
+        for line in lines
+        if len(line.text) <= 160
+        and ("发" in line.text or "成" in line.text)  # every issuer label has one
+        and (match := _ISSUER_FIELD.search(line.text))
+    }
+    if not issuers:
+        return None
+    for index in range(len(lines) - 2, -1, -1):  # the signature closes the document
+        if lines[index].text in issuers and _SIGNATURE_DATE.fullmatch(lines[index + 1].text):
+            day = parse_date(lines[index + 1].text, now=now)
+            if day and plausible(day, now, MIN_TEXT_YEAR):
+                return day
+    return None
+
+
+# 'var publish_time = "2024-04-07"', '"pubtime":"2024-03-21 08:12:30"': pages that fill in
+# their date by script (WeChat articles, news apps) name it in an inline script.
+_SCRIPT_DATE = re.compile(
+    r"""\b(?:publish_?time|pub_?time|publish_?date|pub_?date|date_?published|first_?publish_?time)"""
+    r"""['"]?\s*[:=]\s*['"](?P<v>(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}[^'"]{0,12})['"]""",
+    re.I,
+)
+
+
+def date_from_script(tree: lxml.html.HtmlElement, now: dt.datetime | None = None) -> dt.date | None:
+    """The publication date an inline script assigns to a variable named for it. Other dates
+    in scripts (build stamps, copyright years) are never read."""
+    for script in tree.iter("script"):
+        text = script.text
+        if not text or script.get("src"):
+            continue
+        match = _SCRIPT_DATE.search(text)
+        if match:
+            day = parse_date(match["v"], now=now)
+            if day and plausible(day, now, MIN_TEXT_YEAR):
+                return day
     return None
 
 
@@ -380,12 +435,25 @@ def _tree_or_none(page: str | bytes) -> lxml.html.HtmlElement | None:
 def date_from_metadata(
     metadata: PageMetadata, tree: lxml.html.HtmlElement, now: dt.datetime | None = None
 ) -> dt.date | None:
-    """Dates the page declares: citation_*/DC/OpenGraph/CMS <meta>, JSON-LD, <time> markup."""
+    """Dates the page declares: citation_*/DC/OpenGraph/CMS <meta>, JSON-LD, <time> markup.
+
+    A first date of only a month ('citation_publication_date: 2024/3', an issue) gives way to
+    the next declared day in that month (the online date: the day the paper came out)."""
+    month: dt.date | None = None
     for value in _declared_dates(metadata, tree):
         day = parse_date(value, now=now)
-        if day:
-            return day
-    return None
+        if not day:
+            continue
+        if month is None and _MONTH_ONLY_VALUE.fullmatch(value.strip()):
+            month = day
+            continue
+        if month is not None and (day.year, day.month) != (month.year, month.month):
+            return month
+        return day
+    return month
+
+
+_MONTH_ONLY_VALUE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*月?")
 
 
 def _declared_dates(metadata: PageMetadata, tree: lxml.html.HtmlElement) -> Iterator[str]:

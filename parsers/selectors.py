@@ -211,7 +211,13 @@ POSTED_AT = re.compile(
 # Labels whose value is an organisation that issued the document (government 信息公开 pages).
 ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位", "发布单位")
 # Reporter roles: names after these are authors (记者 张三 李四).
-REPORTER_ROLES = ("记者", "通讯员", "特约撰稿人", "特约评论员", "实习生", "见习记者", "特约记者")
+# Traditional forms too (記者 林志明／台中報導: Hong Kong and Taiwan pages).
+REPORTER_ROLES = (
+    "记者", "通讯员", "特约撰稿人", "特约评论员", "实习生", "见习记者", "特约记者",
+    "記者", "通訊員", "實習生", "特約記者", "見習記者",
+)  # fmt: skip
+# Labels of a page's editors (desk or not): a name they give is never the page's author.
+EDITOR_LABELS = ("编辑", "责任编辑", "责编", "本文编辑", "編輯", "責任編輯", "Editor")
 # '编辑：X' on a reposted piece (never 责任编辑 / 责编, the desk editor): its compiler,
 # used only when a page names nobody else.
 COMPILER_LABELS = ("编辑", "本文编辑", "Editor")

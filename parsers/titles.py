@@ -42,6 +42,7 @@ _NOT_HEADLINE_START = re.compile(
     r"^[【\[（(]?(?:资料图|图片|图为|图\s*[:：]|摄影|核心提示|内容提要|提要|导读|编者按|编者的话|"
     r"摘要|按语|阅读提示)"
 )
+_ENGLISH_BYLINE = re.compile(r"^(?:by|written by|words by)\s+\S", re.I)
 _SUBTITLE = re.compile(r"^\s*(?:——|--|—)")
 # A short bracketed tag before a headline: a forum thread's type or category ('[通勤]'), often a
 # link to that category. It is decoration when <title> gives the headline without it.
@@ -231,7 +232,8 @@ def _copyright_owners(lines: list[Line]) -> list[str]:
 
 def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
     """The candidate (4+ letters) that is the longest part of a decorated <title> shown, else the
-    first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading)."""
+    first that is a whole <title> ('栏目 | 标题' shown as one line is the page's heading), else
+    one that <title> glues a site name to ('Headline-Site')."""
     keyed = [(squash(c), c) for c in _with_untagged(candidates) if len(squash(c)) >= 4]
     for title in (t for t in titles if t):
         parts = {squash(p) for p in title_parts(title)}
@@ -244,30 +246,60 @@ def _agreeing(candidates: list[str], titles: list[str | None]) -> str | None:
         found = next((c for key, c in keyed if key == squash(title)), None)
         if found:
             return found
+    return _heading_before_suffix(candidates, titles)
+
+
+# '…megacities-Xinhua': a site name glued to the headline by a separator that title_parts
+# does not split on between Latin words (a hyphen without spaces).
+_GLUED_SUFFIX = re.compile(r"^\s*[-–—_|｜·]\s*\S.{0,30}$")
+
+
+def _heading_before_suffix(candidates: list[str], titles: list[str | None]) -> str | None:
+    """A candidate (10+ letters) that <title> starts with, followed only by a separator and a
+    short site name: the headline of a '<headline>-<Site>' <title>."""
+    for title in (clean_space(t) for t in titles if t):
+        for candidate in candidates:  # startswith first: this runs over every line of a page
+            if (
+                len(candidate) >= 10
+                and title.startswith(candidate)
+                and _GLUED_SUFFIX.match(title[len(candidate) :])
+                and len(squash(candidate)) >= 10
+            ):
+                return candidate
     return None
+
+
+# A status note a heading ends with ('标题（网络首发）'), not in <title>.
+_TRAILING_NOTE = re.compile(r"\s*[（(][^（）()\d]{1,8}[）)]\s*$")
 
 
 def _with_untagged(candidates: list[str]) -> list[str]:
     """Each candidate, then (when it has one) the same without its leading bracketed tag:
-    '[通勤] 【原创】标题' agrees with a <title> of '【原创】标题 - 版块 - 论坛'."""
+    '[通勤] 【原创】标题' agrees with a <title> of '【原创】标题 - 版块 - 论坛'; then without a
+    short bracketed note at its end ('标题（网络首发）' agrees with '标题 - 中国知网')."""
     result = []
     for candidate in candidates:
         result.append(candidate)
         untagged = _LEADING_TAG.sub("", candidate, count=1)
         if untagged != candidate and len(squash(untagged)) >= 4:
             result.append(untagged)
+        unnoted = _TRAILING_NOTE.sub("", candidate)
+        if unnoted != candidate and len(squash(unnoted)) >= 8:  # a headline, not a link name
+            result.append(unnoted)
     return result
 
 
 def _whole_heading(line: str, headings: list[str]) -> str:
     """The whole <h1>/<h2> a headline line belongs to: '主标题<br>副标题' is one headline (but
-    a leading '[分类]' tag the line was agreed without is not part of it)."""
+    a leading '[分类]' tag or trailing note the line was agreed without is not part of it)."""
     key = squash(line)
     keys = [squash(heading) for heading in headings[:6]]
     if key in keys:
         return line
     for heading, whole in zip(headings, keys, strict=False):
         if squash(_LEADING_TAG.sub("", heading, count=1)) == key:
+            return line
+        if squash(_TRAILING_NOTE.sub("", heading)) == key:  # nor a trailing '（网络首发）'
             return line
         if len(heading) <= 120 and (whole.startswith(key) or whole.endswith(key)):
             return heading
@@ -370,6 +402,8 @@ def _not_headline(text: str) -> bool:
     if _LABELLED.match(text) and not re.match(r"^[^:：]{1,8}[:：]\s*\S{4,}$", text):
         return True
     if re.search(r"(?:记者|通讯员|作者|编辑|来源|摄)", text) and len(text) < 30:
+        return True
+    if _ENGLISH_BYLINE.match(text) and len(text) < 100:  # 'by Xinhua writers A, B'
         return True
     if sel.GROUP_SUFFIXES.search(text) and len(text) < 40:  # '…课题组' under the headline
         return True

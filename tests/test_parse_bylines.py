@@ -239,3 +239,86 @@ def test_posted_at_above_the_title_names_nobody() -> None:
     post = FORUM_POST.format(poster="沪嘉通勤客", floor="楼主")
     html = f"<html><body>{post}<h1>城市群协同发展迈出新步伐</h1>{FILLER}{FILLER}</body></html>"
     assert extract_article(html, "http://x.example/a.html", source="s").authors == []
+
+
+# --- round 5: rules found by the blind pages of tests/fixtures/pages/sites2 ---------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("記者林志明／台中報導", ["林志明"]),
+        ("本報記者 陳美玲", ["陳美玲"]),
+        ("記者 黃建華、李怡君／台北報導", ["黃建華", "李怡君"]),
+    ],
+)
+def test_traditional_reporter_roles(byline: str, expected: list[str]) -> None:
+    assert authors(f"<p>{byline}</p>") == expected
+
+
+def test_author_meta_naming_the_content_source_is_not_an_author() -> None:
+    head = (
+        '<meta name="SiteName" content="某省人民政府门户网站">'
+        '<meta name="ContentSource" content="某省发展改革委">'
+        '<meta name="Author" content="某省发展改革委">'
+    )
+    assert authors("<p>信息来源：某省发展改革委</p>", head) == []
+
+
+def test_author_meta_naming_the_pages_editor_is_not_an_author() -> None:
+    head = '<meta name="author" content="王晓">'
+    assert authors("<p>编辑：王晓　责任编辑：刘亮</p>", head) == []
+    assert authors("<p>来源：某某网</p>", head) == ["王晓"]  # no editor named: the author
+
+
+def test_an_editor_beside_the_editor_in_charge_is_not_a_compiler() -> None:
+    assert authors("<p>编辑：王晓　责任编辑：刘亮</p>") == []
+    assert authors("<p>编辑：王晓</p>") == ["王晓"]  # a repost's compiler, named alone
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        '<h3 id="authorpart"><span><a href="#">张明<sup>1,2</sup></a></span>'
+        '<span><a href="#">李晓红<sup>1</sup></a></span></h3>',
+        '<ul class="authors"><li><a class="name" href="/p/1">张明</a><span>研究员</span></li>'
+        '<li><a class="name" href="/p/2">李晓红</a><span>副研究员</span></li></ul>',
+        '<div class="author-group"><button><span class="given-name">张</span>'
+        '<span class="surname">明</span><sup>a</sup></button>, '
+        "<button>李晓红<sup>b</sup></button></div>",
+    ],
+)
+def test_an_element_marked_as_the_author_list(box: str) -> None:
+    assert authors(box) == ["张明", "李晓红"]
+
+
+def test_an_author_box_with_a_link_that_is_no_name_is_not_the_author_list() -> None:
+    assert authors('<div class="author"><a href="/m/1">经济观察报</a></div>') == []
+    assert (
+        authors('<div class="author-box"><a href="/p/1">张明</a><a href="/p">更多文章</a></div>')
+        == []
+    )
+
+
+def test_an_author_list_in_a_side_bar_or_a_comment_thread_is_not_the_pages() -> None:
+    assert authors('<aside><ul class="authors"><li><a href="/p/1">张明</a></li></ul></aside>') == []
+    comments = (
+        '<ol class="commentlist"><li><span class="comment-author"><a>张明</a></span></li></ol>'
+    )
+    assert authors(comments) == []
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("by Xinhua writers Zhang Jiawei, Li Yan", ["Zhang Jiawei", "Li Yan"]),
+        (
+            "By ZHOU HUIYING in Harbin and LIU MINGJUN in Changchun | chinadaily.com.cn | "
+            "Updated: 2024-04-25 16:47" + "Facebook" * 12,
+            ["Zhou Huiying", "Liu Mingjun"],
+        ),
+        ("By staff reporter Jane Smith in New York", ["Jane Smith"]),
+    ],
+)
+def test_english_wire_bylines(byline: str, expected: list[str]) -> None:
+    assert authors(f"<p>{byline}</p>") == expected

@@ -243,3 +243,62 @@ def test_microdata_item_properties_are_its_own_not_its_nested_items() -> None:
     )
     objects = read_metadata(load_tree(html)).jsonld
     assert objects == [{"@type": "blogposting", "author": "张三", "datePublished": "2024-03-05"}]
+
+
+# --- round 5: rules found by the blind pages of tests/fixtures/pages/sites2 ---------------------
+
+
+def test_a_day_running_straight_into_its_time() -> None:
+    # '<span>2024-07-02</span><span>21:08:13</span>': no space between day and time
+    assert parse_date("2024-07-0221:08:13") == dt.date(2024, 7, 2)
+    assert parse_date("2024-07-021") is None  # a stray digit is no time
+
+
+def test_a_month_only_publication_date_gives_way_to_the_online_day_in_that_month() -> None:
+    def page(online: str) -> str:
+        return (
+            '<html><head><meta name="citation_publication_date" content="2024/3">'
+            f'<meta name="citation_online_date" content="{online}"></head>'
+            "<body><h1>Paper</h1><p>Abstract.</p></body></html>"
+        )
+
+    assert find_published_date(page("2024/03/05"), now=NOW) == dt.date(2024, 3, 5)
+    # an online date in another month (before the issue) leaves the issue's month
+    assert find_published_date(page("2024/01/20"), now=NOW) == dt.date(2024, 3, 1)
+
+
+def test_a_notice_is_dated_by_its_signature_not_by_its_posting() -> None:
+    html = (
+        "<html><body><table><tr><td>发布机构：</td><td>某市住房和建设局</td>"
+        "<td>发布日期：</td><td>2024-05-06</td></tr></table>"
+        "<h2>某市住房和建设局关于公布城市更新单元计划的通知</h2>"
+        "<p>各区人民政府：现将计划予以公布。</p><p>某市住房和建设局</p><p>2024年4月30日</p>"
+        "</body></html>"
+    )
+    assert find_published_date(html, now=NOW) == dt.date(2024, 4, 30)
+    # without the issuer field, a name and date closing the text are no signature
+    unsigned = html.replace("发布机构：", "栏目：")
+    assert find_published_date(unsigned, now=NOW) == dt.date(2024, 5, 6)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        'var ct = "1712473200"; var publish_time = "2024-04-07" || "";',
+        'window.DATA = {"title":"x","pubtime":"2024-04-07 08:12:30"};',
+    ],
+)
+def test_a_publication_date_a_script_names(script: str) -> None:
+    html = (
+        f"<html><head><script>{script}</script></head><body><h1>都市圈通勤报告</h1>"
+        "<p>正文没有日期。</p></body></html>"
+    )
+    assert find_published_date(html, now=NOW) == dt.date(2024, 4, 7)
+
+
+def test_other_script_dates_are_still_ignored() -> None:
+    html = (
+        "<html><head><script>var build_date = '2023-01-01'; var t = '2022-02-02';</script>"
+        "</head><body><h1>标题</h1><p>正文没有日期。</p></body></html>"
+    )
+    assert find_published_date(html, now=NOW) is None

@@ -8,6 +8,7 @@ from parsers.article import extract_article
 from parsers.metadata import Line, load_tree, read_metadata
 from parsers.titles import (
     _headline_over_byline,
+    _with_untagged,
     breadcrumb,
     clean_title,
     site_names,
@@ -250,3 +251,44 @@ def test_a_link_over_a_byline_that_the_post_does_not_repeat_is_not_taken() -> No
     assert _headline_over_byline(lines) is None
     lines[2] = Line("城市群的百年变迁")
     assert _headline_over_byline(lines) == "城市群的百年变迁"
+
+
+# --- round 5: rules found by the blind pages of tests/fixtures/pages/sites2 ---------------------
+
+ENGLISH = (
+    "<p>" + "The metropolitan circle plan links core cities with their neighbours. " * 4 + "</p>"
+)
+
+
+def test_a_heading_that_title_glues_a_site_name_to_is_the_headline() -> None:
+    head = "<title>China Focus: Commuter rail reshapes metropolitan circles-Newswire</title>"
+    body = (
+        '<div class="header"><h1>China Focus: Commuter rail reshapes metropolitan circles</h1>'
+        "</div><div id='detail'><p>by Newswire writers Zhang Wei, Li Yan</p>"
+        f"{ENGLISH}{ENGLISH}</div>"
+    )
+    assert title_of(head, body) == "China Focus: Commuter rail reshapes metropolitan circles"
+
+
+def test_an_english_byline_leading_the_body_is_not_the_headline() -> None:
+    body = f"<div><p>by Newswire writers Zhang Wei, Li Yan</p>{ENGLISH}{ENGLISH}</div>"
+    assert title_of("<title>Commuter rail plan</title>", body) != (
+        "by Newswire writers Zhang Wei, Li Yan"
+    )
+
+
+def test_a_status_note_ending_the_heading_is_not_part_of_the_headline() -> None:
+    head = "<title>长三角城市群空间结构演变及其影响因素 - 某某学术库</title>"
+    body = (
+        "<div class='top-tip'>地理研究. 2024,43(03) 北大核心</div>"
+        "<h1>长三角城市群空间结构演变及其影响因素<span>（网络首发）</span></h1>"
+    )
+    assert title_of(head, body) == "长三角城市群空间结构演变及其影响因素"
+
+
+def test_only_headline_length_text_loses_its_bracketed_note() -> None:
+    # a links list's '洞庭一叶（个人主页）' must not agree with a <title> 'Blog--洞庭一叶'
+    assert _with_untagged(["洞庭一叶（个人主页）"]) == ["洞庭一叶（个人主页）"]
+    assert (
+        _with_untagged(["长三角城市群空间结构演变（网络首发）"])[-1] == "长三角城市群空间结构演变"
+    )
