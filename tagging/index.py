@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, MatchKind
@@ -89,7 +90,7 @@ class TermIndex:
             return []
         terms: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
         exclusions: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        keys = self._keys
+        keys, new = self._keys, tuple.__new__  # Hit(...) without NamedTuple's Python-level __new__
         # every occurrence of every key (overlapping), as character offsets, in order of their end
         for index, start, stop in self._automaton.find_matches_as_indexes(text, overlapping=True):
             key = keys[index]
@@ -98,9 +99,10 @@ class TermIndex:
                 if stop < 0:
                     continue
             for ref in key.terms:
-                terms[ref.group].append(Hit(start, stop, ref))
-            for owner in key.exclusions:
-                exclusions.setdefault(owner, []).append((start, stop))
+                terms[ref.group].append(new(Hit, (start, stop, ref)))
+            if key.exclusions:
+                for owner in key.exclusions:
+                    exclusions.setdefault(owner, []).append((start, stop))
         kept: list[Hit] = []
         for hits in terms:
             if exclusions:
@@ -135,12 +137,17 @@ def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit.start and hit.stop <= e for s, e in spans)
 
 
+_START, _STOP = itemgetter(0), itemgetter(1)
+
+
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
     """Drop matches that overlap an earlier-starting (or same-start, longer) kept match.
 
     Hits sharing one span (the same words counting for several entries) are all kept.
     """
-    hits.sort(key=lambda h: (h.start, -h.stop))  # ties keep insertion order (stable sort)
+    # by start, then longest first; ties keep insertion order (two stable sorts, keys in C)
+    hits.sort(key=_STOP, reverse=True)
+    hits.sort(key=_START)
     kept: list[Hit] = []
     span = (-1, -1)
     for hit in hits:
