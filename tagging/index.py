@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from tagging.taxonomy import Entry, Taxonomy
 from tagging.terms import is_latin, match_form, spelling_variants, word_end
@@ -71,33 +72,37 @@ class TermIndex:
                     owner = (ref.group, ref.entry, ref.term < 0)
                     if owner not in slot or slot[owner].weight < ref.weight:
                         slot[owner] = ref
-        self._automaton = ahocorasick.Automaton()
+        self._keys: list[_Key] = []
+        keys.pop("", None)  # a term that folds to nothing matches nothing
         for key, slot in keys.items():
             refs = list(slot.values())
             terms = tuple(ref for ref in refs if ref.term >= 0)
             excluded = tuple(ref.owner for ref in refs if ref.term < 0)
-            self._automaton.add_word(key, _Key(len(key), is_latin(key), terms, excluded))
-        self._automaton.make_automaton()
+            self._keys.append(_Key(len(key), is_latin(key), terms, excluded))
+        # Rust's automaton (a DFA): pyahocorasick searched each node's children one by one, and
+        # the root has one per first character of a term (about 0.5 ms per 30 KB page).
+        self._automaton = AhoCorasick(list(keys), matchkind=MatchKind.Standard) if keys else None
         self.size = len(keys)
 
     def scan(self, text: str) -> list[Hit]:
         """Kept matches in `text`, which must already be in match_form."""
-        if not text or not self.size:
+        if not text or self._automaton is None:
             return []
         terms: tuple[list[Hit], list[Hit], list[Hit]] = ([], [], [])
         exclusions: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        key: _Key
-        for end, key in self._automaton.iter(text):
-            start = end - key.length + 1
-            stop = end + 1
+        keys, new = self._keys, tuple.__new__  # Hit(...) without NamedTuple's Python-level __new__
+        # every occurrence of every key (overlapping), as character offsets, in order of their end
+        for index, start, stop in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            key = keys[index]
             if key.latin:
                 stop = word_end(text, start, stop)
                 if stop < 0:
                     continue
             for ref in key.terms:
-                terms[ref.group].append(Hit(start, stop, ref))
-            for owner in key.exclusions:
-                exclusions.setdefault(owner, []).append((start, stop))
+                terms[ref.group].append(new(Hit, (start, stop, ref)))
+            if key.exclusions:
+                for owner in key.exclusions:
+                    exclusions.setdefault(owner, []).append((start, stop))
         kept: list[Hit] = []
         for hits in terms:
             if exclusions:
@@ -132,12 +137,17 @@ def _excluded(hit: Hit, spans: list[tuple[int, int]]) -> bool:
     return any(s <= hit.start and hit.stop <= e for s, e in spans)
 
 
+_START, _STOP = itemgetter(0), itemgetter(1)
+
+
 def _leftmost_longest(hits: list[Hit]) -> list[Hit]:
     """Drop matches that overlap an earlier-starting (or same-start, longer) kept match.
 
     Hits sharing one span (the same words counting for several entries) are all kept.
     """
-    hits.sort(key=lambda h: (h.start, -h.stop))  # ties keep insertion order (stable sort)
+    # by start, then longest first; ties keep insertion order (two stable sorts, keys in C)
+    hits.sort(key=_STOP, reverse=True)
+    hits.sort(key=_START)
     kept: list[Hit] = []
     span = (-1, -1)
     for hit in hits:
