@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import soupsieve
 import yaml
 from pydantic import (
     AfterValidator,
@@ -67,6 +68,11 @@ class FieldSelectors(Strict):
     authors: str | None = None
     body: str | None = None
 
+    @field_validator("title", "published", "authors", "body")
+    @classmethod
+    def _valid_selector(cls, value: str | None) -> str | None:
+        return _check_selector(value)
+
 
 class SourceBase(Strict):
     name: str
@@ -106,6 +112,11 @@ class HtmlSource(SourceBase):
     @classmethod
     def _valid_regex(cls, value: str | None) -> str | None:
         return _check_regex(value)
+
+    @field_validator("links", "next")
+    @classmethod
+    def _valid_selector(cls, value: str | None) -> str | None:
+        return _check_selector(value)
 
 
 class SitemapSource(SourceBase):
@@ -245,6 +256,17 @@ def _check_regex(value: str | None) -> str | None:
             re.compile(value)
         except re.error as exc:
             raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
+
+
+def _check_selector(value: str | None) -> str | None:
+    """A CSS selector typo should stop `check` and `run` at load, not fail the source each run."""
+    if value is not None:
+        try:
+            soupsieve.compile(value)
+        except (soupsieve.SelectorSyntaxError, ValueError, NotImplementedError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ValueError(f"not a valid CSS selector: {first}") from exc
     return value
 
 

@@ -13,7 +13,11 @@ A declared charset can be wrong the other way too: servers that add `charset=gbk
 default `iso-8859-1` to every reply while the pages are UTF-8. GB18030 and cp1252 read nearly any
 bytes "cleanly", so such pages would turn into mojibake without a single error. Bytes that are
 valid UTF-8 with enough multi-byte sequences are UTF-8 whatever the label says: GBK or Latin text
-almost never forms valid UTF-8 by chance.
+almost never forms valid UTF-8 by chance. The same default label on GBK pages is caught by
+density: Chinese text is mostly high bytes, Latin-1 text (accents here and there) never is.
+
+Undeclared Big5 always reads "cleanly" as GB18030 (every Big5 pair is a valid GBK pair), so when
+both decode, charset_normalizer (limited to the two) chooses.
 """
 
 from __future__ import annotations
@@ -99,6 +103,8 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
         if declared and _decodes_cleanly(content, declared):
             if declared != "utf-8" and _mislabelled_utf8(content, declared):
                 declared = "utf-8"
+            elif declared == "cp1252" and _mostly_high_bytes(content):
+                declared = detect(content)
             return content.decode(declared, errors=_ERRORS), declared
     guessed = detect(content)
     return content.decode(guessed, errors=_ERRORS), guessed
@@ -132,9 +138,26 @@ def detect(content: bytes) -> str:
     if _decodes_cleanly(content, "utf-8"):
         return "utf-8"
     if _decodes_cleanly(content, "gb18030"):
+        if _decodes_cleanly(content, "big5hkscs") and _big5_rather_than_gb(content):
+            return "big5hkscs"
         return "gb18030"
     best = from_bytes(content[:200_000]).best()
     return normalise_charset(best.encoding if best else None) or "utf-8"
+
+
+HIGH_BYTE_SHARE = 0.2  # Chinese pages: 0.5-0.8 of their bytes; Latin-1 European pages: < 0.05
+
+
+def _mostly_high_bytes(content: bytes) -> bool:
+    """True when bytes labelled Latin-1 are too dense in non-ASCII to be Latin-1 text."""
+    sample = content[:100_000]
+    return bool(sample) and sum(1 for b in sample if b >= 0x80) > HIGH_BYTE_SHARE * len(sample)
+
+
+def _big5_rather_than_gb(content: bytes) -> bool:
+    """charset_normalizer's choice between the two CJK codecs that both read these bytes."""
+    best = from_bytes(content[:50_000], cp_isolation=["gb18030", "big5"]).best()
+    return best is not None and normalise_charset(best.encoding) == "big5hkscs"
 
 
 def _decodes_cleanly(content: bytes, codec: str, tolerance: float = 0.001) -> bool:

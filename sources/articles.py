@@ -19,7 +19,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from agglowatch.config import FieldSelectors
-from agglowatch.errors import AgglowatchError, ErrorPageError, FetchError, ParseError
+from agglowatch.errors import (
+    AgglowatchError,
+    ErrorPageError,
+    FetchError,
+    HTTPStatusError,
+    ParseError,
+)
 from agglowatch.records import DocumentRecord, FetchedPage, Validators
 from dedupe.prepare import PrepareSpec, attach
 from parsers import pool as parse_pool
@@ -99,6 +105,8 @@ async def fetch_or_fallback(
         )
     except AgglowatchError as exc:
         fetcher.stats.errors.append(f"{url}: {exc}")
+        if _gone(exc) and fallback is not None and not (fallback.text or "").strip():
+            return None  # a dead link with a title only is no document (retried next run)
     except Exception as exc:  # a parser bug on one odd page must not lose the whole source
         log.exception("unexpected error on %s", url)
         fetcher.stats.errors.append(f"{url}: unexpected {type(exc).__name__}: {exc}")
@@ -109,6 +117,14 @@ async def fetch_or_fallback(
     if fallback is None:
         return None
     return dataclasses.replace(fallback, listing_url=url)
+
+
+def _gone(exc: AgglowatchError) -> bool:
+    """The page is not there (404, 410, a "page not found" page): unlike a timeout or a 5xx,
+    nothing the feed's title alone could stand in for."""
+    if isinstance(exc, ErrorPageError):
+        return True
+    return isinstance(exc, HTTPStatusError) and exc.status in (404, 410)
 
 
 async def fetch_document(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from agglowatch.config import FeedSource
+from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord, FetchedPage, Harvest
 from parsers.feed import parse_feed
 from sources.articles import fetch_documents
@@ -28,16 +31,37 @@ class FeedKind(SourceKind):
             documents, failed = await _articles(ctx, retry, {})  # ...but for pages that failed
             return _harvest(ctx, documents, listed, failed)
         entries = parse_feed(page.content, page.final_url, now=ctx.now)
+        cut = _cut_short(page)
+        if cut and not entries:
+            raise ParseError(f"{config.url}: the feed is cut short (truncated XML), no entries")
         records = {entry.url: entry.to_record(config.name) for entry in entries if entry.url}
         listed = list(records)
         if config.fetch_articles:
             documents, failed = await _articles(ctx, listed, records)
         else:
             documents, failed = [_listed(record, url) for url, record in records.items()], []
+        if cut:  # what it no longer shows may be past the cut: keep last run's listing
+            listed += [str(u) for u in ctx.state.get("listed", []) if u not in records]
         harvest = _harvest(ctx, documents, listed, failed)
+        if cut:
+            harvest.warnings.append(
+                f"{config.url}: the feed is cut short (truncated XML) after {len(entries)} "
+                "entries; the documents it listed last run are not counted missing"
+            )
         if not entries:
             harvest.warnings.append(f"{config.url}: the feed has no entries")
         return harvest
+
+
+_FEED_END = re.compile(rb"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>\s*(?:<!--.*?-->\s*)*$", re.I | re.S)
+
+
+def _cut_short(page: FetchedPage) -> bool:
+    """True when the feed's body ends before its root element closes (a dropped connection, a
+    server that died mid-write, the size cap): its entry list is then only a beginning."""
+    if page.truncated:
+        return True
+    return _FEED_END.search(page.content[-4096:].rstrip(b"\x00 \t\r\n")) is None
 
 
 async def _get_feed(ctx: SourceContext, url: str) -> FetchedPage | None:

@@ -122,7 +122,10 @@ async def read_sitemap(
     }
     if cut:
         tree.complete = False
-        tree.warnings.append(f"{url}: cut at the size cap; the listing is partial")
+        tree.warnings.append(
+            f"{url}: cut short (size cap or truncated XML); the listing is partial, and the "
+            "URLs it named last run are kept"
+        )
     if sitemap.kind == "urlset":
         for entry in sitemap.entries:
             tree.entries.setdefault(entry.loc, entry)
@@ -140,7 +143,32 @@ async def _fetch_sitemap(ctx: SourceContext, url: str, tree: SitemapTree) -> tup
     page = await ctx.fetcher.get(url, conditional=remembered is not None, accept=SITEMAP_ACCEPT)
     if page.not_modified and remembered is not None:
         return remembered
-    return _parse(page), page.truncated
+    sitemap, cut = _parse(page), page.truncated or _unclosed(page.content)
+    return (_with_last_run(sitemap, tree.known.get(url)) if cut else sitemap), cut
+
+
+_ROOT_END = re.compile(
+    rb"</(?:[\w.-]+:)?(?:urlset|sitemapindex)\s*>\s*(?:<!--.*?-->\s*)*$", re.I | re.S
+)
+_GZIP = b"\x1f\x8b"
+
+
+def _unclosed(content: bytes) -> bool:
+    """True when a plain-XML sitemap ends before its root element closes (a dropped connection,
+    a server that died mid-write): its URLs are then only a beginning."""
+    if content[:2] == _GZIP:
+        return False
+    return _ROOT_END.search(content[-4096:].rstrip(b"\x00 \t\r\n")) is None
+
+
+def _with_last_run(sitemap: Sitemap, saved: Any) -> Sitemap:
+    """A cut file's entries without its last one (likely cut mid-<loc>), then the ones the same
+    file named last run: a cut must not make documents look removed from the site."""
+    entries = {e.loc: e for e in sitemap.entries[:-1]}
+    remembered = _remembered(saved)
+    for entry in remembered[0].entries if remembered else []:
+        entries.setdefault(entry.loc, entry)
+    return Sitemap(sitemap.kind, list(entries.values()))
 
 
 def _remembered(saved: Any) -> tuple[Sitemap, bool] | None:

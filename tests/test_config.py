@@ -90,6 +90,19 @@ def test_database_override_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         ("sources:\n  - {name: a, kind: feed, url: 'http://a.example:x/'}", "not a valid URL"),
         ("sources:\n  - {name: a, kind: crossref, base_url: 'localhost:8080'}", "base_url"),
         ("- just a list", "mapping"),
+        (
+            "sources:\n  - {name: a, kind: html, url: 'https://a.example/', links: 'a[[['}",
+            'source "a", field "links": not a valid CSS selector',
+        ),
+        (
+            "sources:\n  - {name: a, kind: html, url: 'https://a.example/', next: 'a:nope'}",
+            'field "next"',
+        ),
+        (
+            "sources:\n  - {name: a, kind: feed, url: 'https://a.example/',"
+            " fields: {title: 'h1 >'}}",
+            'field "fields.title": not a valid CSS selector',
+        ),
     ],
 )
 def test_bad_config_names_file_source_and_field(tmp_path: Path, text: str, expected: str) -> None:

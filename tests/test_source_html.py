@@ -11,6 +11,7 @@ from typing import Any
 import matplotlib as mpl
 import pytest
 from matplotlib.figure import Figure
+from pydantic import ValidationError
 from pytest_httpserver import HTTPServer
 
 from agglowatch.config import FetchSettings, HtmlSource
@@ -140,7 +141,10 @@ def test_failing_first_page_fails_the_source(httpserver: HTTPServer) -> None:
         harvest(source(httpserver.url_for("").rstrip("/")))
 
 
-def test_bad_selector_is_a_parse_error_of_this_source(httpserver: HTTPServer) -> None:
+def test_bad_selector_is_rejected_at_load_and_a_parse_error_at_run(httpserver: HTTPServer) -> None:
     base = serve(httpserver)
+    with pytest.raises(ValidationError, match="not a valid CSS selector"):
+        source(base, links="ul[[[")
+    unchecked = source(base).model_copy(update={"links": "ul[[["})  # built around validation
     with pytest.raises(ParseError, match="configuration"):
-        harvest(source(base, links="ul[[["))
+        harvest(unchecked)
