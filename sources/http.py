@@ -389,7 +389,7 @@ class Fetcher:
                     finally:
                         await response.aclose()
         except (httpx.TimeoutException, TimeoutError) as exc:
-            detail = f"{type(exc).__name__}, timeout {self.settings.timeout:g} s"
+            detail = _timeout_detail(exc, self.settings.timeout)
             return _Failure("timeout", detail, elapsed=time.monotonic() - started)
         except httpx.ConnectError as exc:
             if _is_tls_failure(exc):
@@ -511,6 +511,17 @@ class Probe:
 
     length: int
     head: str
+
+
+def _timeout_detail(exc: BaseException, timeout: float) -> str:
+    """httpx's timeouts are per connect or read; the deadline on a whole answer (a server that
+    drips its body slowly) is ours, and says so."""
+    if isinstance(exc, httpx.TimeoutException):
+        return f"{type(exc).__name__}, timeout {timeout:g} s"
+    return (
+        f"the answer took over {timeout * DEADLINE_FACTOR:g} s in all"
+        f" (fetch.timeout {timeout:g} s x {DEADLINE_FACTOR}; a slow drip?)"
+    )
 
 
 async def _read(

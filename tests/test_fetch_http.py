@@ -418,6 +418,47 @@ def test_connection_reset_raises_fetch_error(closing_server: tuple[str, list[int
     assert len(accepted) == 3
 
 
+@pytest.fixture
+def dripping_server() -> Iterator[str]:
+    """A raw TCP server that answers 200 and then sends its body one byte every 50 ms, forever:
+    no read ever waits long enough for a read timeout."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def drip(conn: socket.socket) -> None:
+        with conn:
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 99999\r\n\r\n"
+            )
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+def test_a_slow_drip_is_cut_at_the_deadline_and_says_so(dripping_server: str) -> None:
+    with pytest.raises(FetchError, match=r"in all \(fetch.timeout 0.2 s x 10; a slow drip\?\)"):
+        get(dripping_server, settings(timeout=0.2, retries=0))
+
+
 # -- body size cap -----------------------------------------------------------------------------
 
 
