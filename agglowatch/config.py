@@ -333,4 +333,9 @@ def _message(error: Any) -> str:
         return "unknown kind; use one of feed, html, sitemap, crossref, openalex, folder"
     if error["type"] == "union_tag_not_found":
         return "missing 'kind' (feed, html, sitemap, crossref, openalex or folder)"
+    if error["type"] == "string_type" and isinstance(error.get("input"), bool):
+        return (
+            "should be text, but YAML read a yes/no word (on, off, yes, no, true, false) as a"
+            ' boolean; put it in quotes, e.g. name: "off"'
+        )
     return str(error["msg"]).removeprefix("Value error, ")

@@ -83,6 +83,7 @@ def test_database_override_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
             "twice",
         ),
         ("sources: [1, 2", "not valid YAML"),
+        ("sources:\n  - {name: off, kind: feed, url: 'https://a.example/'}", "put it in quotes"),
         ("sources:\n  - {name: a, kind: feed, url: 'htp:/feed.xml'}", 'source "a", field "url"'),
         ("sources:\n  - {name: a, kind: html, url: www.example.org/news}", "https://"),
         ("sources:\n  - {name: a, kind: feed, url: 'file:///etc/passwd'}", "http:// or https://"),
