@@ -86,6 +86,17 @@ def test_urban_rural_integration_is_not_the_agglomeration(tagger: Tagger) -> Non
             "合作区明确了两地的事权划分。跨行政区合作的利益分享机制逐步建立。",
             "governance-planning",
         ),
+        (
+            "加快充电基础设施建设",
+            "今年全市新建充电基础设施一万处。高速公路服务区充换电基础设施实现全覆盖。",
+            "new-infrastructure",
+        ),
+        (
+            "Charging network expands",
+            "The city added 10,000 public points of EV charging this year. Its charging "
+            "infrastructure now covers every expressway service area.",
+            "new-infrastructure",
+        ),
     ],
 )
 def test_policy_synonyms_name_their_theme(
