@@ -1,4 +1,5 @@
-"""Shared fixtures: databases (SQLite always, PostgreSQL when configured) and Prefect's harness."""
+"""Shared fixtures: databases (SQLite always, PostgreSQL when configured), Prefect's harness,
+and the shipped taxonomy's Tagger."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tagging import Tagger
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="agglowatch-prefect-")
 for _key, _value in {
@@ -83,3 +88,11 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture(scope="module")
+def tagger() -> Tagger:
+    """A Tagger of the shipped themes.yaml, one per test module."""
+    from tagging import Tagger, load_taxonomy
+
+    return Tagger(load_taxonomy(Path(__file__).resolve().parent.parent / "themes.yaml"))

@@ -12,13 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
-from parsers.article import extract_article
-from parsers.encoding import decode_body
+from tests.site_pages import site_tests
 
 PAGES = Path(__file__).parent / "fixtures" / "pages" / "sites3"
-NOW = dt.datetime(2026, 12, 3, 9, 0)
 
 CASES = [
     # page, title, authors, published
@@ -60,31 +56,4 @@ CASES = [
 # Still wrong (found by these pages, not yet fixed): kept visible, strict so a fix is noticed.
 KNOWN_MISSES: dict[tuple[str, str], str] = {}
 
-
-def cases(kind: str) -> list[object]:
-    return [
-        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[key]))
-        if (key := (kind, case[0])) in KNOWN_MISSES
-        else case
-        for case in CASES
-    ]
-
-
-def extract(name: str):  # type: ignore[no-untyped-def]
-    html, _ = decode_body((PAGES / name).read_bytes())
-    return extract_article(html, f"http://www.example.cn/a/{name}", source="s", now=NOW)
-
-
-@pytest.mark.parametrize(("name", "title", "authors", "published"), cases("title"))
-def test_title(name: str, title: str, authors: list[str], published: dt.date) -> None:
-    assert extract(name).title == title
-
-
-@pytest.mark.parametrize(("name", "title", "authors", "published"), cases("authors"))
-def test_authors(name: str, title: str, authors: list[str], published: dt.date) -> None:
-    assert extract(name).authors == authors
-
-
-@pytest.mark.parametrize(("name", "title", "authors", "published"), cases("published"))
-def test_published(name: str, title: str, authors: list[str], published: dt.date) -> None:
-    assert extract(name).published == published
+test_title, test_authors, test_published = site_tests(PAGES, CASES, KNOWN_MISSES)

@@ -11,7 +11,6 @@ from agglowatch.errors import ConfigError
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
 from tagging import Tagger, diff_tags, load_taxonomy, match_form, parse_taxonomy
 
-ROOT = Path(__file__).resolve().parent.parent
 SPEC_THEMES = {
     "urban-agglomeration",
     "new-infrastructure",
@@ -44,11 +43,6 @@ SPEC_REGIONS = {
     "ningxia-yellow-river",
     "northern-tianshan",
 }
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
 
 
 def entry(entry_id: str, **fields: Any) -> dict[str, Any]:

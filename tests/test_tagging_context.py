@@ -9,29 +9,11 @@ keeps the region or the theme.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from agglowatch.records import TagResult
-from tagging import Tagger, load_taxonomy, match_form
+from tagging import Tagger, match_form
 from tagging.venues import is_venue
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
-
-
-def themes(result: TagResult) -> set[str]:
-    return {match.id for match in result.themes}
-
-
-def regions(result: TagResult) -> set[str]:
-    return {match.id for match in result.regions}
-
+from tests.tagging_support import regions, themes
 
 # --- places of one region ----------------------------------------------------------------------
 

@@ -8,17 +8,12 @@ import pytest
 
 from agglowatch.errors import ConfigError
 from storage.seeds import parse_seed
-from tagging import Tagger, load_taxonomy
+from tagging import Tagger
 from tagging.evaluation import EvalDocument, EvalReport, evaluate, load_eval_set
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "tests" / "data" / "tagging_eval.yaml"
 SEEDS = ROOT / "seeds"
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
 
 
 @pytest.fixture(scope="module")

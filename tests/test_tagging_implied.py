@@ -10,24 +10,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from agglowatch.records import TagResult
-from tagging import Tagger, load_taxonomy
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
-
-
-def themes(result: TagResult) -> set[str]:
-    return {match.id for match in result.themes}
-
+from tagging import Tagger
+from tests.tagging_support import themes
 
 # --- a region's name and a supporting term together -------------------------------------------
 

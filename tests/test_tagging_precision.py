@@ -8,7 +8,6 @@ list of places or of topics. Each has a twin that is about the theme and does ge
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -16,11 +15,10 @@ from hypothesis import strategies as st
 
 from agglowatch.records import TagResult
 from agglowatch.textnorm import nfkc
-from tagging import Tagger, load_taxonomy, match_form
+from tagging import Tagger, match_form
 from tagging.tagger import fold_document
 from tagging.terms import match_lines
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.tagging_support import regions, themes
 
 HOSPITAL = [
     "市第一人民医院“一站式”智慧门诊日前正式上线。",
@@ -32,19 +30,6 @@ HOSPITAL = [
     "医院负责人表示，下一步将扩大检查结果互认范围。",
 ]
 SLOGAN = "医院将为推动共同富裕贡献卫生健康力量。"
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
-
-
-def themes(result: TagResult) -> set[str]:
-    return {match.id for match in result.themes}
-
-
-def regions(result: TagResult) -> set[str]:
-    return {match.id for match in result.regions}
 
 
 # --- passing mentions ------------------------------------------------------------------------

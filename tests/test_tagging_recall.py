@@ -8,15 +8,9 @@ a long text, but not in one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from agglowatch.records import TagResult
-from tagging import Tagger, load_taxonomy
+from tagging import Tagger
 from tagging.taxonomy import parse_taxonomy
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.tagging_support import themes
 
 FILLER = [
     "会议听取了有关部门的工作汇报，并对下一阶段的重点任务作出部署。",
@@ -26,15 +20,6 @@ FILLER = [
     "记者在现场看到，不少企业代表也参加了当天的活动。",
     "今年以来，相关部门共组织各类座谈会二十余场。",
 ]
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
-
-
-def themes(result: TagResult) -> set[str]:
-    return {match.id for match in result.themes}
 
 
 # --- an agglomeration named by its region's own name -----------------------------------------

@@ -19,21 +19,9 @@ import pytest
 from agglowatch.records import TagResult
 from tagging import Tagger, load_taxonomy
 from tagging.names import NameFinder
+from tests.tagging_support import regions, themes
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
-
-
-def themes(result: TagResult) -> set[str]:
-    return {match.id for match in result.themes}
-
-
-def regions(result: TagResult) -> set[str]:
-    return {match.id for match in result.regions}
 
 
 # --- names: places and theme words inside the names of clubs, companies, programmes ----------

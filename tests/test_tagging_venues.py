@@ -6,25 +6,12 @@ does get the region: the rule drops the mention, not the city.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from agglowatch.records import TagResult
-from tagging import Tagger, load_taxonomy, match_form
+from tagging import Tagger, match_form
 from tagging.index import REGIONS, Hit, TermRef
 from tagging.venues import drop_venues, is_venue
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def tagger() -> Tagger:
-    return Tagger(load_taxonomy(ROOT / "themes.yaml"))
-
-
-def regions(result: TagResult) -> set[str]:
-    return {match.id for match in result.regions}
+from tests.tagging_support import regions
 
 
 def candidates(tagger: Tagger, title: str, text: str) -> set[str]:
