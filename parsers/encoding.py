@@ -146,12 +146,14 @@ def detect(content: bytes) -> str:
 
 
 HIGH_BYTE_SHARE = 0.2  # Chinese pages: 0.5-0.8 of their bytes; Latin-1 European pages: < 0.05
+_ASCII_BYTES = bytes(range(0x80))
 
 
 def _mostly_high_bytes(content: bytes) -> bool:
     """True when bytes labelled Latin-1 are too dense in non-ASCII to be Latin-1 text."""
     sample = content[:100_000]
-    return bool(sample) and sum(1 for b in sample if b >= 0x80) > HIGH_BYTE_SHARE * len(sample)
+    high = len(sample.translate(None, _ASCII_BYTES))  # the bytes >= 0x80, counted in C
+    return bool(sample) and high > HIGH_BYTE_SHARE * len(sample)
 
 
 def _big5_rather_than_gb(content: bytes) -> bool:
