@@ -200,12 +200,9 @@ async def parse_page(
         return merge_fallback(record, fallback)
     if kind == "html":
         html = page.text if page.text is not None else decode_body(page.content)[0]
-        record = await parse_pool.submit(
+        return await parse_pool.submit(
             parse_html, html, url, source, fields=fields, fallback=fallback, now=now, spec=spec
         )
-        if reason := error_page_reason(record):
-            raise ErrorPageError(f"{url}: an error page served as 200 ({reason}); not stored", url)
-        return record
     raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
 
 
@@ -219,8 +216,11 @@ def parse_html(
     now: dt.datetime | None = None,
     spec: PrepareSpec | None = None,
 ) -> DocumentRecord:
-    """extract_article, then the record prepared for the store (run where it is parsed)."""
+    """extract_article, then the record prepared for the store (run where it is parsed); an
+    error page served as 200 is refused before any of that work is spent on it."""
     record = extract_article(html, url, source=source, fields=fields, fallback=fallback, now=now)
+    if reason := error_page_reason(record):
+        raise ErrorPageError(f"{url}: an error page served as 200 ({reason}); not stored", url)
     return attach(record, spec)
 
 
