@@ -140,13 +140,12 @@ async def fetch_document(
     known = fetcher.validators.get(url)
     previous_hash = known.content_hash if known else None
     page = await fetcher.get(url, accept=ACCEPT)
-    for _ in range(MAX_REFRESHES):  # a stub that sends on with <meta http-equiv="refresh">
+    for hops in range(MAX_REFRESHES + 1):  # a stub that sends on with <meta http-equiv="refresh">
         if (target := refresh_target(page)) is None:
             break
-        page = await fetcher.get(target, accept=ACCEPT)
-    else:
-        if refresh_target(page) is not None:
+        if hops == MAX_REFRESHES:
             raise FetchError(f"{url}: more than {MAX_REFRESHES} meta refreshes (a loop?)", url)
+        page = await fetcher.get(target, accept=ACCEPT)
     if page.not_modified:
         return None
     digest = hashlib.sha256(page.content).hexdigest()
