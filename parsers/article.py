@@ -35,7 +35,7 @@ from agglowatch.config import FieldSelectors
 from agglowatch.errors import ConfigError, ParseError
 from agglowatch.records import DocumentRecord
 from parsers import selectors as sel
-from parsers.dates import find_published_date, parse_date, title_index
+from parsers.dates import find_published_date, parse_date, signature, title_index
 from parsers.encoding import looks_binary
 from parsers.language import detect_language, normalise_language
 from parsers.metadata import (
@@ -51,7 +51,7 @@ from parsers.metadata import (
     page_lines,
     read_metadata,
 )
-from parsers.titles import choose_title, strip_site_name, title_parts
+from parsers.titles import choose_title, site_names, strip_site_name, title_parts
 
 MIN_TEXT_CHARS = 20  # below this a page has no usable article text
 
@@ -258,8 +258,10 @@ _SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s�
 _FIELD_LABEL_WORDS = "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
 # The next 'label：' ends a field's value. A known label glued to the last name by inline spans
 # ('作者：孙嘉怡 吴昊来源：宣传部') ends it at the label, not at the space before the name.
+# A date label with a word before it ('作者：X　提交日期：…', '回复时间：') ends it at the space.
 _NEXT_FIELD = re.compile(
-    rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|[|｜【\[（(<《]|\s{{3,}}|"
+    rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|"
+    r"\s+[\u4e00-\u9fff]{1,4}(?:日期|时间|時間)\s*[:：]|[|｜【\[（(<《]|\s{3,}|"
     rf"(?:{_FIELD_LABEL_WORDS})(?=\s*[:：])|[:：]"
 )
 _ROLE_PREFIX = re.compile(
@@ -299,7 +301,8 @@ _REPORTER_TIGHT = re.compile(
 )
 # '作者 张三' with a space and no colon: only a strict name run counts ('作者认为…' is prose).
 _AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s(（【\[□■]))(?:作者|撰文|执笔)\s+(?P<v>[^\s:：].*)$")
-_REPORTER = re.compile(rf"(?:{_ROLES})[\s:：]+(?P<v>[^\s:：].*)$")
+# '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name)
+_REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜]\s*)(?P<v>[^\s:：|｜].*)$")
 _BRACKET_REPORTER = re.compile(
     rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
 )
@@ -324,9 +327,12 @@ def _authors(
     declared = _declared_authors(metadata)
     if declared:
         return declared
-    byline = find_byline(lines, title_at)
+    byline = _without_outlet(find_byline(lines, title_at), metadata)
     if byline:
         return byline
+    signed = signature(lines)  # a notice signed by the body that issued it
+    if signed:
+        return [signed[0]]
     # every site, source and publisher name the page declares (a TRS page's Author <meta> is
     # often its ContentSource, the department that supplied the story)
     site = {
@@ -354,6 +360,17 @@ def _authors(
         or _blog_owner(metadata)
         or _editors(lines)
     )
+
+
+def _without_outlet(names: list[str], metadata: PageMetadata) -> list[str]:
+    """'文｜财新 王婧 刘园园' on 财新网: the outlet's short name before its writers is not one
+    of them. Only a Chinese name that the page's own site name begins with is dropped, and
+    only beside other names."""
+    if len(names) < 2:
+        return names
+    sites = site_names(metadata, metadata.headings)
+    kept = [n for n in names if not (_HAS_HAN.search(n) and any(s.startswith(n) for s in sites))]
+    return kept or names
 
 
 _DESK_LABEL = _label_pattern(sel.EDITOR_LABELS)
@@ -511,12 +528,30 @@ def _reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _REPORTER.finditer(text):
         names += _name_run(match["v"])
+    if not names:  # a wire's dateline opens its first paragraph, however long that is
+        names = _wire_reporters(text[:40])
     if not names and len(text) < 80:
         names = _tight_reporters(text)
     return names or _bracket_reporters(text)
 
 
 _MORE_NAMES = re.compile(r"[、，,](?P<v>[\u4e00-\u9fff]{2,3})(?=$|[\s、，,；;）)】\]]|报道)")
+
+
+# '（中央社記者林育瑄台北5日電）': the reporter, then the place and day the wire was filed.
+_WIRE_DATELINE = re.compile(r"(?:记者|記者)(?P<v>[\u4e00-\u9fff、]{4,20}?)\d{1,2}日(?:电|電)")
+
+
+def _wire_reporters(text: str) -> list[str]:
+    """Names of a '記者A、B台北5日電' dateline: the last one runs into the place, most often
+    two characters ('台北', '北京'), so a name is what is left before them (three characters at
+    most)."""
+    match = _WIRE_DATELINE.search(text)
+    if not match:
+        return []
+    *names, last = match["v"].split("、")
+    names.append(last[:-2] if len(last) - 2 in (2, 3) else last[:3])
+    return names if all(_looks_like_person(name) for name in names) else []
 
 
 def _tight_reporters(text: str) -> list[str]:
@@ -540,15 +575,21 @@ def _bracket_reporters(text: str) -> list[str]:
     return names
 
 
+_CONJUNCTION = frozenset({"和", "与", "與", "及", "以及"})
+
+
 def _name_run(value: str) -> list[str]:
-    """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']."""
+    """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']; '张伟 和 李娜'
+    -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one."""
     names: list[str] = []
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
-    for token in re.split(r"[\s、，,/／]+", value.strip()):  # 李四／台北報導
+    for token in _han_tokens(re.sub(r"[\s、，,/／]+", " ", value.strip())):  # 李四／台北報導
         token = _ROLE_PREFIX.sub("", token)
-        if not token:
+        if not token or token in _CONJUNCTION:
             continue
         if _DATELINE.search(token):  # '北京报道', '发自成都': the place the report is filed from
+            break
+        if _NAME_SUFFIX.fullmatch(token):  # '…王洪涛 报道': the byline's closing word
             break
         if _NAME_SUFFIX.search(token) and not _valid_name(token, loose=False):
             token = _NAME_SUFFIX.sub("", token)
@@ -711,6 +752,8 @@ def split_names(value: str, *, loose: bool) -> list[str]:
         if trimmed != piece and len(trimmed) >= 2:  # '张三摄' -> '张三', but never '李摄' -> '李'
             piece = trimmed
         tokens = _han_tokens(piece) if _HAS_HAN.search(piece) else [piece]
+        # '作者：陈晓丹 实习生 林蓉': a role word between the names is not one of them
+        tokens = [_ROLE_PREFIX.sub("", t) if _HAS_HAN.search(t) else t for t in tokens]
         names += [t for t in tokens if _valid_name(t, loose)]
     return _unique(names)
 
