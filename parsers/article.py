@@ -258,10 +258,13 @@ _SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s�
 _FIELD_LABEL_WORDS = "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
 # The next 'label：' ends a field's value. A known label glued to the last name by inline spans
 # ('作者：孙嘉怡 吴昊来源：宣传部') ends it at the label, not at the space before the name.
-# A date label with a word before it ('作者：X　提交日期：…', '回复时间：') ends it at the space.
+# A label with a word of its own before it ('作者：X　提交日期：…', '文章来源：') ends the value
+# at the space (a name glued to a label, '吴昊来源：', is kept by the alternative after).
+_LABEL_PREFIX = "提交|回复|发帖|更新|修改|录入|上传|文章|稿件|信息|新闻|图片|最后更新"
 _NEXT_FIELD = re.compile(
     rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|"
-    r"\s+[\u4e00-\u9fff]{1,4}(?:日期|时间|時間)\s*[:：]|[|｜【\[（(<《]|\s{3,}|"
+    rf"\s+(?:{_LABEL_PREFIX})(?:{_FIELD_LABEL_WORDS}|日期|时间|時間)\s*[:：]|"
+    r"[|｜【\[（(<《]|\s{3,}|"
     rf"(?:{_FIELD_LABEL_WORDS})(?=\s*[:：])|[:：]"
 )
 _ROLE_PREFIX = re.compile(
@@ -576,6 +579,14 @@ def _bracket_reporters(text: str) -> list[str]:
 
 
 _CONJUNCTION = frozenset({"和", "与", "與", "及", "以及"})
+# '王　浩': one character, white space, one character, between spaces.
+_PADDED_NAME = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fff])[ \t\u3000]+([\u4e00-\u9fff])(?=\s|$)")
+
+
+def _unpad(match: re.Match[str]) -> str:
+    """A surname and a given name printed apart to fill three characters' width are one name;
+    other single characters ('文 / 图') are left as they are."""
+    return match[1] + match[2] if match[1] in sel.SURNAMES else match[0]
 
 
 def _name_run(value: str) -> list[str]:
@@ -583,7 +594,8 @@ def _name_run(value: str) -> list[str]:
     -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one."""
     names: list[str] = []
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
-    for token in _han_tokens(re.sub(r"[\s、，,/／]+", " ", value.strip())):  # 李四／台北報導
+    value = _PADDED_NAME.sub(_unpad, value.strip())
+    for token in re.split(r"[\s、，,/／:：]+", value):  # 李四／台北報導, 实习记者：张三
         token = _ROLE_PREFIX.sub("", token)
         if not token or token in _CONJUNCTION:
             continue
@@ -630,11 +642,18 @@ _ENGLISH_ROLE = re.compile(
 _FILED_IN = re.compile(r"\s+in\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?=\s*(?:,|\band\b|&|$))")
 
 
+# 'Posted by John Smith on March 5, 2024', '… at 10:30': when, after the names.
+_POSTED_ON = re.compile(
+    r"\s+(?:on|at)\s+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?(?:[A-Z][a-z]{2,8}\.?|\d).*$"
+)
+
+
 def english_names(value: str) -> list[str]:
     """Names of an English byline, without the wire agency's role words before them, the
-    places the writers filed from, and the capitals a wire prints names in ('ZHOU HUIYING' is
-    cited as 'Zhou Huiying')."""
-    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value.strip()))
+    places the writers filed from, when they posted, and the capitals a wire prints names in
+    ('ZHOU HUIYING' is cited as 'Zhou Huiying')."""
+    value = _POSTED_ON.sub("", value.strip())
+    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value))
     names = split_names(value, loose=True)
     return [n.title() if n.isupper() and " " in n else n for n in names]
 
@@ -731,9 +750,17 @@ def _looks_like_person(value: str) -> bool:
     return len(value) <= 3 and value[0] in sel.SURNAMES
 
 
+# '[美] 约翰·史密斯', '（清）王夫之': a translated or classical author's country or dynasty.
+_ORIGIN_MARK = re.compile(r"^[\[【（(〔［][\u4e00-\u9fff]{1,2}[\]】）)〕］]\s*")
+# '王小明（中国人民大学教授）、张大伟（…）': each author's affiliation, between two names.
+_AFFILIATION = re.compile(r"[（(][^（）()]{2,30}[）)](?=\s*[、，,;；和与]\s*[\u4e00-\u9fff])")
+
+
 def _field_value(value: str) -> str:
-    """The value of one 'label：value' field, up to the next field or bracket."""
-    return _NEXT_FIELD.split(value.strip(), maxsplit=1)[0].strip(" \t-—·•")
+    """The value of one 'label：value' field, up to the next field or bracket (an origin mark
+    before a name and affiliations between names are not the end)."""
+    value = _AFFILIATION.sub("", _ORIGIN_MARK.sub("", value.strip()))
+    return _NEXT_FIELD.split(value, maxsplit=1)[0].strip(" \t-—·•】］]")
 
 
 def split_names(value: str, *, loose: bool) -> list[str]:

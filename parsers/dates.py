@@ -598,6 +598,24 @@ def _line_date(
         return None
     if labelled and not (sel.DATE_LABELS.search(text) or _BYLINE_FIELD.search(text)):
         return None
+    published = _PUBLISHED_LABEL.search(text) if labelled else None
+    if published:  # '更新时间：3月6日 发布时间：3月5日': the publication label's own date first
+        day = _first_day(text[published.end() :], line, before_title, now)
+        if day:
+            return day
+    return _first_day(text, line, before_title, now)
+
+
+# Labels of the publication date itself, not of an update or of the page's source.
+_PUBLISHED_LABEL = re.compile(
+    r"(?:发布|发表|刊发|發布|發佈|發表)(?:时间|日期|時間|于|於)|\b(?:Published|Posted)\b", re.I
+)
+
+
+def _first_day(
+    text: str, line: Line, before_title: bool, now: dt.datetime | None
+) -> dt.date | None:
+    """The first plausible date in `text` that is not a clock widget's."""
     for match in find_dates(text, now):
         if match.widget or not plausible(match.day, now, MIN_TEXT_YEAR):
             continue

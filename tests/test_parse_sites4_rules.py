@@ -48,6 +48,41 @@ def test_byline_names(byline: str, expected: list[str]) -> None:
     assert page(f"<p>{byline}</p>").authors == expected
 
 
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("【发布时间：2005年4月5日】【作者：李明】", ["李明"]),
+        ("作者：[美] 约翰·史密斯", ["约翰·史密斯"]),
+        ("作者：（清）王夫之", ["王夫之"]),
+        ("作者：王小明（中国人民大学教授）、张大伟（北京大学副教授）", ["王小明", "张大伟"]),
+        ("作者：王丽 文章来源：本站原创 点击数：128", ["王丽"]),
+        ("作者：王丽 稿件来源：市政府办", ["王丽"]),
+        ("记者：王丽 实习记者：张三", ["王丽", "张三"]),
+        ("□记者 王小明 文/图", ["王小明"]),  # 文/图 credits text and photos, it is no name
+        ("Posted by John Smith on March 5, 2024", ["John Smith"]),
+        ("By Jane Doe and Li Wei on Tuesday", ["Jane Doe", "Li Wei"]),
+    ],
+)
+def test_byline_fields_around_the_names(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+def test_a_name_glued_to_the_next_label_is_kept() -> None:
+    assert page("<p>作者：孙嘉怡 吴昊来源：宣传部</p>").authors == ["孙嘉怡", "吴昊"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "更新时间：2024-03-06 发布时间：2024-03-05",
+        "Updated: 2024-03-06 | Published: 2024-03-05",
+        "最后更新：2024年3月6日　發佈時間：2024年3月5日",
+    ],
+)
+def test_the_publication_label_beats_an_update_on_the_same_line(line: str) -> None:
+    assert page(f"<p>{line}</p>").published == dt.date(2024, 3, 5)
+
+
 @pytest.mark.parametrize("label", ["提交日期", "回复时间", "更新時間"])
 def test_a_date_field_after_a_posters_name_ends_it(label: str) -> None:
     record = page(f"<p>作者：沧海一粟2005\u3000{label}：2005-6-21 9:05:00</p>")
