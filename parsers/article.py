@@ -51,7 +51,7 @@ from parsers.metadata import (
     page_lines,
     read_metadata,
 )
-from parsers.titles import choose_title, site_names, strip_site_name, title_parts
+from parsers.titles import choose_title, site_names, squash, strip_site_name, title_parts
 
 MIN_TEXT_CHARS = 20  # below this a page has no usable article text
 
@@ -281,8 +281,15 @@ _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
 _LEADING_LABEL = re.compile(r"^[\s（(【\[]*(?:[^:：]{1,8}[:：])?\s*")
 
 
+def _spaced(label: str) -> str:
+    """A two-character label as old table layouts print it, padded to four ('作　者')."""
+    if len(label) == 2 and _HAS_HAN.match(label):
+        return rf"{label[0]}\s?{label[1]}"
+    return re.escape(label)
+
+
 def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted((re.escape(label) for label in labels), key=len, reverse=True))
+    alternatives = "|".join(sorted((_spaced(label) for label in labels), key=len, reverse=True))
     return re.compile(
         rf"(?:^|(?<=[\s(（【\[|｜>·□■-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
         r"\s*(?P<v>.*)$",
@@ -291,7 +298,7 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 
 
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：]\s*(?P<v>.*)$")
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：·]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
@@ -366,13 +373,18 @@ def _authors(
 
 
 def _without_outlet(names: list[str], metadata: PageMetadata) -> list[str]:
-    """'文｜财新 王婧 刘园园' on 财新网: the outlet's short name before its writers is not one
-    of them. Only a Chinese name that the page's own site name begins with is dropped, and
-    only beside other names."""
+    """'文｜财新 王婧 刘园园' on 财新网, 'By Li Wei, China Daily' on China Daily: the outlet
+    named beside its writers is not one of them. Dropped only beside other names: the page's
+    own site name, or the Chinese short name the site name begins with."""
     if len(names) < 2:
         return names
     sites = site_names(metadata, metadata.headings)
-    kept = [n for n in names if not (_HAS_HAN.search(n) and any(s.startswith(n) for s in sites))]
+    kept = [
+        n
+        for n in names
+        if squash(n) not in sites
+        and not (_HAS_HAN.search(n) and any(s.startswith(n) for s in sites))
+    ]
     return kept or names
 
 
@@ -493,7 +505,7 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
 # Every byline pattern below needs one of these words: lines without any are skipped cheaply.
 _BYLINE_HINT = re.compile(
     "|".join(
-        re.escape(word)
+        _spaced(word)
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
             "文", "来源", "出处", "发表", "发布", "张贴", "by",
@@ -644,7 +656,7 @@ _FILED_IN = re.compile(r"\s+in\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?=
 
 # 'Posted by John Smith on March 5, 2024', '… at 10:30': when, after the names.
 _POSTED_ON = re.compile(
-    r"\s+(?:on|at)\s+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?(?:[A-Z][a-z]{2,8}\.?|\d).*$"
+    r"\s+(?:on|at)(?:\s+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?(?:[A-Z][a-z]{2,8}\.?|\d).*)?$"
 )
 
 

@@ -89,6 +89,11 @@ _HAN_DATE = re.compile(
     r"(?P<hy>[〇○零一二三四五六七八九]{4})\s*年\s*(?P<hm>十[一二]?|[一二三四五六七八九])\s*月"
     r"\s*(?P<hd>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
 )
+# 'Sun Aug 28 20:56:20 2005': the C library's ctime(), as old BBS post headers print it.
+_CTIME = re.compile(
+    r"(?<![A-Za-z])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?P<mon>[A-Z][a-z]{2})\s+(?P<d>\d{1,2})\s+"
+    r"\d{1,2}:\d{2}:\d{2}\s+(?P<y>\d{4})(?!\d)"
+)
 _PARTIAL = (
     re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:份)?"),
     re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})"),
@@ -147,7 +152,7 @@ def parse_date(text: str, *, now: dt.datetime | None = None) -> dt.date | None:
 def find_dates(text: str, now: dt.datetime | None = None) -> list[DateMatch]:
     """Every full date in `text`, in order of position (widget dates flagged, not dropped)."""
     found: list[DateMatch] = []
-    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _YEAR_THEN_DAY, _ENGLISH):
+    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _YEAR_THEN_DAY, _ENGLISH, _CTIME):
         for match in pattern.finditer(text):
             day = _match_day(match)
             if day is not None:

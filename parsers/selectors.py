@@ -178,6 +178,9 @@ AUTHOR_LABELS = (
     "作者署名",
     "署名",
     "原作者",
+    "本文作者",
+    "文章作者",
+    "发信人",  # an old BBS post's header ('发信人: laomao (老猫), 信区: Economy')
     "博主",
     "楼主",
     "发帖人",
@@ -329,7 +332,7 @@ GROUP_SUFFIXES = re.compile(r"(?:课题组|研究组|调研组|小组|委员会|
 # Labels that say "the date next to me is the publication date".
 DATE_LABELS = re.compile(
     r"发布时间|发布日期|发表时间|发表日期|发表于|发布于|发文日期|成文日期|印发日期|"
-    r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|"
+    r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|发信站|"
     r"\b(?:Published|Posted|Date|Released|Issued|Updated|Last updated)\b",
     re.IGNORECASE,
 )

@@ -199,3 +199,36 @@ def test_without_a_document_number_the_title_names_no_signature() -> None:
     record = notice("")
     assert record.authors == []
     assert record.published == dt.date(2024, 3, 8)
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        # old table layouts pad two-character labels to the width of four
+        ("作\u3000者：山石", ["山石"]),
+        ("作 者：山石 日 期：2005-04-05", ["山石"]),
+        ("【作 者】山石", ["山石"]),
+        ("本文作者：山石", ["山石"]),
+        ("文章作者：山石", ["山石"]),
+        ("文·山石", ["山石"]),
+        ("Posted by 老猫 at 2005-03-21 01:20", ["老猫"]),
+    ],
+)
+def test_more_label_forms(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+def test_an_old_bbs_post_header() -> None:
+    body = (
+        "<p>发信人: laomao (老猫), 信区: Economy</p><p>标 题: 都市圈通勤</p>"
+        "<p>发信站: 水木社区 (Sun Aug 28 20:56:20 2005), 站内</p>"
+    )
+    record = page(body)
+    assert record.authors == ["laomao"]
+    assert record.published == dt.date(2005, 8, 28)
+
+
+def test_the_outlet_named_after_an_english_byline_is_dropped() -> None:
+    head = '<meta property="og:site_name" content="China Daily">'
+    assert page("<p>By Li Wei, China Daily</p>", head).authors == ["Li Wei"]
+    assert page("<p>By Li Wei and Zhang San</p>", head).authors == ["Li Wei", "Zhang San"]
