@@ -365,6 +365,7 @@ def _authors(
         loose
         or _author_box(tree)
         or _forum_poster(lines, title_at)
+        or _first_floor_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _blog_owner(metadata)
@@ -693,6 +694,26 @@ def _forum_poster(lines: list[Line], title_at: int | None) -> list[str]:
     return []
 
 
+# The first post's floor label: '1楼', '楼主', '#1', '1#', '1F' (not a later floor).
+_FIRST_FLOOR = re.compile(r"^(?:楼主|1\s*(?:楼|#|F|层)|#1|第\s*1\s*楼)$", re.I)
+
+
+def _first_floor_poster(lines: list[Line], title_at: int | None) -> list[str]:
+    """Forums without a '发表于' line (Baidu Tieba, old phpwind skins) mark the thread's first
+    post '1楼' or '楼主' right under its poster's linked name: that poster wrote the thread."""
+    if title_at is None:
+        return []
+    for index in range(title_at + 2, min(len(lines), title_at + 12)):
+        if not _FIRST_FLOOR.match(lines[index].text):
+            continue
+        above = lines[index - 1]
+        if above.link and not above.heading:
+            names = split_names(above.text, loose=True)
+            return names if names == [above.text] else []
+        return []
+    return []
+
+
 def _people_in_source(lines: list[Line]) -> list[str]:
     """'来源：尹娟': a 来源 that is a person's name (common surname, 2-3 characters)."""
     for line in lines:
@@ -772,7 +793,7 @@ def _field_value(value: str) -> str:
     """The value of one 'label：value' field, up to the next field or bracket (an origin mark
     before a name and affiliations between names are not the end)."""
     value = _AFFILIATION.sub("", _ORIGIN_MARK.sub("", value.strip()))
-    return _NEXT_FIELD.split(value, maxsplit=1)[0].strip(" \t-—·•】］]")
+    return _NEXT_FIELD.split(value, maxsplit=1)[0].strip(" \t-—·•】］])）")
 
 
 def split_names(value: str, *, loose: bool) -> list[str]:

@@ -378,9 +378,10 @@ _SIGNATURE_DATE = re.compile(
 )
 # '善政办发〔2024〕5号', '国办发[2024]12号': a document number (文号) on a line of its own.
 _DOCUMENT_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（](?:19|20)\d{2}[〕\]］)）]\s*\d{1,4}\s*号$")
-# 'X关于印发…的通知': the body that issues a document names itself before 关于.
+# 'X关于印发…的通知', 'X关于…的若干意见': the body that issues a document names itself before 关于.
 _ISSUING_TITLE = re.compile(
-    r"^(?P<v>[^\s，,、:：]{2,30}?)关于\S+的(?:通知|意见|决定|批复|通告|公告|办法|规定|函|报告|方案)$"
+    r"^(?P<v>[^\s，,、:：]{2,30}?)关于\S+的\S{0,6}?"
+    r"(?:通知|意见|决定|批复|通告|公告|办法|规定|函|报告|方案)$"
 )
 
 

@@ -232,3 +232,40 @@ def test_the_outlet_named_after_an_english_byline_is_dropped() -> None:
     head = '<meta property="og:site_name" content="China Daily">'
     assert page("<p>By Li Wei, China Daily</p>", head).authors == ["Li Wei"]
     assert page("<p>By Li Wei and Zhang San</p>", head).authors == ["Li Wei", "Zhang San"]
+
+
+# --- rules blind set 5 (tests/test_parse_sites5.py) led to ---------------------------------------
+
+
+def test_a_lone_compiler_in_brackets_is_the_author() -> None:
+    assert page("<p>中新网4月5日电 据报道。</p><p>(编辑：王丽华)</p>").authors == ["王丽华"]
+    assert page("<p>（责任编辑：刘晓）</p>").authors == []
+
+
+def test_a_numbered_notice_titled_with_a_qualified_kind_is_signed_by_its_issuer() -> None:
+    title = "湖北省人民政府关于加快武汉城市圈建设的若干意见"
+    body = (
+        "<div>发布日期：2005-04-05</div><p>鄂政发〔2005〕12号</p>"
+        f"{FILLER}<p>湖北省人民政府</p><p>二○○五年三月三十一日</p>"
+    )
+    record = page(body, f"<title>{title}</title>", title)
+    assert record.authors == ["湖北省人民政府"]
+    assert record.published == dt.date(2005, 3, 31)
+
+
+def floor(label: str) -> list[str]:
+    body = (
+        f"<table><tr><td><a href='/i/1'>湘江北去2006</a><br>{label}</td>"
+        f"<td>{FILLER}<div>2006-3-21 09:05</div></td></tr>"
+        "<tr><td><a href='/i/2'>株洲伢子</a><br>2楼</td><td>支持！</td></tr></table>"
+    )
+    return page(body, h1="长株潭一体化，你支持吗？").authors
+
+
+@pytest.mark.parametrize("label", ["1楼", "楼主", "#1", "1#"])
+def test_the_poster_over_the_first_floor_label_wrote_the_thread(label: str) -> None:
+    assert floor(label) == ["湘江北去2006"]
+
+
+def test_a_later_floor_alone_names_no_author() -> None:
+    assert floor("") == []
