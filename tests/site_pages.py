@@ -1,6 +1,6 @@
-"""The harness of the synthetic site-page sets (test_parse_zh_sites, test_parse_sites2,
-test_parse_sites3, test_parse_sites4): each case is (page file, title, authors, published),
-checked one field per test; a known miss is a strict xfail, so a fix is noticed. A page is
+"""The harness of the synthetic site-page sets (test_parse_zh_sites, test_parse_sites2 to
+test_parse_sites5): each case is (page file, title, authors, published), checked one field
+per test; a known miss is a strict xfail, so a fix is noticed. A page is
 fetched from a dateless URL unless `urls` names the address it was served from (a site that
 puts the year only in its URLs)."""
 

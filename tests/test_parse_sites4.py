@@ -21,6 +21,10 @@ is still not an author of a news agency wire; a forum thread is by its first pos
 split by <br> in one heading keeps the break as a space (none before the —— that opens a
 sub-headline), and a sub-headline in its own element
 (副题 under the headline) is not part of the title.
+
+Blind score on the first run, before any fix of this round (27 pages): title 26/27, authors
+17/27, date 25/27. The rules it led to are tested one by one in
+tests/test_parse_sites4_rules.py.
 """
 
 from __future__ import annotations

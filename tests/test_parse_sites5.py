@@ -7,6 +7,9 @@ Same conventions as tests/test_parse_sites2.py and tests/test_parse_sites4.py: �
 an author, a lone 编辑 on a reposted wire story is its compiler, 佚名 is nobody, a blog post is
 by its blog's owner, a forum thread by its first poster, a magazine story is dated by its
 issue's 出版日期, a notice with a 文号 by its signature.
+
+Blind score on the first run (after the set-4 fixes, before the set-5 ones): title 11/11,
+authors 8/11, date 10/11.
 """
 
 from __future__ import annotations
