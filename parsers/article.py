@@ -35,7 +35,7 @@ from agglowatch.config import FieldSelectors
 from agglowatch.errors import ConfigError, ParseError
 from agglowatch.records import DocumentRecord
 from parsers import selectors as sel
-from parsers.dates import find_published_date, parse_date, title_index
+from parsers.dates import find_published_date, parse_date, signature, title_index
 from parsers.encoding import looks_binary
 from parsers.language import detect_language, normalise_language
 from parsers.metadata import (
@@ -51,7 +51,7 @@ from parsers.metadata import (
     page_lines,
     read_metadata,
 )
-from parsers.titles import choose_title, strip_site_name, title_parts
+from parsers.titles import choose_title, site_names, squash, strip_site_name, title_parts
 
 MIN_TEXT_CHARS = 20  # below this a page has no usable article text
 
@@ -258,8 +258,13 @@ _SEPARATORS = re.compile(r"\s*(?:[,，、;；/／|｜]|\band\b|\s&\s|\s和\s|\s�
 _FIELD_LABEL_WORDS = "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, reverse=True))
 # The next 'label：' ends a field's value. A known label glued to the last name by inline spans
 # ('作者：孙嘉怡 吴昊来源：宣传部') ends it at the label, not at the space before the name.
+# A label with a word of its own before it ('作者：X　提交日期：…', '文章来源：') ends the value
+# at the space (a name glued to a label, '吴昊来源：', is kept by the alternative after).
+_LABEL_PREFIX = "提交|回复|发帖|更新|修改|录入|上传|文章|稿件|信息|新闻|图片|最后更新"
 _NEXT_FIELD = re.compile(
-    rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|[|｜【\[（(<《]|\s{{3,}}|"
+    rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|"
+    rf"\s+(?:{_LABEL_PREFIX})(?:{_FIELD_LABEL_WORDS}|日期|时间|時間)\s*[:：]|"
+    r"[|｜【\[（(<《]|\s{3,}|"
     rf"(?:{_FIELD_LABEL_WORDS})(?=\s*[:：])|[:：]"
 )
 _ROLE_PREFIX = re.compile(
@@ -276,8 +281,15 @@ _HAS_HAN = re.compile(r"[\u4e00-\u9fff]")
 _LEADING_LABEL = re.compile(r"^[\s（(【\[]*(?:[^:：]{1,8}[:：])?\s*")
 
 
+def _spaced(label: str) -> str:
+    """A two-character label as old table layouts print it, padded to four ('作　者')."""
+    if len(label) == 2 and _HAS_HAN.match(label):
+        return rf"{label[0]}\s?{label[1]}"
+    return re.escape(label)
+
+
 def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(sorted((re.escape(label) for label in labels), key=len, reverse=True))
+    alternatives = "|".join(sorted((_spaced(label) for label in labels), key=len, reverse=True))
     return re.compile(
         rf"(?:^|(?<=[\s(（【\[|｜>·□■-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
         r"\s*(?P<v>.*)$",
@@ -286,7 +298,7 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 
 
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：]\s*(?P<v>.*)$")
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：·]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
@@ -299,7 +311,8 @@ _REPORTER_TIGHT = re.compile(
 )
 # '作者 张三' with a space and no colon: only a strict name run counts ('作者认为…' is prose).
 _AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s(（【\[□■]))(?:作者|撰文|执笔)\s+(?P<v>[^\s:：].*)$")
-_REPORTER = re.compile(rf"(?:{_ROLES})[\s:：]+(?P<v>[^\s:：].*)$")
+# '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name)
+_REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜]\s*)(?P<v>[^\s:：|｜].*)$")
 _BRACKET_REPORTER = re.compile(
     rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
 )
@@ -324,9 +337,12 @@ def _authors(
     declared = _declared_authors(metadata)
     if declared:
         return declared
-    byline = find_byline(lines, title_at)
+    byline = _without_outlet(find_byline(lines, title_at), metadata)
     if byline:
         return byline
+    signed = signature(lines)  # a notice signed by the body that issued it
+    if signed:
+        return [signed[0]]
     # every site, source and publisher name the page declares (a TRS page's Author <meta> is
     # often its ContentSource, the department that supplied the story)
     site = {
@@ -349,11 +365,28 @@ def _authors(
         loose
         or _author_box(tree)
         or _forum_poster(lines, title_at)
+        or _first_floor_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _blog_owner(metadata)
         or _editors(lines)
     )
+
+
+def _without_outlet(names: list[str], metadata: PageMetadata) -> list[str]:
+    """'文｜财新 王婧 刘园园' on 财新网, 'By Li Wei, China Daily' on China Daily: the outlet
+    named beside its writers is not one of them. Dropped only beside other names: the page's
+    own site name, or the Chinese short name the site name begins with."""
+    if len(names) < 2:
+        return names
+    sites = site_names(metadata, metadata.headings)
+    kept = [
+        n
+        for n in names
+        if squash(n) not in sites
+        and not (_HAS_HAN.search(n) and any(s.startswith(n) for s in sites))
+    ]
+    return kept or names
 
 
 _DESK_LABEL = _label_pattern(sel.EDITOR_LABELS)
@@ -473,7 +506,7 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
 # Every byline pattern below needs one of these words: lines without any are skipped cheaply.
 _BYLINE_HINT = re.compile(
     "|".join(
-        re.escape(word)
+        _spaced(word)
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
             "文", "来源", "出处", "发表", "发布", "张贴", "by",
@@ -511,12 +544,30 @@ def _reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _REPORTER.finditer(text):
         names += _name_run(match["v"])
+    if not names:  # a wire's dateline opens its first paragraph, however long that is
+        names = _wire_reporters(text[:40])
     if not names and len(text) < 80:
         names = _tight_reporters(text)
     return names or _bracket_reporters(text)
 
 
 _MORE_NAMES = re.compile(r"[、，,](?P<v>[\u4e00-\u9fff]{2,3})(?=$|[\s、，,；;）)】\]]|报道)")
+
+
+# '（中央社記者林育瑄台北5日電）': the reporter, then the place and day the wire was filed.
+_WIRE_DATELINE = re.compile(r"(?:记者|記者)(?P<v>[\u4e00-\u9fff、]{4,20}?)\d{1,2}日(?:电|電)")
+
+
+def _wire_reporters(text: str) -> list[str]:
+    """Names of a '記者A、B台北5日電' dateline: the last one runs into the place, most often
+    two characters ('台北', '北京'), so a name is what is left before them (three characters at
+    most)."""
+    match = _WIRE_DATELINE.search(text)
+    if not match:
+        return []
+    *names, last = match["v"].split("、")
+    names.append(last[:-2] if len(last) - 2 in (2, 3) else last[:3])
+    return names if all(_looks_like_person(name) for name in names) else []
 
 
 def _tight_reporters(text: str) -> list[str]:
@@ -540,15 +591,30 @@ def _bracket_reporters(text: str) -> list[str]:
     return names
 
 
+_CONJUNCTION = frozenset({"和", "与", "與", "及", "以及"})
+# '王　浩': one character, white space, one character, between spaces.
+_PADDED_NAME = re.compile(r"(?:(?<=\s)|^)([\u4e00-\u9fff])[ \t\u3000]+([\u4e00-\u9fff])(?=\s|$)")
+
+
+def _unpad(match: re.Match[str]) -> str:
+    """A surname and a given name printed apart to fill three characters' width are one name;
+    other single characters ('文 / 图') are left as they are."""
+    return match[1] + match[2] if match[1] in sel.SURNAMES else match[0]
+
+
 def _name_run(value: str) -> list[str]:
-    """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']."""
+    """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']; '张伟 和 李娜'
+    -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one."""
     names: list[str] = []
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
-    for token in re.split(r"[\s、，,/／]+", value.strip()):  # 李四／台北報導
+    value = _PADDED_NAME.sub(_unpad, value.strip())
+    for token in re.split(r"[\s、，,/／:：]+", value):  # 李四／台北報導, 实习记者：张三
         token = _ROLE_PREFIX.sub("", token)
-        if not token:
+        if not token or token in _CONJUNCTION:
             continue
         if _DATELINE.search(token):  # '北京报道', '发自成都': the place the report is filed from
+            break
+        if _NAME_SUFFIX.fullmatch(token):  # '…王洪涛 报道': the byline's closing word
             break
         if _NAME_SUFFIX.search(token) and not _valid_name(token, loose=False):
             token = _NAME_SUFFIX.sub("", token)
@@ -589,11 +655,18 @@ _ENGLISH_ROLE = re.compile(
 _FILED_IN = re.compile(r"\s+in\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}(?=\s*(?:,|\band\b|&|$))")
 
 
+# 'Posted by John Smith on March 5, 2024', '… at 10:30': when, after the names.
+_POSTED_ON = re.compile(
+    r"\s+(?:on|at)(?:\s+(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s*)?(?:[A-Z][a-z]{2,8}\.?|\d).*)?$"
+)
+
+
 def english_names(value: str) -> list[str]:
     """Names of an English byline, without the wire agency's role words before them, the
-    places the writers filed from, and the capitals a wire prints names in ('ZHOU HUIYING' is
-    cited as 'Zhou Huiying')."""
-    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value.strip()))
+    places the writers filed from, when they posted, and the capitals a wire prints names in
+    ('ZHOU HUIYING' is cited as 'Zhou Huiying')."""
+    value = _POSTED_ON.sub("", value.strip())
+    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value))
     names = split_names(value, loose=True)
     return [n.title() if n.isupper() and " " in n else n for n in names]
 
@@ -618,6 +691,26 @@ def _forum_poster(lines: list[Line], title_at: int | None) -> list[str]:
             continue  # points, registration date, '楼主', '发消息'
         names = split_names(line.text, loose=True)
         return names if names == [line.text] else []
+    return []
+
+
+# The first post's floor label: '1楼', '楼主', '#1', '1#', '1F' (not a later floor).
+_FIRST_FLOOR = re.compile(r"^(?:楼主|1\s*(?:楼|#|F|层)|#1|第\s*1\s*楼)$", re.I)
+
+
+def _first_floor_poster(lines: list[Line], title_at: int | None) -> list[str]:
+    """Forums without a '发表于' line (Baidu Tieba, old phpwind skins) mark the thread's first
+    post '1楼' or '楼主' right under its poster's linked name: that poster wrote the thread."""
+    if title_at is None:
+        return []
+    for index in range(title_at + 2, min(len(lines), title_at + 12)):
+        if not _FIRST_FLOOR.match(lines[index].text):
+            continue
+        above = lines[index - 1]
+        if above.link and not above.heading:
+            names = split_names(above.text, loose=True)
+            return names if names == [above.text] else []
+        return []
     return []
 
 
@@ -690,9 +783,17 @@ def _looks_like_person(value: str) -> bool:
     return len(value) <= 3 and value[0] in sel.SURNAMES
 
 
+# '[美] 约翰·史密斯', '（清）王夫之': a translated or classical author's country or dynasty.
+_ORIGIN_MARK = re.compile(r"^[\[【（(〔［][\u4e00-\u9fff]{1,2}[\]】）)〕］]\s*")
+# '王小明（中国人民大学教授）、张大伟（…）': each author's affiliation, between two names.
+_AFFILIATION = re.compile(r"[（(][^（）()]{2,30}[）)](?=\s*[、，,;；和与]\s*[\u4e00-\u9fff])")
+
+
 def _field_value(value: str) -> str:
-    """The value of one 'label：value' field, up to the next field or bracket."""
-    return _NEXT_FIELD.split(value.strip(), maxsplit=1)[0].strip(" \t-—·•")
+    """The value of one 'label：value' field, up to the next field or bracket (an origin mark
+    before a name and affiliations between names are not the end)."""
+    value = _AFFILIATION.sub("", _ORIGIN_MARK.sub("", value.strip()))
+    return _NEXT_FIELD.split(value, maxsplit=1)[0].strip(" \t-—·•】］])）")
 
 
 def split_names(value: str, *, loose: bool) -> list[str]:
@@ -711,6 +812,8 @@ def split_names(value: str, *, loose: bool) -> list[str]:
         if trimmed != piece and len(trimmed) >= 2:  # '张三摄' -> '张三', but never '李摄' -> '李'
             piece = trimmed
         tokens = _han_tokens(piece) if _HAS_HAN.search(piece) else [piece]
+        # '作者：陈晓丹 实习生 林蓉': a role word between the names is not one of them
+        tokens = [_ROLE_PREFIX.sub("", t) if _HAS_HAN.search(t) else t for t in tokens]
         names += [t for t in tokens if _valid_name(t, loose)]
     return _unique(names)
 

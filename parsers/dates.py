@@ -83,6 +83,17 @@ _ENGLISH = re.compile(
     rf"|(?<![\dA-Za-z])(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[A-Za-z]{{3,9}})\.?,?"
     rf"\s+(?P<y2>\d{{4}})(?!\d)"
 )
+# '二〇二四年三月五日': the form a government document's signature (落款) writes its date in.
+_HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+_HAN_DATE = re.compile(
+    r"(?P<hy>[〇○零一二三四五六七八九]{4})\s*年\s*(?P<hm>十[一二]?|[一二三四五六七八九])\s*月"
+    r"\s*(?P<hd>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
+)
+# 'Sun Aug 28 20:56:20 2005': the C library's ctime(), as old BBS post headers print it.
+_CTIME = re.compile(
+    r"(?<![A-Za-z])(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+(?P<mon>[A-Z][a-z]{2})\s+(?P<d>\d{1,2})\s+"
+    r"\d{1,2}:\d{2}:\d{2}\s+(?P<y>\d{4})(?!\d)"
+)
 _PARTIAL = (
     re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:份)?"),
     re.compile(r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})"),
@@ -141,13 +152,34 @@ def parse_date(text: str, *, now: dt.datetime | None = None) -> dt.date | None:
 def find_dates(text: str, now: dt.datetime | None = None) -> list[DateMatch]:
     """Every full date in `text`, in order of position (widget dates flagged, not dropped)."""
     found: list[DateMatch] = []
-    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _YEAR_THEN_DAY, _ENGLISH):
+    for pattern in (_NUMERIC, _CHINESE, _SLASHED, _YEAR_THEN_DAY, _ENGLISH, _CTIME):
         for match in pattern.finditer(text):
             day = _match_day(match)
             if day is not None:
                 found.append(DateMatch(day, match.start(), match.end(), _widget(text, match, now)))
+    for match in _HAN_DATE.finditer(text):
+        day = _han_day(match)
+        if day is not None:
+            found.append(DateMatch(day, match.start(), match.end(), False))
     found.sort(key=lambda m: m.start)
     return _drop_overlaps(found)
+
+
+def _han_day(match: re.Match[str]) -> dt.date | None:
+    """The day a '二〇二四年三月五日' match names."""
+    year = int("".join(str(_HAN_DIGIT[c]) for c in match["hy"]))
+    try:
+        return dt.date(year, _han_number(match["hm"]), _han_number(match["hd"]))
+    except ValueError:
+        return None
+
+
+def _han_number(text: str) -> int:
+    """'五' -> 5, '十二' -> 12, '二十' -> 20, '三十一' -> 31."""
+    if "十" not in text:
+        return _HAN_DIGIT[text]
+    tens, _, ones = text.partition("十")
+    return (_HAN_DIGIT[tens] if tens else 1) * 10 + (_HAN_DIGIT[ones] if ones else 0)
 
 
 def _drop_overlaps(matches: list[DateMatch]) -> list[DateMatch]:
@@ -341,13 +373,21 @@ def date_written(lines: list[Line], now: dt.datetime | None = None) -> dt.date |
 
 
 _ISSUER_FIELD = re.compile(rf"(?:{'|'.join(sel.ISSUER_LABELS)})\s*[:：]\s*(?P<v>[^\s:：]{{2,40}})")
-_SIGNATURE_DATE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_SIGNATURE_DATE = re.compile(
+    r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|" + _HAN_DATE.pattern
+)
+# '善政办发〔2024〕5号', '国办发[2024]12号': a document number (文号) on a line of its own.
+_DOCUMENT_NUMBER = re.compile(r"^\S{1,12}[〔\[［(（](?:19|20)\d{2}[〕\]］)）]\s*\d{1,4}\s*号$")
+# 'X关于印发…的通知', 'X关于…的若干意见': the body that issues a document names itself before 关于.
+_ISSUING_TITLE = re.compile(
+    r"^(?P<v>[^\s，,、:：]{2,30}?)关于\S+的\S{0,6}?"
+    r"(?:通知|意见|决定|批复|通告|公告|办法|规定|函|报告|方案)$"
+)
 
 
-def date_signed(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
-    """A notice's signature (落款): the issuing body its 发布机构 / 发文机关 field names, alone
-    on a line, then a date alone on the next. Without a 成文日期 field that is the day the
-    document was written; the 发布日期 beside the issuer says when the portal posted it."""
+def document_issuers(lines: list[Line]) -> set[str]:
+    """Who issues the document: its 发布机构 / 发文机关 field, or, on a document with a 文号,
+    the body its 'X关于…的通知' title names."""
     issuers = {
         match["v"]
         for line in lines
@@ -355,14 +395,34 @@ def date_signed(lines: list[Line], now: dt.datetime | None = None) -> dt.date | 
         and ("发" in line.text or "成" in line.text)  # every issuer label has one
         and (match := _ISSUER_FIELD.search(line.text))
     }
+    if not issuers and any(_DOCUMENT_NUMBER.match(line.text) for line in lines):
+        issuers = {
+            match["v"]
+            for line in lines
+            if len(line.text) <= 80 and (match := _ISSUING_TITLE.match(line.text))
+        }
+    return issuers
+
+
+def signature(lines: list[Line], now: dt.datetime | None = None) -> tuple[str, dt.date] | None:
+    """A notice's signature (落款): its issuing body alone on a line, then a date alone on the
+    next, the last such pair on the page."""
+    issuers = document_issuers(lines)
     if not issuers:
         return None
     for index in range(len(lines) - 2, -1, -1):  # the signature closes the document
         if lines[index].text in issuers and _SIGNATURE_DATE.fullmatch(lines[index + 1].text):
             day = parse_date(lines[index + 1].text, now=now)
             if day and plausible(day, now, MIN_TEXT_YEAR):
-                return day
+                return lines[index].text, day
     return None
+
+
+def date_signed(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
+    """The date of a notice's signature. Without a 成文日期 field that is the day the document
+    was written; the 发布日期 beside the issuer says when the portal posted it."""
+    signed = signature(lines, now)
+    return signed[1] if signed else None
 
 
 # 'var publish_time = "2024-04-07"', '"pubtime":"2024-03-21 08:12:30"': pages that fill in
@@ -531,12 +591,37 @@ def date_from_lines(
     return None
 
 
+# '作者：老城记事 | 2005-07-03 22:10 | 阅读(132)': a date on the byline line is the post's, as
+# much as a labelled one (and comes before the 发表于 dates of the comments under it).
+_BYLINE_FIELD = re.compile(r"(?:^|[\s|｜])(?:作者|作\s者|记者|記者)\s*[:：]")
+
+
 def _line_date(
     line: Line, labelled: bool, before_title: bool, now: dt.datetime | None
 ) -> dt.date | None:
     text = line.text
-    if len(text) > 160 or (labelled and not sel.DATE_LABELS.search(text)):
+    if len(text) > 160:
         return None
+    if labelled and not (sel.DATE_LABELS.search(text) or _BYLINE_FIELD.search(text)):
+        return None
+    published = _PUBLISHED_LABEL.search(text) if labelled else None
+    if published:  # '更新时间：3月6日 发布时间：3月5日': the publication label's own date first
+        day = _first_day(text[published.end() :], line, before_title, now)
+        if day:
+            return day
+    return _first_day(text, line, before_title, now)
+
+
+# Labels of the publication date itself, not of an update or of the page's source.
+_PUBLISHED_LABEL = re.compile(
+    r"(?:发布|发表|刊发|發布|發佈|發表)(?:时间|日期|時間|于|於)|\b(?:Published|Posted)\b", re.I
+)
+
+
+def _first_day(
+    text: str, line: Line, before_title: bool, now: dt.datetime | None
+) -> dt.date | None:
+    """The first plausible date in `text` that is not a clock widget's."""
     for match in find_dates(text, now):
         if match.widget or not plausible(match.day, now, MIN_TEXT_YEAR):
             continue

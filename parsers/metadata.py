@@ -254,8 +254,17 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
     return data
 
 
+_DASH_OPENED = re.compile(r"^(?:——|--|—|－－)")
+
+
 def _heading_text(heading: lxml.html.HtmlElement) -> str:
-    return " ".join(line.text for line in page_lines(heading))
+    """The heading's lines joined by a space, as the page shows them, except before a
+    sub-headline that its own dash already separates ('主标题<br>——副标题')."""
+    text = ""
+    for line in page_lines(heading):
+        space = "" if not text or _DASH_OPENED.match(line.text) else " "
+        text += space + line.text
+    return text
 
 
 def _article_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:

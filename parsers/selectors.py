@@ -178,6 +178,9 @@ AUTHOR_LABELS = (
     "作者署名",
     "署名",
     "原作者",
+    "本文作者",
+    "文章作者",
+    "发信人",  # an old BBS post's header ('发信人: laomao (老猫), 信区: Economy')
     "博主",
     "楼主",
     "发帖人",
@@ -263,6 +266,9 @@ SURNAMES = frozenset(
     "祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟"
     "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
     "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝闻"
+    # the same surnames as Hong Kong and Taiwan write them (陳, 黃, 張...)
+    "劉陳楊黃趙吳孫馬鄭謝韓馮鄧曹蕭葉蘇呂盧鍾譚陸賈龍顧龔萬錢嚴莊聶魯關蘭紀單塗駱藍鮑華饒"
+    "項連蘆麥婁竇費衛鄒許羅郭湯溫韋邱閻賴塗熊鄺閔蔣潘馮廖鍾張劉"
 )
 COMPOUND_SURNAMES = (
     "欧阳",
@@ -326,7 +332,7 @@ GROUP_SUFFIXES = re.compile(r"(?:课题组|研究组|调研组|小组|委员会|
 # Labels that say "the date next to me is the publication date".
 DATE_LABELS = re.compile(
     r"发布时间|发布日期|发表时间|发表日期|发表于|发布于|发文日期|成文日期|印发日期|"
-    r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|"
+    r"刊发时间|上传时间|更新时间|时间|日期|来源|更新|发信站|"
     r"\b(?:Published|Posted|Date|Released|Issued|Updated|Last updated)\b",
     re.IGNORECASE,
 )

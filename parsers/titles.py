@@ -84,11 +84,14 @@ def site_names(metadata: PageMetadata, headings: Iterable[str] = ()) -> set[str]
             parts = title_parts(title)
             if len(key) >= 4 and any(squash(p) == key for p in parts):
                 names.update(squash(p) for p in parts if squash(p) != key)
+    declared = set(names)
     if len(decorated) == 2:  # og:title and <title> both decorate the headline differently
         shared = {squash(p) for p in title_parts(decorated[0])} & {
             squash(p) for p in title_parts(decorated[1])
         }
-        if len(shared) == 1:
+        # what both share is the headline, unless it is the declared site name (an og:title
+        # that is only the site's name: the rest of <title> is the headline, not a site name)
+        if len(shared) == 1 and not shared & declared:
             names.update(squash(p) for d in decorated for p in title_parts(d))
             names -= shared
     names.discard("")
