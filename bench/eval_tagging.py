@@ -16,13 +16,22 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from tagging.evaluation import EvalDocument, EvalReport, LabelStats, evaluate, load_eval_set
+from tagging.evaluation import (
+    EvalDocument,
+    EvalReport,
+    LabelStats,
+    agreement,
+    evaluate,
+    load_eval_set,
+    load_second_labels,
+)
 from tagging.tagger import Tagger, fold_document
 from tagging.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "tests" / "data" / "tagging_eval.yaml"
 DEFAULT_TAXONOMY = ROOT / "themes.yaml"
+SECOND_LABELS = ROOT / "tests" / "data" / "tagging_second_labels.yaml"
 
 
 def _row(label: str, stats: LabelStats) -> str:
@@ -93,7 +102,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.split is None:
         print("")
         print(by_split(tagger, documents))
+        print("")
+        print(labeller_agreement(tagger, documents))
     return 0
+
+
+def labeller_agreement(tagger: Tagger, documents: list[EvalDocument]) -> str:
+    """The second labelling against the first, and the tagger against each: how much of the
+    tagger's distance from a label set is the labellers' own disagreement."""
+    second = {d.id: (set(d.themes), set(d.regions)) for d in load_second_labels(SECOND_LABELS)}
+    first = {d.id: (set(d.themes), set(d.regions)) for d in documents if d.id in second}
+    tagged = {}
+    for d in documents:
+        if d.id in second:
+            result = tagger.tag(d.title, d.text, abstract=d.abstract, keywords=d.keywords)
+            tagged[d.id] = ({m.id for m in result.themes}, {m.id for m in result.regions})
+    rows = [
+        ("second labeller vs first", agreement(first, second)),
+        ("tagger vs first labeller", agreement(first, tagged)),
+        ("tagger vs second labeller", agreement(second, tagged)),
+    ]
+    lines = [f"labeller agreement ({SECOND_LABELS.name}, {len(second)} documents, P / R / F1)"]
+    for name, found in rows:
+        t, r = found.themes, found.regions
+        lines.append(
+            f"  {name:26} themes {t.precision:.3f} / {t.recall:.3f} / {t.f1:.3f}"
+            f"   regions {r.precision:.3f} / {r.recall:.3f} / {r.f1:.3f}"
+        )
+    return "\n".join(lines)
 
 
 def explain(tagger: Tagger, documents: list[EvalDocument], report: EvalReport) -> str:

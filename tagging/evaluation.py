@@ -166,3 +166,50 @@ def _micro(stats: Any) -> LabelStats:
         total.fp += item.fp
         total.fn += item.fn
     return total
+
+
+class SecondLabels(BaseModel):
+    """Another labeller's themes and regions for a document of the set, by id."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    themes: list[str]
+    regions: list[str]
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Agreement:
+    """How far one labelling matches another, scored as if the second were a tagger."""
+
+    documents: int
+    themes: LabelStats
+    regions: LabelStats
+
+
+def load_second_labels(path: str | os.PathLike[str]) -> list[SecondLabels]:
+    """Read a second labelling; a malformed file is a ConfigError, as for the set itself."""
+    file = Path(path)
+    try:
+        raw: Any = yaml.safe_load(file.read_text(encoding="utf-8"))
+        return [SecondLabels.model_validate(item) for item in raw["documents"]]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValidationError) as exc:
+        raise ConfigError(f"{file}: cannot read the second labels: {exc}") from None
+
+
+def agreement(
+    reference: dict[str, tuple[set[str], set[str]]], other: dict[str, tuple[set[str], set[str]]]
+) -> Agreement:
+    """Micro counts of `other`'s (themes, regions) against `reference`'s on the ids both have."""
+    shared = [doc_id for doc_id in reference if doc_id in other]
+    themes, regions = LabelStats(), LabelStats()
+    for doc_id in shared:
+        for stats, expected, given in (
+            (themes, reference[doc_id][0], other[doc_id][0]),
+            (regions, reference[doc_id][1], other[doc_id][1]),
+        ):
+            stats.tp += len(expected & given)
+            stats.fp += len(given - expected)
+            stats.fn += len(expected - given)
+    return Agreement(len(shared), themes, regions)

@@ -7,9 +7,17 @@ from pathlib import Path
 import pytest
 
 from agglowatch.errors import ConfigError
+from bench.eval_tagging import SECOND_LABELS, labeller_agreement
 from storage.seeds import parse_seed
 from tagging import Tagger
-from tagging.evaluation import EvalDocument, EvalReport, evaluate, load_eval_set
+from tagging.evaluation import (
+    EvalDocument,
+    EvalReport,
+    agreement,
+    evaluate,
+    load_eval_set,
+    load_second_labels,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_SET = ROOT / "tests" / "data" / "tagging_eval.yaml"
@@ -137,3 +145,29 @@ def test_errors_explain_each_theme_mistake(tagger: Tagger) -> None:
     assert text.splitlines()[0].startswith("slogan (dev, zh, 6 sentences")
     assert "FN high-quality-development: score" in text and "'高质量发展'" in text
     assert "FN innovation: no term of it in the text" in text
+
+
+def test_second_labels_cover_known_documents_with_known_labels(
+    tagger: Tagger, documents: list[EvalDocument]
+) -> None:
+    second = load_second_labels(SECOND_LABELS)
+    by_id = {d.id: d for d in documents}
+    assert len(second) >= 40
+    assert all(d.id in by_id for d in second)
+    themes, regions = set(tagger.taxonomy.theme_ids), set(tagger.taxonomy.region_ids)
+    assert all(set(d.themes) <= themes and set(d.regions) <= regions for d in second)
+
+
+def test_agreement_counts_the_other_labelling_as_a_tagger() -> None:
+    first = {"a": ({"x", "y"}, {"r"}), "b": (set(), set()), "only-first": ({"x"}, set())}
+    other = {"a": ({"x", "z"}, {"r"}), "b": ({"y"}, set()), "only-other": ({"x"}, set())}
+    found = agreement(first, other)
+    assert found.documents == 2
+    assert (found.themes.tp, found.themes.fp, found.themes.fn) == (1, 2, 1)
+    assert (found.regions.tp, found.regions.fp, found.regions.fn) == (1, 0, 0)
+
+
+def test_make_eval_prints_the_labellers_agreement(tagger: Tagger) -> None:
+    documents = load_eval_set(Path(__file__).parent / "data" / "tagging_eval.yaml")
+    printed = labeller_agreement(tagger, documents)
+    assert "second labeller vs first" in printed and "tagger vs second labeller" in printed
