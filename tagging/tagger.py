@@ -31,6 +31,11 @@ a travel guide no place is a region; places of one region named together are tha
 list; regions named beside the title's region, in a sentence naming more than LIST_SIZE, are
 there to compare it with. A theme's own supporting words, three distinct in three sentences, name
 it without a title term.
+
+Round 6: in a share-market report or a clinical or laboratory study (setting words) that is about
+no theme, member cities are the exchange's or the study's site, not regions (so themes are scored
+before regions); a theme named once in the closing sentence of a text of SLOGAN_SENTENCES or more,
+right after a goal word, is a slogan whatever its term.
 """
 
 from __future__ import annotations
@@ -94,6 +99,8 @@ GOAL_WORDS = (
     "serve",
     "foster",
 )
+SLOGAN_SENTENCES = 4  # ... any term, in a text this long, when a goal word leads straight to it
+GOAL_REACH = 12  # characters (of the clause, before the term) that "straight" means
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
@@ -206,8 +213,11 @@ class Tagger:
         else:
             crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
-        results = []
-        for (group, position), found in evidence.items():
+        results: list[EntryScore] = []
+        # themes first: whether the document is about any theme tells how to read its places
+        for (group, position), found in sorted(evidence.items(), key=_group_of):
+            if group == REGIONS and not crowd.themed:
+                crowd.themed = any(r.applied for r in results)
             if group != CONTEXT:
                 result = groups[group].score(position, found, folded, crowd)
                 if result.applied or not applied_only:
@@ -217,6 +227,10 @@ class Tagger:
             key=lambda r: (r.kind != "theme", -r.score, groups[r.kind != "theme"].order[r.id])
         )
         return results
+
+
+def _group_of(item: tuple[tuple[int, int], _Evidence]) -> int:
+    return item[0][0]
 
 
 def fold_document(
@@ -272,6 +286,8 @@ class Crowd:
     leisure: bool = False  # about the weather, a meal or a trip: cities are where, not what
     speech: bool = False  # a speech or the report of one: one sentence on a theme is a slogan
     compared: set[int] = field(default_factory=set)  # sentences comparing the title's region
+    setting: bool = False  # a share-market report or a clinical or laboratory study
+    themed: bool = False  # some theme is applied (set once the themes are scored)
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
@@ -308,6 +324,10 @@ class Crowd:
             LEISURE_SENTENCES, SPORT_SHARE * folded.sentences
         )
         speech = (CONTEXT, 4) in evidence
+        setting = evidence.get((CONTEXT, 5))
+        about_setting = setting is not None and (
+            bool(setting.title) or len(setting.sentences) >= SPORT_SHARE * max(1, folded.sentences)
+        )
         # a sentence naming more than LIST_SIZE regions, when a region is named in the title: the
         # others are there to be compared with it ("a fourth growth pole after the Yangtze River
         # Delta, ...")
@@ -329,6 +349,7 @@ class Crowd:
             about_leisure,
             speech,
             compared,
+            about_setting,
         )
 
 
@@ -399,7 +420,9 @@ def _mentions(found: _Evidence, crowd: Crowd) -> float:
 def _is_place(found: _Evidence, crowd: Crowd) -> bool:
     """A region is the subject when its own name is used, or when a member city or province is
     named in the title or keywords or outside a list of places - unless the text is about sport,
-    where city names are teams and venues, or set abroad."""
+    where city names are teams and venues, or set abroad, or is a share-market report or a
+    clinical or laboratory study about no theme, where they are the exchange's or the study's
+    site."""
     if crowd.abroad:
         return False  # named only beside places abroad
     weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
@@ -409,7 +432,7 @@ def _is_place(found: _Evidence, crowd: Crowd) -> bool:
         return False  # named only beside others, to compare the title's region with
     if FULL in weights:
         return True
-    if crowd.sport:
+    if crowd.sport or (crowd.setting and not crowd.themed):
         return False
     if found.title or found.keywords:
         return True
@@ -584,16 +607,22 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
 def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
     """All the text says of the theme is one goal term in its closing sentence, after a goal
     word in the same clause ("...，推动城市群和都市圈高质量发展。"): a slogan, not the subject.
-    A title or keywords naming the theme, or a second term, make it more than that."""
+    A title or keywords naming the theme, or a second term, make it more than that. Any other
+    term is a slogan too when the goal word leads straight to it ("更好服务国内国际双循环",
+    "to serve the dual circulation") in a text of SLOGAN_SENTENCES or more, where the closing
+    sentence is not a large part of what the text says."""
     last = folded.sentences - 1
     if found.title or found.keywords or len(found.weight) != 1 or set(found.sentences) != {last}:
         return False
     where, term = found.full_term.get(last, (-1, -1))
-    if term not in goals:
+    if where < 0:
         return False
     start = folded.ends[last - 1] if last else folded.keywords_end + 1
     clause = _CLAUSE_END.split(folded.text[start:where])[-1]
-    return any(word in clause for word in GOAL_WORDS)
+    if term in goals:
+        return any(word in clause for word in GOAL_WORDS)
+    lead_in = clause[-GOAL_REACH:]
+    return folded.sentences >= SLOGAN_SENTENCES and any(word in lead_in for word in GOAL_WORDS)
 
 
 def _has_keywords(folded: _Folded) -> bool:

@@ -1,0 +1,123 @@
+"""Round 6 (issue 11): settings that name cities without being about them, and slogans that close
+a text.
+
+A share-market report names the city of its exchange, a clinical or laboratory study the city of
+its hospitals or cohort, a basketball report its teams' provinces; "Beijing" often stands for the
+central government. A theme named once, in the closing sentence, right after a goal word ("更好
+服务国内国际双循环") is the text's slogan. Each has a twin that keeps the region or the theme.
+"""
+
+from __future__ import annotations
+
+from tagging import Tagger, match_form
+from tagging.venues import is_venue
+from tests.tagging_support import regions, themes
+
+# --- setting: a share market, a clinical or laboratory study -----------------------------------
+
+
+def test_a_share_market_report_gives_no_region(tagger: Tagger) -> None:
+    text = (
+        "Shares in Shenzhen closed lower on Friday as traders took profits in chip makers. "
+        "The stock market in Guangzhou-listed property names was flat. "
+        "Analysts expect volatile trading next week."
+    )
+    assert regions(tagger.tag("Shenzhen stocks slip as chip makers fall", text)) == set()
+
+
+def test_a_clinical_cohort_gives_no_region(tagger: Tagger) -> None:
+    abstract = (
+        "We followed 20,000 adults in Wuhan for eight years. Participants who walked daily had a "
+        "lower incidence of stroke. The cohort was recruited from 12 hospitals."
+    )
+    result = tagger.tag("Walking and stroke in a Wuhan cohort", "", abstract=abstract)
+    assert regions(result) == set()
+
+
+def test_a_market_text_about_a_theme_keeps_its_region(tagger: Tagger) -> None:
+    # the same words, but the text is about the city's innovation: Shenzhen is a place developed
+    text = (
+        "深圳近日出台措施支持科技型企业发展，推动科技创新和成果转化。"
+        "今年以来，深圳新增上市公司十余家，个股表现活跃。"
+        "深圳市政府表示，将继续加大研发投入，建设具有全球影响力的科技创新中心。"
+    )
+    result = tagger.tag("深圳加快建设科技创新中心", text)
+    assert "innovation" in themes(result)
+    assert regions(result) == {"pearl-river-delta"}
+
+
+def test_a_study_site_named_by_the_regions_own_name_is_kept(tagger: Tagger) -> None:
+    abstract = (
+        "We followed 30,000 patients across the Yangtze River Delta. Incidence of asthma fell "
+        "as air quality improved. The cohort spans 40 cities."
+    )
+    result = tagger.tag("Asthma in a Yangtze River Delta cohort", "", abstract=abstract)
+    assert regions(result) == {"yangtze-river-delta"}
+
+
+# --- sport: a basketball report ----------------------------------------------------------------
+
+
+def test_a_basketball_report_gives_no_region(tagger: Tagger) -> None:
+    text = (
+        "Zhejiang beat Shandong 101-99 in the semi-final in Hangzhou on Sunday. "
+        "The guard made two free throws with five seconds left. "
+        "The final starts in Ningbo on Friday."
+    )
+    assert regions(tagger.tag("Zhejiang edge Shandong to reach the final", text)) == set()
+
+
+# --- the capital as the government ---------------------------------------------------------------
+
+
+def test_beijing_standing_for_the_government_is_not_a_place() -> None:
+    text = match_form("Exporters turn home with Beijing's blessing, and Beijing wants more.")
+    for start in (text.index("beijing"), text.rindex("beijing")):
+        assert is_venue(text, start, start + len("beijing"))
+
+
+def test_beijing_as_a_city_is_a_place() -> None:
+    text = match_form("Beijing's subway carried ten million riders; Beijing built new lines.")
+    for start in (text.index("beijing"), text.rindex("beijing")):
+        assert not is_venue(text, start, start + len("beijing"))
+
+
+def test_the_government_sense_gives_no_region(tagger: Tagger) -> None:
+    text = (
+        "Chinese manufacturers are selling more at home, helped by a government push. "
+        "Beijing has urged retailers to buy from exporters. Factory owners say margins are thin."
+    )
+    assert "beijing-tianjin-hebei" not in regions(
+        tagger.tag("Exporters turn to the home market with Beijing's blessing", text)
+    )
+
+
+# --- a closing slogan ----------------------------------------------------------------------------
+
+_CARGO = (
+    "郑州机场前十个月货邮吞吐量突破八十万吨，国际货运航线达到四十余条。"
+    "每周往返货运航班超过三十班，货物以电子产品为主。"
+    "航空港区还开通了连接机场和铁路口岸的卡车航班。"
+)
+
+
+def test_a_theme_named_once_after_a_goal_word_in_the_closing_sentence_is_a_slogan(
+    tagger: Tagger,
+) -> None:
+    text = _CARGO + "有关负责人表示，将继续完善货运枢纽功能，更好服务国内国际双循环。"
+    assert "dual-circulation" not in themes(tagger.tag("郑州机场货运量创新高", text))
+
+
+def test_the_same_theme_spoken_of_in_the_closing_sentence_is_kept(tagger: Tagger) -> None:
+    # no goal word leading to it: the sentence says something of the theme
+    text = _CARGO + "有关负责人表示，航空货运让国内大循环和国际循环在郑州相互衔接，双循环更加畅通。"
+    assert "dual-circulation" in themes(tagger.tag("郑州机场货运量创新高", text))
+
+
+def test_in_a_short_text_the_closing_sentence_is_not_a_slogan(tagger: Tagger) -> None:
+    # two sentences: the closing one is half the text
+    text = (
+        "深圳已开通无人机配送航线两百多条，低空经济企业超过一千家。"
+        "深圳提出，推动低空基础设施和起降点建设。"
+    )
+    assert "new-infrastructure" in themes(tagger.tag("深圳低空经济起飞", text))
