@@ -35,7 +35,8 @@ it without a title term.
 Round 6: in a share-market report or a clinical or laboratory study (setting words) that is about
 no theme, member cities are the exchange's or the study's site, not regions (so themes are scored
 before regions); a theme named once in the closing sentence of a text of SLOGAN_SENTENCES or more,
-right after a goal word, is a slogan whatever its term.
+right after a goal word, is a slogan whatever its term; a theme announced as the topic a
+sentence turns to ("交通方面，…", "On transport, …") is spoken of there, even by a supporting word.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatc
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
-from tagging.terms import SENTENCE_END, match_form, match_lines
+from tagging.terms import HAN, SENTENCE_END, match_form, match_lines
 from tagging.venues import drop_venues
 
 TITLE_WEIGHT = 3.0  # per distinct term in the title
@@ -99,6 +100,17 @@ GOAL_WORDS = (
     "serve",
     "foster",
 )
+# a sentence opening "交通方面，" / "On transport," announces its topic (see _announced)
+TOPIC_OPENING = 24  # characters: how far into its sentence the topic may be announced
+_ZH_TOPIC_BEFORE = re.compile(
+    r"(?:(?:此外|同时|另外|其次|再次|最后|[一二三四五]是)[，,]?)?(?:在|而在)?"
+)
+_ZH_TOPIC_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:方面|领域)[，,：:]")
+_EN_TOPIC_BEFORE = re.compile(
+    r"(?:(?:also|meanwhile|moreover|finally|first|second|third|and)[, ]+)?"
+    r"(?:on|as for|as to|in terms of|when it comes to) (?:the )?"
+)
+_EN_TOPIC_AFTER = re.compile(r"(?: [a-z]+){0,2},")
 SLOGAN_SENTENCES = 4  # ... any term, in a text this long, when a goal word leads straight to it
 GOAL_REACH = 12  # characters (of the clause, before the term) that "straight" means
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
@@ -158,6 +170,8 @@ class _Evidence:
     borrowed: dict[int, int] = field(default_factory=dict)  # themes: sentence -> where the first
     # borrowed region name is in it
     composed: bool = False  # a region's name and a supporting term together make a full term
+    topics: set[int] = field(default_factory=set)  # themes: sentences it is announced as the
+    # topic of ("交通方面，…", "On transport, …")
 
 
 class Tagger:
@@ -486,12 +500,35 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
                         found.elaborated.add(sentence)
                 if ref.term < own[ref.entry]:
                     found.own.append((sentence, ref.term))
+                    if _announced(folded, sentence, hit.start, hit.stop):
+                        found.topics.add(sentence)
+                        found.sentences[sentence] = FULL
                 else:
                     found.borrowed.setdefault(sentence, hit.start)
     for (group, _), found in evidence.items():
         if group == THEMES and found.borrowed:
             _compose(found)
     return evidence
+
+
+def _announced(folded: _Folded, sentence: int, start: int, stop: int) -> bool:
+    """The term opens its sentence as the topic the sentence (and its paragraph) turns to:
+    "交通方面，…", "在生态保护领域，…", "On transport, …", "As for innovation, …". Writers
+    announce a paragraph's subject so; a theme announced there is spoken of, even by one of its
+    supporting words."""
+    opening = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    if start - opening > TOPIC_OPENING:
+        return False
+    text = folded.text
+    if HAN.match(text, start):
+        return bool(
+            _ZH_TOPIC_BEFORE.fullmatch(text, opening, start)
+            and _ZH_TOPIC_AFTER.match(text, stop, stop + TOPIC_OPENING)
+        )
+    return bool(
+        _EN_TOPIC_BEFORE.fullmatch(text, opening, start)
+        and _EN_TOPIC_AFTER.match(text, stop, stop + TOPIC_OPENING)
+    )
 
 
 def _compose(found: _Evidence) -> None:
@@ -544,6 +581,7 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
+            subject = subject or bool(found.topics - {folded.sentences - 1})
             subject = subject and not _slogan(found, folded, self.goals[position])
             subject = subject and not (crowd.speech and _one_sentence(found))
             subject = subject and not (_has_keywords(folded) and _one_sentence(found))
@@ -579,7 +617,7 @@ class _Group:
             if abroad:
                 return False
             weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
-            if FULL not in weights and not found.composed:
+            if FULL not in weights and not found.composed and not found.topics:
                 return _supported(found, sentences)
         if found.title or found.keywords:
             return True

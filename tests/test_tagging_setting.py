@@ -121,3 +121,68 @@ def test_in_a_short_text_the_closing_sentence_is_not_a_slogan(tagger: Tagger) ->
         "深圳提出，推动低空基础设施和起降点建设。"
     )
     assert "new-infrastructure" in themes(tagger.tag("深圳低空经济起飞", text))
+
+
+# --- a paragraph's announced topic ---------------------------------------------------------------
+
+_GBA_PLAN = (
+    "政府公布北部新区最新进展，多个新发展区的土地平整工程陆续展开。"
+    "新区将提供约五十万个住宅单位，并创造约六十万个就业职位。"
+    "政府计划明年推出首批产业用地，重点发展生命健康产业。"
+)
+
+
+def test_a_theme_announced_as_a_paragraphs_topic_is_spoken_of(tagger: Tagger) -> None:
+    text = (
+        _GBA_PLAN + "\n\n交通方面，北环线主线工程已经展开，支线将延伸至新口岸，便利两地人流往来。"
+    )
+    text += "发言人表示，新区是香港融入国家发展大局的重要平台。"
+    assert "transport-connectivity" in themes(tagger.tag("政府公布北部新区最新进展", text))
+
+
+def test_the_same_word_in_passing_is_no_topic(tagger: Tagger) -> None:
+    text = _GBA_PLAN + "\n\n北环线主线工程已经展开，周边交通将更便利，支线将延伸至新口岸。"
+    text += "发言人表示，新区是香港融入国家发展大局的重要平台。"
+    assert "transport-connectivity" not in themes(tagger.tag("政府公布北部新区最新进展", text))
+
+
+def test_an_english_paragraph_announced_on_a_topic_is_spoken_of(tagger: Tagger) -> None:
+    text = (
+        "The district will add 500,000 homes over a decade. Land for the first phase is being "
+        "cleared. Officials expect 600,000 jobs.\n\nOn transport, a northern line is under "
+        "construction and a branch will reach a new border crossing. Officials said the district "
+        "is a platform for growth."
+    )
+    assert "transport-connectivity" in themes(tagger.tag("Hong Kong's northern district", text))
+
+
+# --- words the taxonomy gained ------------------------------------------------------------------
+
+
+def test_a_national_integrated_network_is_no_city_cluster(tagger: Tagger) -> None:
+    text = (
+        "四部门复函同意在贵州启动建设全国一体化算力网络国家枢纽节点。"
+        "集群将重点服务京津冀、长三角、粤港澳大湾区等地区的算力需求。"
+        "目前已建成和在建的重点数据中心达到二十三个。"
+    )
+    result = tagger.tag("贵州启动建设全国一体化算力网络国家枢纽节点", text)
+    assert "urban-agglomeration" not in themes(result)
+    assert "new-infrastructure" in themes(result)
+
+
+def test_cross_provincial_cooperation_in_the_keywords_is_governance(tagger: Tagger) -> None:
+    abstract = (
+        "本文评估跨省流域补偿试点对上游水质的影响。研究发现试点实施后断面水质稳定达标。"
+        "本文建议推广上下游协商定价的补偿模式。"
+    )
+    result = tagger.tag("流域补偿的政策效应", "", abstract=abstract, keywords=["跨省协作", "水质"])
+    assert "governance-planning" in themes(result)
+
+
+def test_cities_splitting_tax_revenue_is_governance(tagger: Tagger) -> None:
+    text = (
+        "Four cities signed an agreement on revenue sharing for firms that relocate between them. "
+        "The receiving city keeps 60% of the tax for five years. "
+        "The deal ends a race to offer cheap land."
+    )
+    assert "governance-planning" in themes(tagger.tag("Four cities agree on tax sharing", text))
