@@ -36,7 +36,9 @@ Round 6: in a share-market report or a clinical or laboratory study (setting wor
 no theme, member cities are the exchange's or the study's site, not regions (so themes are scored
 before regions); a theme named once in the closing sentence of a text of SLOGAN_SENTENCES or more,
 right after a goal word, is a slogan whatever its term; a theme announced as the topic a
-sentence turns to ("交通方面，…", "On transport, …") is spoken of there, even by a supporting word.
+sentence turns to ("交通方面，…", "On transport, …") is spoken of there, even by a supporting word;
+a theme whose full terms are all in a closing statement of what comes next ("公司表示，将…") is
+the report's plan, not its subject.
 """
 
 from __future__ import annotations
@@ -113,6 +115,17 @@ _EN_TOPIC_BEFORE = re.compile(
 _EN_TOPIC_AFTER = re.compile(r"(?: [a-z]+){0,2},")
 SLOGAN_SENTENCES = 4  # ... any term, in a text this long, when a goal word leads straight to it
 GOAL_REACH = 12  # characters (of the clause, before the term) that "straight" means
+# a closing sentence saying what comes next: where plans and slogans go (see _closing_intent)
+INTENT_WORDS = (
+    "表示",
+    "下一步",
+    "今后",
+    "将继续",
+    "将持续",
+    "将进一步",
+    "will continue",
+    "plans to",
+)
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
@@ -180,7 +193,8 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.index = TermIndex(taxonomy)
-        self._names = NameFinder(taxonomy.names)
+        regional = frozenset(i for i, e in enumerate(taxonomy.themes) if e.named_by_regions)
+        self._names = NameFinder(taxonomy.names, regional)
         self._themes = _Group(taxonomy, taxonomy.themes, "theme", taxonomy.theme_threshold)
         self._regions = _Group(taxonomy, taxonomy.regions, "region", taxonomy.region_threshold)
 
@@ -583,6 +597,7 @@ class _Group:
             subject = subject or (bool(found.own) and _devoted(found, crowd))
             subject = subject or bool(found.topics - {folded.sentences - 1})
             subject = subject and not _slogan(found, folded, self.goals[position])
+            subject = subject and not _closing_intent(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
             subject = subject and not (_has_keywords(folded) and _one_sentence(found))
             subject = (
@@ -661,6 +676,24 @@ def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
         return any(word in clause for word in GOAL_WORDS)
     lead_in = clause[-GOAL_REACH:]
     return folded.sentences >= SLOGAN_SENTENCES and any(word in lead_in for word in GOAL_WORDS)
+
+
+def _closing_intent(found: _Evidence, folded: _Folded) -> bool:
+    """Every full term of the theme is in the closing sentence, and that sentence is what someone
+    says they will do next ("公司表示，将持续加大研发投入，以科技创新推动企业高质量发展"; "下一步
+    将推动数据中心与算力调度平台协同发展"): the plans and slogans a report ends on, not its
+    subject - when the rest of the text names the theme, if at all, only by supporting words, and
+    the closing sentence in fewer than ELABORATED_TERMS full terms."""
+    last = folded.sentences - 1
+    if found.title or found.keywords or set(found.full_term) != {last}:
+        return False
+    if folded.sentences < SLOGAN_SENTENCES:
+        return False  # in a short text the closing sentence is a large part of what it says
+    if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
+        return False  # spoken of in several terms: a passage on it, even at the end
+    start = folded.ends[last - 1] if last else folded.keywords_end + 1
+    sentence = folded.text[start : folded.ends[last]]
+    return any(word in sentence for word in INTENT_WORDS)
 
 
 def _has_keywords(folded: _Folded) -> bool:

@@ -186,3 +186,58 @@ def test_cities_splitting_tax_revenue_is_governance(tagger: Tagger) -> None:
         "The deal ends a race to offer cheap land."
     )
     assert "governance-planning" in themes(tagger.tag("Four cities agree on tax sharing", text))
+
+
+# --- the closing sentence: what comes next -----------------------------------------------------
+
+_LISTING = (
+    "交易所官网显示，一家半导体设备企业的上市申请获受理。"
+    "公司拟募集资金十八亿元，主要投向封装测试设备研发及产业化项目。"
+    "公司成立于二〇一四年，主营半导体封测设备，营业收入逐年增长。"
+    "前五大客户合计销售占比超过六成。"
+)
+
+
+def test_a_theme_only_in_the_closing_statement_of_intent_is_a_plan(tagger: Tagger) -> None:
+    text = _LISTING + "公司表示，将持续加大研发投入，以科技创新推动企业发展。"
+    assert "innovation" not in themes(tagger.tag("一家半导体设备企业上市申请获受理", text))
+
+
+def test_a_closing_statement_spoken_of_in_several_terms_is_a_passage(tagger: Tagger) -> None:
+    text = _LISTING + (
+        "公司表示，将建设国家重点实验室，加大研发投入，推动关键核心技术攻关和科技成果转化。"
+    )
+    assert "innovation" in themes(tagger.tag("一家半导体设备企业上市申请获受理", text))
+
+
+def test_the_theme_named_before_the_closing_statement_is_kept(tagger: Tagger) -> None:
+    text = (
+        "交易所官网显示，一家半导体设备企业的上市申请获受理。"
+        "公司研发投入占营业收入的比重超过一成，拥有发明专利两百余项。"
+        "前五大客户合计销售占比超过六成。"
+        "公司表示，将以科技创新推动企业发展。"
+    )
+    assert "innovation" in themes(tagger.tag("一家半导体设备企业上市申请获受理", text))
+
+
+# --- a programme named after the agglomeration --------------------------------------------------
+
+
+def test_a_programme_named_after_the_region_and_its_integration_is_the_agglomeration(
+    tagger: Tagger,
+) -> None:
+    text = (
+        "长三角生态绿色一体化发展示范区执委会日前发布第五批制度创新成果。"
+        "青浦、吴江、嘉善三地首次实行统一的项目审批标准。"
+        "示范区还统一了详细规划的技术导则。"
+    )
+    result = tagger.tag("长三角生态绿色一体化发展示范区再推制度创新成果", text)
+    assert "urban-agglomeration" in themes(result)
+
+
+def test_a_programme_named_after_a_theme_alone_still_says_nothing_of_it(tagger: Tagger) -> None:
+    text = (
+        "黄河流域生态保护和高质量发展先行区建设推进会日前召开。"
+        "会议听取了各市节水工作汇报。各地将严控高耗水项目。"
+    )
+    assert "high-quality-development" not in themes(tagger.tag("先行区建设推进会召开", text))
