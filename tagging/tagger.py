@@ -38,7 +38,8 @@ before regions); a theme named once in the closing sentence of a text of SLOGAN_
 right after a goal word, is a slogan whatever its term; a theme announced as the topic a
 sentence turns to ("交通方面，…", "On transport, …") is spoken of there, even by a supporting word;
 a theme whose full terms are all in a closing statement of what comes next ("公司表示，将…") is
-the report's plan, not its subject.
+the report's plan, not its subject. A navigation menu left in the text (a line of short items
+split by "|") is not read.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ INTENT_WORDS = (
 )
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
+MENU_ITEMS = 4  # a line of this many "|"-separated items ...
+MENU_ITEM_CHARS = 30  # ... each at most this long, is a navigation menu
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
 
@@ -269,7 +272,7 @@ def fold_document(
     API records and feeds repeat the title and abstract in the text: the repeat is dropped, so
     that it is not counted twice.
     """
-    body = _without_repeats(title, text, abstract)
+    body = _without_menus(_without_repeats(title, text, abstract))
     stream = "\n\n".join(part for part in (abstract or "", body) if part.strip())
     raw = _ZONE.join(
         part.replace(_ZONE, " ") for part in (title, _KEYWORD_SEPARATOR.join(keywords), stream)
@@ -282,6 +285,22 @@ def fold_document(
         ends.append(len(folded))
     units = len(folded.encode("utf-8")) - keywords_end - 1
     return _Folded(folded, title_end, keywords_end, ends, units)
+
+
+def _without_menus(body: str) -> str:
+    """The body without its menu lines: a line of MENU_ITEMS or more short items split by "|"
+    ("Sections: China | Greater Bay Area | Markets | Tech") is a page's navigation, left in by
+    extraction; what it names, the page is not about."""
+    if "|" not in body and "｜" not in body:
+        return body
+    lines = body.split("\n")
+    kept = [line for line in lines if not _is_menu(line)]
+    return "\n".join(kept) if len(kept) < len(lines) else body
+
+
+def _is_menu(line: str) -> bool:
+    items = [item.strip() for item in line.replace("｜", "|").split("|")]
+    return len(items) >= MENU_ITEMS and all(len(item) <= MENU_ITEM_CHARS for item in items)
 
 
 def _without_repeats(title: str, text: str, abstract: str | None) -> str:

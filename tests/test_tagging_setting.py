@@ -241,3 +241,38 @@ def test_a_programme_named_after_a_theme_alone_still_says_nothing_of_it(tagger: 
         "会议听取了各市节水工作汇报。各地将严控高耗水项目。"
     )
     assert "high-quality-development" not in themes(tagger.tag("先行区建设推进会召开", text))
+
+
+# --- a navigation menu left in by extraction ------------------------------------------------------
+
+
+def test_a_navigation_menu_names_no_region(tagger: Tagger) -> None:
+    text = (
+        "We use cookies to improve your experience. You can change your preferences at any time."
+        "\n\nSections: China | Greater Bay Area | Belt and Road | Markets | Opinion"
+    )
+    assert regions(tagger.tag("Cookie settings", text)) == set()
+
+
+def test_a_sentence_with_a_bar_is_no_menu(tagger: Tagger) -> None:
+    text = (
+        "The Greater Bay Area | a region of 86 million people | is building new rail links. "
+        "Officials said the links will open next year."
+    )
+    assert regions(tagger.tag("Rail in the south", text)) == {"pearl-river-delta"}
+
+
+# --- words the taxonomy gained: province pairs, travel guides and menus --------------------------
+
+
+def test_two_member_provinces_by_their_short_names_name_the_delta(tagger: Tagger) -> None:
+    text = "本文以皖浙两省县域面板数据评估流域补偿试点。研究发现断面水质稳定达标。建议推广该模式。"
+    assert regions(tagger.tag("流域补偿试点的政策效应", text)) == {"yangtze-river-delta"}
+
+
+def test_a_travel_guide_with_sights_and_tips_gives_no_region(tagger: Tagger) -> None:
+    text = (
+        "第一天：从步行街出发，傍晚去老街看灯光。第二天：坐索道过江，上观景台看江景。"
+        "第三天：逛古镇，早上九点前到人少。小贴士：节假日多雨，出门记得带伞。"
+    )
+    assert regions(tagger.tag("重庆三天两晚怎么玩", text)) == set()
