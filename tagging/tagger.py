@@ -114,6 +114,8 @@ _EN_TOPIC_BEFORE = re.compile(
     r"(?:on|as for|as to|in terms of|when it comes to) (?:the )?"
 )
 _EN_TOPIC_AFTER = re.compile(r"(?: [a-z]+){0,2},")
+# how an English paragraph opens on its topic ("On transport, …")
+_EN_OPENERS = ("on ", "as for ", "as to ", "in terms of ", "when it comes to ")
 SLOGAN_SENTENCES = 4  # ... any term, in a text this long, when a goal word leads straight to it
 GOAL_REACH = 12  # characters (of the clause, before the term) that "straight" means
 # a closing sentence saying what comes next: where plans and slogans go (see _closing_intent)
@@ -507,6 +509,7 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
     are borrowed region names)."""
     evidence: dict[tuple[int, int], _Evidence] = {}
     ends, title_end, keywords_end = folded.ends, folded.title_end, folded.keywords_end
+    topical = _topical(folded)
     for hit in hits:
         ref = hit.ref
         found = evidence.get((ref.group, ref.entry))
@@ -533,7 +536,11 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
                         found.elaborated.add(sentence)
                 if ref.term < own[ref.entry]:
                     found.own.append((sentence, ref.term))
-                    if _announced(folded, sentence, hit.start, hit.stop):
+                    if (
+                        topical
+                        and hit.start < topical.get(sentence, -1)
+                        and _announced(folded, sentence, hit.start, hit.stop)
+                    ):
                         found.topics.add(sentence)
                         found.sentences[sentence] = FULL
                 else:
@@ -542,6 +549,29 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
         if group == THEMES and found.borrowed:
             _compose(found)
     return evidence
+
+
+def _topical(folded: _Folded) -> dict[int, int]:
+    """The sentences that may announce a topic, and how far into them its term may start: one
+    with 方面/领域 near its start (the term comes before it), or an English paragraph opening
+    "On …", "As for …" (the term comes after). Found with a few searches of the text, so that
+    only those terms are looked at (see _announced)."""
+    text, ends, start = folded.text, folded.ends, folded.keywords_end
+    found: dict[int, int] = {}
+    for word in ("方面", "领域"):
+        at = text.find(word, start)
+        while at >= 0:
+            sentence = bisect_right(ends, at)
+            opening = ends[sentence - 1] if sentence else start + 1
+            if at - opening <= TOPIC_OPENING + 6:
+                found.setdefault(sentence, at)
+            at = text.find(word, at + 2)
+    at = start
+    while at >= 0:  # the stream's first paragraph follows the zone mark, the others a break
+        if text.startswith(_EN_OPENERS, at + 1):
+            found[bisect_right(ends, at + 1)] = at + 1 + TOPIC_OPENING
+        at = text.find("\n", at + 1)
+    return found
 
 
 def _announced(folded: _Folded, sentence: int, start: int, stop: int) -> bool:
