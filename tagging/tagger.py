@@ -644,7 +644,8 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
-            subject = subject or bool(found.topics - {folded.sentences - 1})
+            announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
+            subject = subject or announced
             subject = subject and not _slogan(found, folded, self.goals[position])
             subject = subject and not _closing_intent(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
@@ -734,7 +735,7 @@ def _closing_intent(found: _Evidence, folded: _Folded) -> bool:
     subject - when the rest of the text names the theme, if at all, only by supporting words, and
     the closing sentence in fewer than ELABORATED_TERMS full terms."""
     last = folded.sentences - 1
-    if found.title or found.keywords or set(found.full_term) != {last}:
+    if found.title or found.keywords or found.topics or set(found.full_term) != {last}:
         return False
     if folded.sentences < SLOGAN_SENTENCES:
         return False  # in a short text the closing sentence is a large part of what it says

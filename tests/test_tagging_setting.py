@@ -276,3 +276,12 @@ def test_a_travel_guide_with_sights_and_tips_gives_no_region(tagger: Tagger) -> 
         "第三天：逛古镇，早上九点前到人少。小贴士：节假日多雨，出门记得带伞。"
     )
     assert regions(tagger.tag("重庆三天两晚怎么玩", text)) == set()
+
+
+def test_a_topic_announced_in_a_text_set_abroad_gives_no_theme(tagger: Tagger) -> None:
+    text = (
+        "The Tokyo region will add 50,000 homes over a decade. Land is being cleared in Saitama. "
+        "Officials in Japan expect 60,000 jobs.\n\nOn transport, a new line is under construction "
+        "to the airport. Officials said the district is a platform for growth."
+    )
+    assert themes(tagger.tag("Tokyo's new district", text)) == set()
