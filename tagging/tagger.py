@@ -31,6 +31,15 @@ a travel guide no place is a region; places of one region named together are tha
 list; regions named beside the title's region, in a sentence naming more than LIST_SIZE, are
 there to compare it with. A theme's own supporting words, three distinct in three sentences, name
 it without a title term.
+
+Round 6: in a share-market report or a clinical or laboratory study (setting words) that is about
+no theme, member cities are the exchange's or the study's site, not regions (so themes are scored
+before regions); a theme named once in the closing sentence of a text of SLOGAN_SENTENCES or more,
+right after a goal word, is a slogan whatever its term; a theme announced as the topic a
+sentence turns to ("交通方面，…", "On transport, …") is spoken of there, even by a supporting word;
+a theme whose full terms are all in a closing statement of what comes next ("公司表示，将…") is
+the report's plan, not its subject. A navigation menu left in the text (a line of short items
+split by "|") is not read.
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatc
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
-from tagging.terms import SENTENCE_END, match_form, match_lines
+from tagging.terms import HAN, SENTENCE_END, match_form, match_lines
 from tagging.venues import drop_venues
 
 TITLE_WEIGHT = 3.0  # per distinct term in the title
@@ -94,8 +103,36 @@ GOAL_WORDS = (
     "serve",
     "foster",
 )
+# a sentence opening "交通方面，" / "On transport," announces its topic (see _announced)
+TOPIC_OPENING = 24  # characters: how far into its sentence the topic may be announced
+_ZH_TOPIC_BEFORE = re.compile(
+    r"(?:(?:此外|同时|另外|其次|再次|最后|[一二三四五]是)[，,]?)?(?:在|而在)?"
+)
+_ZH_TOPIC_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?(?:方面|领域)[，,：:]")
+_EN_TOPIC_BEFORE = re.compile(
+    r"(?:(?:also|meanwhile|moreover|finally|first|second|third|and)[, ]+)?"
+    r"(?:on|as for|as to|in terms of|when it comes to) (?:the )?"
+)
+_EN_TOPIC_AFTER = re.compile(r"(?: [a-z]+){0,2},")
+# how an English paragraph opens on its topic ("On transport, …")
+_EN_OPENERS = ("on ", "as for ", "as to ", "in terms of ", "when it comes to ")
+SLOGAN_SENTENCES = 4  # ... any term, in a text this long, when a goal word leads straight to it
+GOAL_REACH = 12  # characters (of the clause, before the term) that "straight" means
+# a closing sentence saying what comes next: where plans and slogans go (see _closing_intent)
+INTENT_WORDS = (
+    "表示",
+    "下一步",
+    "今后",
+    "将继续",
+    "将持续",
+    "将进一步",
+    "will continue",
+    "plans to",
+)
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
+MENU_ITEMS = 4  # a line of this many "|"-separated items ...
+MENU_ITEM_CHARS = 30  # ... each at most this long, is a navigation menu
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
 _KEYWORD_SEPARATOR = " | "  # no term can match across two keywords
 
@@ -151,6 +188,8 @@ class _Evidence:
     borrowed: dict[int, int] = field(default_factory=dict)  # themes: sentence -> where the first
     # borrowed region name is in it
     composed: bool = False  # a region's name and a supporting term together make a full term
+    topics: set[int] = field(default_factory=set)  # themes: sentences it is announced as the
+    # topic of ("交通方面，…", "On transport, …")
 
 
 class Tagger:
@@ -159,7 +198,8 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.index = TermIndex(taxonomy)
-        self._names = NameFinder(taxonomy.names)
+        regional = frozenset(i for i, e in enumerate(taxonomy.themes) if e.named_by_regions)
+        self._names = NameFinder(taxonomy.names, regional)
         self._themes = _Group(taxonomy, taxonomy.themes, "theme", taxonomy.theme_threshold)
         self._regions = _Group(taxonomy, taxonomy.regions, "region", taxonomy.region_threshold)
 
@@ -206,8 +246,11 @@ class Tagger:
         else:
             crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
-        results = []
-        for (group, position), found in evidence.items():
+        results: list[EntryScore] = []
+        # themes first: whether the document is about any theme tells how to read its places
+        for (group, position), found in sorted(evidence.items(), key=_group_of):
+            if group == REGIONS and not crowd.themed:
+                crowd.themed = any(r.applied for r in results)
             if group != CONTEXT:
                 result = groups[group].score(position, found, folded, crowd)
                 if result.applied or not applied_only:
@@ -219,6 +262,10 @@ class Tagger:
         return results
 
 
+def _group_of(item: tuple[tuple[int, int], _Evidence]) -> int:
+    return item[0][0]
+
+
 def fold_document(
     title: str, text: str, *, abstract: str | None = None, keywords: list[str]
 ) -> _Folded:
@@ -227,7 +274,7 @@ def fold_document(
     API records and feeds repeat the title and abstract in the text: the repeat is dropped, so
     that it is not counted twice.
     """
-    body = _without_repeats(title, text, abstract)
+    body = _without_menus(_without_repeats(title, text, abstract))
     stream = "\n\n".join(part for part in (abstract or "", body) if part.strip())
     raw = _ZONE.join(
         part.replace(_ZONE, " ") for part in (title, _KEYWORD_SEPARATOR.join(keywords), stream)
@@ -240,6 +287,22 @@ def fold_document(
         ends.append(len(folded))
     units = len(folded.encode("utf-8")) - keywords_end - 1
     return _Folded(folded, title_end, keywords_end, ends, units)
+
+
+def _without_menus(body: str) -> str:
+    """The body without its menu lines: a line of MENU_ITEMS or more short items split by "|"
+    ("Sections: China | Greater Bay Area | Markets | Tech") is a page's navigation, left in by
+    extraction; what it names, the page is not about."""
+    if "|" not in body and "｜" not in body:
+        return body
+    lines = body.split("\n")
+    kept = [line for line in lines if not _is_menu(line)]
+    return "\n".join(kept) if len(kept) < len(lines) else body
+
+
+def _is_menu(line: str) -> bool:
+    items = [item.strip() for item in line.replace("｜", "|").split("|")]
+    return len(items) >= MENU_ITEMS and all(len(item) <= MENU_ITEM_CHARS for item in items)
 
 
 def _without_repeats(title: str, text: str, abstract: str | None) -> str:
@@ -272,6 +335,8 @@ class Crowd:
     leisure: bool = False  # about the weather, a meal or a trip: cities are where, not what
     speech: bool = False  # a speech or the report of one: one sentence on a theme is a slogan
     compared: set[int] = field(default_factory=set)  # sentences comparing the title's region
+    setting: bool = False  # a share-market report or a clinical or laboratory study
+    themed: bool = False  # some theme is applied (set once the themes are scored)
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
@@ -308,6 +373,10 @@ class Crowd:
             LEISURE_SENTENCES, SPORT_SHARE * folded.sentences
         )
         speech = (CONTEXT, 4) in evidence
+        setting = evidence.get((CONTEXT, 5))
+        about_setting = setting is not None and (
+            bool(setting.title) or len(setting.sentences) >= SPORT_SHARE * max(1, folded.sentences)
+        )
         # a sentence naming more than LIST_SIZE regions, when a region is named in the title: the
         # others are there to be compared with it ("a fourth growth pole after the Yangtze River
         # Delta, ...")
@@ -329,6 +398,7 @@ class Crowd:
             about_leisure,
             speech,
             compared,
+            about_setting,
         )
 
 
@@ -399,7 +469,9 @@ def _mentions(found: _Evidence, crowd: Crowd) -> float:
 def _is_place(found: _Evidence, crowd: Crowd) -> bool:
     """A region is the subject when its own name is used, or when a member city or province is
     named in the title or keywords or outside a list of places - unless the text is about sport,
-    where city names are teams and venues, or set abroad."""
+    where city names are teams and venues, or set abroad, or is a share-market report or a
+    clinical or laboratory study about no theme, where they are the exchange's or the study's
+    site."""
     if crowd.abroad:
         return False  # named only beside places abroad
     weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
@@ -409,7 +481,7 @@ def _is_place(found: _Evidence, crowd: Crowd) -> bool:
         return False  # named only beside others, to compare the title's region with
     if FULL in weights:
         return True
-    if crowd.sport:
+    if crowd.sport or (crowd.setting and not crowd.themed):
         return False
     if found.title or found.keywords:
         return True
@@ -437,6 +509,7 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
     are borrowed region names)."""
     evidence: dict[tuple[int, int], _Evidence] = {}
     ends, title_end, keywords_end = folded.ends, folded.title_end, folded.keywords_end
+    topical = _topical(folded)
     for hit in hits:
         ref = hit.ref
         found = evidence.get((ref.group, ref.entry))
@@ -463,12 +536,62 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
                         found.elaborated.add(sentence)
                 if ref.term < own[ref.entry]:
                     found.own.append((sentence, ref.term))
+                    if (
+                        topical
+                        and hit.start < topical.get(sentence, -1)
+                        and _announced(folded, sentence, hit.start, hit.stop)
+                    ):
+                        found.topics.add(sentence)
+                        found.sentences[sentence] = FULL
                 else:
                     found.borrowed.setdefault(sentence, hit.start)
     for (group, _), found in evidence.items():
         if group == THEMES and found.borrowed:
             _compose(found)
     return evidence
+
+
+def _topical(folded: _Folded) -> dict[int, int]:
+    """The sentences that may announce a topic, and how far into them its term may start: one
+    with 方面/领域 near its start (the term comes before it), or an English paragraph opening
+    "On …", "As for …" (the term comes after). Found with a few searches of the text, so that
+    only those terms are looked at (see _announced)."""
+    text, ends, start = folded.text, folded.ends, folded.keywords_end
+    found: dict[int, int] = {}
+    for word in ("方面", "领域"):
+        at = text.find(word, start)
+        while at >= 0:
+            sentence = bisect_right(ends, at)
+            opening = ends[sentence - 1] if sentence else start + 1
+            if at - opening <= TOPIC_OPENING + 6:
+                found.setdefault(sentence, at)
+            at = text.find(word, at + 2)
+    at = start
+    while at >= 0:  # the stream's first paragraph follows the zone mark, the others a break
+        if text.startswith(_EN_OPENERS, at + 1):
+            found[bisect_right(ends, at + 1)] = at + 1 + TOPIC_OPENING
+        at = text.find("\n", at + 1)
+    return found
+
+
+def _announced(folded: _Folded, sentence: int, start: int, stop: int) -> bool:
+    """The term opens its sentence as the topic the sentence (and its paragraph) turns to:
+    "交通方面，…", "在生态保护领域，…", "On transport, …", "As for innovation, …". Writers
+    announce a paragraph's subject so; a theme announced there is spoken of, even by one of its
+    supporting words."""
+    opening = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    if start - opening > TOPIC_OPENING:
+        return False
+    text = folded.text
+    if HAN.match(text, start):
+        return bool(
+            _ZH_TOPIC_BEFORE.fullmatch(text, opening, start)
+            and _ZH_TOPIC_AFTER.match(text, stop, stop + TOPIC_OPENING)
+        )
+    return bool(
+        _EN_TOPIC_BEFORE.fullmatch(text, opening, start)
+        and _EN_TOPIC_AFTER.match(text, stop, stop + TOPIC_OPENING)
+    )
 
 
 def _compose(found: _Evidence) -> None:
@@ -521,7 +644,10 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
+            announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
+            subject = subject or announced
             subject = subject and not _slogan(found, folded, self.goals[position])
+            subject = subject and not _closing_intent(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
             subject = subject and not (_has_keywords(folded) and _one_sentence(found))
             subject = (
@@ -556,7 +682,7 @@ class _Group:
             if abroad:
                 return False
             weights = (*found.title.values(), *found.keywords.values(), *found.weight.values())
-            if FULL not in weights and not found.composed:
+            if FULL not in weights and not found.composed and not found.topics:
                 return _supported(found, sentences)
         if found.title or found.keywords:
             return True
@@ -584,16 +710,40 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
 def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
     """All the text says of the theme is one goal term in its closing sentence, after a goal
     word in the same clause ("...，推动城市群和都市圈高质量发展。"): a slogan, not the subject.
-    A title or keywords naming the theme, or a second term, make it more than that."""
+    A title or keywords naming the theme, or a second term, make it more than that. Any other
+    term is a slogan too when the goal word leads straight to it ("更好服务国内国际双循环",
+    "to serve the dual circulation") in a text of SLOGAN_SENTENCES or more, where the closing
+    sentence is not a large part of what the text says."""
     last = folded.sentences - 1
     if found.title or found.keywords or len(found.weight) != 1 or set(found.sentences) != {last}:
         return False
     where, term = found.full_term.get(last, (-1, -1))
-    if term not in goals:
+    if where < 0:
         return False
     start = folded.ends[last - 1] if last else folded.keywords_end + 1
     clause = _CLAUSE_END.split(folded.text[start:where])[-1]
-    return any(word in clause for word in GOAL_WORDS)
+    if term in goals:
+        return any(word in clause for word in GOAL_WORDS)
+    lead_in = clause[-GOAL_REACH:]
+    return folded.sentences >= SLOGAN_SENTENCES and any(word in lead_in for word in GOAL_WORDS)
+
+
+def _closing_intent(found: _Evidence, folded: _Folded) -> bool:
+    """Every full term of the theme is in the closing sentence, and that sentence is what someone
+    says they will do next ("公司表示，将持续加大研发投入，以科技创新推动企业高质量发展"; "下一步
+    将推动数据中心与算力调度平台协同发展"): the plans and slogans a report ends on, not its
+    subject - when the rest of the text names the theme, if at all, only by supporting words, and
+    the closing sentence in fewer than ELABORATED_TERMS full terms."""
+    last = folded.sentences - 1
+    if found.title or found.keywords or found.topics or set(found.full_term) != {last}:
+        return False
+    if folded.sentences < SLOGAN_SENTENCES:
+        return False  # in a short text the closing sentence is a large part of what it says
+    if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
+        return False  # spoken of in several terms: a passage on it, even at the end
+    start = folded.ends[last - 1] if last else folded.keywords_end + 1
+    sentence = folded.text[start : folded.ends[last]]
+    return any(word in sentence for word in INTENT_WORDS)
 
 
 def _has_keywords(folded: _Folded) -> bool:

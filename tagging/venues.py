@@ -1,4 +1,5 @@
-"""Cities named only as where something happened or who wrote it: venues, affiliations, datelines.
+"""Cities named only as where something happened or who wrote it: venues, affiliations, datelines
+(and the capital's name standing for the government: "with Beijing's blessing").
 
 A lung-cancer congress "held in Shanghai", a paper by authors of "Nanjing University, Nanjing
 210093", a wire story opening "新华社北京12月9日电", the "Wuhan Open": the city is the place of the
@@ -78,6 +79,19 @@ _EN_DATELINE = re.compile(
 )
 
 
+# "with Beijing's blessing", "Beijing wants ...", "Beijing has ordered ...": the capital's name
+# standing for the central government (a metonym), not the city being developed
+_EN_CAPITAL = "beijing"
+_EN_GOVERNMENT = re.compile(
+    r" (?:s (?:blessing|backing|push|approval|support|policy|policies|plan|plans|crackdown|"
+    r"campaign|drive|call|order|orders|stimulus|response|priorities|rules|regulators|leaders)\b"
+    r"|(?:has |have |had |is |was |will |would )?(?:said|says|wants|wanted|urged|urges|pledged|"
+    r"pledges|vowed|vows|announced|announces|ordered|orders|approved|approves|pushed|pushes|"
+    r"pushing|told|tells|insists|insisted|hopes|hoped|signalled|signaled|signals|intends|"
+    r"intended|encouraged|encourages)\b)"
+)
+
+
 def is_venue(text: str, start: int, stop: int) -> bool:
     """Whether the mention text[start:stop] is a venue, an affiliation or a dateline."""
     if HAN.match(text, start):
@@ -101,6 +115,10 @@ def _english_venue(text: str, start: int, stop: int) -> bool:
     if text.endswith((", ", " of "), lo, start) and _EN_INSTITUTION_BEFORE.search(text, lo, start):
         return True
     if _EN_AFTER.match(text, stop, stop + WINDOW):
+        return True
+    if text.startswith(_EN_CAPITAL, start, stop) and _EN_GOVERNMENT.match(
+        text, stop, stop + WINDOW
+    ):
         return True
     at_paragraph_start = start == 0 or text[start - 1] in "\n\x00"
     return at_paragraph_start and _EN_DATELINE.match(text, stop, stop + WINDOW) is not None
