@@ -112,6 +112,8 @@ def labeller_agreement(tagger: Tagger, documents: list[EvalDocument]) -> str:
     tagger's distance from a label set is the labellers' own disagreement."""
     second = {d.id: (set(d.themes), set(d.regions)) for d in load_second_labels(SECOND_LABELS)}
     first = {d.id: (set(d.themes), set(d.regions)) for d in documents if d.id in second}
+    if not first:
+        return f"labeller agreement: no document of this set is in {SECOND_LABELS.name}"
     tagged = {}
     for d in documents:
         if d.id in second:
