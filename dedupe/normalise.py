@@ -76,11 +76,14 @@ _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 EMPTY_TEXT_HASH = hashlib.sha256(b"").hexdigest()  # the hash of a document without text
 
 
+@lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """One spelling per address: case, default port, fragment and tracking parameters removed.
 
     Kept as is: the path (no "index.html" folding: sites differ), query parameters that are not
     tracking (sorted), and fragments that are single-page-app routes ("#!/..." or "#/...").
+    Cached: the store asks for each harvested URL's form several times (its lock order, the
+    listing URL, the listed URLs of mark_missing).
     """
     url = url.strip()
     try:

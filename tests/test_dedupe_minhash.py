@@ -22,7 +22,16 @@ from agglowatch.textnorm import _SPACES, fold, to_simplified
 from dedupe import boilerplate
 from dedupe.index import MINHASH_SCHEME, MINHASH_SEED, band_keys, minhash_of
 from dedupe.normalise import hash_form, is_chrome, match_text
-from dedupe.shingles import _CHAR_SEED, _WORD_SEED, HAN_N, WORD_N, _ngrams, _word_hash, shingles
+from dedupe.shingles import (
+    _CHAR_SEED,
+    _WORD_SEED,
+    HAN_N,
+    WORD_N,
+    _ngrams,
+    _word_hash,
+    shingles,
+    sorted_unique,
+)
 from tests.test_dedupe_labelled import fixtures
 
 
@@ -88,6 +97,23 @@ def reference_shingles(text: str) -> np.ndarray:
 )
 def test_shingles_equal_the_reference_property(text: str) -> None:
     assert np.array_equal(shingles(text), reference_shingles(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_shingles_of_ascii_text_equal_the_reference_property(text: str) -> None:
+    """ASCII text takes a narrower word pattern: the same words as the general one."""
+    assert np.array_equal(shingles(text), reference_shingles(text))
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 100, 4097])
+def test_sorted_unique_equals_np_unique(size: int) -> None:
+    rng = np.random.default_rng(size)
+    values = rng.integers(0, 2**64, size=size, dtype=np.uint64)
+    values = np.concatenate([values, values[: size // 2], rng.integers(0, 4, size, np.uint64)])
+    ours = sorted_unique(values)
+    assert ours.dtype == np.uint64
+    assert np.array_equal(ours, np.unique(values))
 
 
 def test_shingles_equal_the_reference_on_fixtures() -> None:
