@@ -129,6 +129,8 @@ def reference_hash_form(text: str) -> str:
 def test_hash_form_equals_reference_on_every_code_point() -> None:
     every = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
     assert hash_form(every) == reference_hash_form(every)
+    surrogates = "长三角\ud800 一体化，\udfff" * 100  # lone surrogates: kept, as any Cs
+    assert hash_form(surrogates) == reference_hash_form(surrogates)
     short = "城市群，协同发展！ Yangtze River Delta — 2023年。\u3000\xa0"
     assert hash_form(short) == reference_hash_form(short) == "城市群协同发展YangtzeRiverDelta2023年"
 
