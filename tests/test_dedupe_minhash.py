@@ -18,7 +18,7 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agglowatch.textnorm import _SPACES, fold, to_simplified
+from agglowatch.textnorm import _SPACE_RUNS, _SPACES, fold, to_simplified
 from dedupe import boilerplate
 from dedupe.index import MINHASH_SCHEME, MINHASH_SEED, band_keys, minhash_of
 from dedupe.normalise import hash_form, is_chrome, match_text
@@ -151,6 +151,13 @@ def reference_is_chrome(line: str) -> bool:
 def test_is_chrome_width_shortcut_keeps_the_limit(unit: str, repeat: int) -> None:
     line = (unit * repeat)[: max(repeat, 1) * len(unit)]
     assert is_chrome(line) == reference_is_chrome(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\u3000\xa0a城\n"), max_size=60))
+def test_space_runs_collapse_as_the_plain_pattern(text: str) -> None:
+    """fold matches only the space runs that change; the result is the plain pattern's."""
+    assert _SPACE_RUNS.sub(" ", text) == _SPACES.sub(" ", text)
 
 
 def reference_fold(text: str) -> str:
