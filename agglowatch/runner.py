@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -303,11 +303,13 @@ def _deduper(session: Session, ctx: RunContext) -> Deduper:
 
 
 def _text_lookup(session: Session) -> Callable[[str], str | None]:
+    """A candidate's stored text (the Deduper normalises it): the one column, not a whole row
+    made an ORM object with its JSON fields decoded."""
+
     def text_of(key: str) -> str | None:
         kind, _, ident = key.partition(":")
         model: Any = SeedDocument if kind == "seed" else Document
-        row = session.get(model, ident)
-        return row.text if row is not None else None  # the Deduper normalises it
+        return session.scalar(select(model.text).where(model.id == ident))
 
     return text_of
 

@@ -11,7 +11,10 @@ from functools import lru_cache
 
 import opencc
 
-_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")  # each run becomes one " "...
+# ...which _fold does by matching only the runs that change (a lone " " is left alone: English
+# text has a thousand of them, and replacing each by itself made folding three times slower)
+_SPACE_RUNS = re.compile(r"[ \t\u3000\xa0](?:(?<! )|[ \t\u3000\xa0])[ \t\u3000\xa0]*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -41,7 +44,7 @@ _CACHE_SIZE = 64  # > storage.store.LOOKUP_CHUNK: a chunk's texts are folded onc
 
 
 def _fold(text: str) -> str:
-    return _SPACES.sub(" ", to_simplified(nfkc(text)).casefold())
+    return _SPACE_RUNS.sub(" ", to_simplified(nfkc(text)).casefold())
 
 
 # Where most characters that NFKC changes live (Latin-1 signs, general punctuation, letter-like

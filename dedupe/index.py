@@ -138,11 +138,17 @@ def band_keys(minhash: Hashes, num_perm: int) -> list[int]:
     bands, rows = lsh_params(num_perm)
     values = minhash[: bands * rows].astype("<u8").reshape(bands, rows)
     keys = []
-    for number, row in enumerate(values):
-        person = f"aw{num_perm}.{rows}.{number}".encode()[:16]
+    for row, person in zip(values, _band_persons(num_perm), strict=True):
         digest = hashlib.blake2b(row.tobytes(), digest_size=8, person=person).digest()
         keys.append(int.from_bytes(digest, "little") >> 1)
     return keys
+
+
+@lru_cache(maxsize=8)
+def _band_persons(num_perm: int) -> tuple[bytes, ...]:
+    """Each band's blake2b personalisation (band number and shape), made once per num_perm."""
+    bands, rows = lsh_params(num_perm)
+    return tuple(f"aw{num_perm}.{rows}.{number}".encode()[:16] for number in range(bands))
 
 
 @lru_cache(maxsize=8)

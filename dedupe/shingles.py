@@ -27,6 +27,7 @@ _HAN = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kana, CJK ext. 
 _HAN_RANGES = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))  # = _HAN
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _WORD = re.compile(f"[^\\W_{_HAN}]+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+")  # = _WORD on ASCII text, a third faster
 _DIGITS = re.compile(r"[0-9]+")
 
 _PRIME = np.uint64(0x100000001B3)
@@ -46,14 +47,26 @@ def shingles(match_text: str, han_n: int = HAN_N, word_n: int = WORD_N) -> Hashe
     parts: list[Hashes] = []
     if has_han:
         parts.append(_ngrams(_han_and_digit_codes(match_text), han_n, _CHAR_SEED))
-    words = _WORD.findall(match_text)
+    words = (_ASCII_WORD if match_text.isascii() else _WORD).findall(match_text)
     if has_han:
         words = [w for w in words if not _DIGITS.fullmatch(w)]
     if words:
         parts.append(_ngrams(_word_codes(words), word_n, _WORD_SEED))
     if not parts:
         return np.empty(0, dtype=np.uint64)
-    return np.unique(np.concatenate(parts))
+    return sorted_unique(np.concatenate(parts))
+
+
+def sorted_unique(values: Hashes) -> Hashes:
+    """np.unique of a 1-D array, by a sort and a neighbour mask: the same values, 5-10x faster
+    than numpy 2's np.unique (hash-based, then sorted) at a page's few thousand shingles."""
+    ordered = np.sort(values)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _han_and_digit_codes(text: str) -> Hashes:

@@ -77,7 +77,18 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return script
 
 
+# [A-Za-z] are the only letters of ASCII text that any script above counts
+_ASCII_NOT_LATIN = bytes(c for c in range(128) if not chr(c).isalpha())
+
+
 def _script_counts(sample: str) -> Counter[str]:
+    if sample.isascii():  # an English page: Latin letters only, counted in C (isascii is O(1))
+        letters = len(sample.encode("ascii").translate(None, _ASCII_NOT_LATIN))
+        return Counter({"latin": letters}) if letters else Counter()
+    return _counts_by_script(sample)
+
+
+def _counts_by_script(sample: str) -> Counter[str]:
     counts: Counter[str] = Counter()
     counts["han"] = _count(_NOT_HAN, sample) * _HAN_WEIGHT
     counts["kana"] = _count(_NOT_KANA, sample) * _HAN_WEIGHT

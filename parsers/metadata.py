@@ -49,7 +49,8 @@ _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECAS
 
 def clean_space(text: str) -> str:
     """Collapse every kind of white space (ideographic, no-break...) to single spaces."""
-    if _ODD_SPACE.search(text):  # rare: icon glyphs, zero-width spaces, byte-order marks
+    # rare: icon glyphs, zero-width spaces, byte-order marks (none is ASCII; isascii() is O(1))
+    if not text.isascii() and _ODD_SPACE.search(text):
         text = _WS.sub(" ", _PRIVATE_USE.sub("", text))
     return " ".join(text.split())  # str.split() knows Unicode white space, and is fast
 

@@ -19,22 +19,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from dedupe.index import StoredSignature, decode_minhash
+from storage.bulk import distinct_in, insert_many
 from storage.models import LshBand, Signature
 
 BATCH = 500  # bind parameters per IN list / rows per executemany chunk (SQLite allows 32766)
 
 _SIGNATURES: Table = Signature.__table__  # type: ignore[assignment]
 _BANDS: Table = LshBand.__table__  # type: ignore[assignment]
-# Built once: one expanding IN parameter, so each check only binds its band keys.
-_CANDIDATES = (
-    select(_BANDS.c.key)
-    .where(_BANDS.c.band_key.in_(bindparam("band_keys", expanding=True)))
-    .distinct()
-)
+_BAND_COLUMNS = ("band_key", "key")  # ~42 rows per document: the driver's executemany (bulk.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +68,7 @@ class SqlSignatureIndex:
     def candidates(self, band_keys: Sequence[int]) -> set[str]:
         found: set[str] = set()
         for chunk in _chunks(list(dict.fromkeys(band_keys)), BATCH):
-            found.update(self.session.execute(_CANDIDATES, {"band_keys": chunk}).scalars())
+            found.update(distinct_in(self.session, _BANDS, "key", "band_key", chunk))
         if self._pending:
             found.difference_update(self._pending)  # their stored bands are being replaced
             for band_key in band_keys:
@@ -121,7 +117,7 @@ class SqlSignatureIndex:
 
     def _insert(self, entries: Iterable[tuple[str, _Entry]]) -> None:
         signatures: list[dict[str, Any]] = []
-        bands: list[dict[str, Any]] = []
+        bands: list[tuple[int, str]] = []
         for key, entry in entries:
             signatures.append(
                 {
@@ -131,16 +127,15 @@ class SqlSignatureIndex:
                     "created_at": entry.created_at,
                 }
             )
-            bands.extend({"band_key": band_key, "key": key} for band_key in entry.band_keys)
+            bands.extend((band_key, key) for band_key in entry.band_keys)
             if len(bands) >= 20 * BATCH:
                 self._flush(signatures, bands)
         self._flush(signatures, bands)
 
-    def _flush(self, signatures: list[dict[str, Any]], bands: list[dict[str, Any]]) -> None:
+    def _flush(self, signatures: list[dict[str, Any]], bands: list[tuple[int, str]]) -> None:
         if signatures:
             self.session.execute(insert(_SIGNATURES), signatures)
-        if bands:
-            self.session.execute(insert(_BANDS), bands)
+        insert_many(self.session, _BANDS, _BAND_COLUMNS, bands)
         signatures.clear()
         bands.clear()
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import Table, bindparam, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
@@ -277,6 +277,8 @@ def _exact_duplicate(
     lookups = [] if norm.text_hash == EMPTY_TEXT_HASH else [("text_hash", norm.text_hash)]
     if norm.record.doi:
         lookups.append(("doi", norm.record.doi))
+    if lookups:
+        session.flush()  # the Core statements below do not autoflush (a no-op when clean)
     for column, value in lookups:
         row = session.execute(_EARLIEST_WITH[column], {"value": value}).first()
         if row is not None:
@@ -285,11 +287,12 @@ def _exact_duplicate(
 
 
 # The earliest document with a text hash / DOI: the three columns root_of reads, statements built
-# once (each check binds one value; a full ORM row would load the whole text).
+# once (each check binds one value; a full ORM row would load the whole text). Core statements on
+# the table, not ORM ones: the ORM's per-execution set-up cost more than the indexed lookup.
 _EARLIEST_WITH = {
-    column: select(Document.id, Document.url, Document.duplicate_of)
-    .where(getattr(Document, column) == bindparam("value"))
-    .order_by(Document.first_seen)
+    column: select(_DOCUMENTS.c.id, _DOCUMENTS.c.url, _DOCUMENTS.c.duplicate_of)
+    .where(_DOCUMENTS.c[column] == bindparam("value"))
+    .order_by(_DOCUMENTS.c.first_seen)
     .limit(1)
     for column in ("text_hash", "doi")
 }
@@ -560,7 +563,7 @@ def mark_missing(
     if kind in NO_REMOVAL_KINDS:
         return [], 0
     listed = {canonical_url(url) for url in listed_urls}
-    known = list(session.scalars(select(Document).where(Document.source == source)))
+    known = list(session.scalars(select(Document).where(Document.source == source).options(_MARK)))
     present = [d for d in known if d.canonical_url in listed or d.listing_url in listed]
     _reactivate(present, ctx, result)
     _touch_present(session, present, ctx.now)
@@ -577,6 +580,22 @@ def mark_missing(
             doc.status, doc.removed_at = "removed", ctx.now
             removed.append(_entry(doc))
     return removed, sum(1 for doc in present if doc.id not in result.touched)
+
+
+# What mark_missing reads and writes of every document of a source: not the texts (whose rows
+# would be read and made ORM objects, JSON fields decoded, only to count missing runs).
+_MARK = load_only(
+    Document.id,
+    Document.url,
+    Document.title,
+    Document.canonical_url,
+    Document.listing_url,
+    Document.status,
+    Document.published,
+    Document.missing_runs,
+    Document.removed_at,
+    Document.last_seen,
+)
 
 
 def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult) -> None:

@@ -18,11 +18,20 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agglowatch.textnorm import _SPACES, fold, to_simplified
+from agglowatch.textnorm import _SPACE_RUNS, _SPACES, fold, to_simplified
 from dedupe import boilerplate
 from dedupe.index import MINHASH_SCHEME, MINHASH_SEED, band_keys, minhash_of
 from dedupe.normalise import hash_form, is_chrome, match_text
-from dedupe.shingles import _CHAR_SEED, _WORD_SEED, HAN_N, WORD_N, _ngrams, _word_hash, shingles
+from dedupe.shingles import (
+    _CHAR_SEED,
+    _WORD_SEED,
+    HAN_N,
+    WORD_N,
+    _ngrams,
+    _word_hash,
+    shingles,
+    sorted_unique,
+)
 from tests.test_dedupe_labelled import fixtures
 
 
@@ -90,6 +99,23 @@ def test_shingles_equal_the_reference_property(text: str) -> None:
     assert np.array_equal(shingles(text), reference_shingles(text))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_shingles_of_ascii_text_equal_the_reference_property(text: str) -> None:
+    """ASCII text takes a narrower word pattern: the same words as the general one."""
+    assert np.array_equal(shingles(text), reference_shingles(text))
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3, 100, 4097])
+def test_sorted_unique_equals_np_unique(size: int) -> None:
+    rng = np.random.default_rng(size)
+    values = rng.integers(0, 2**64, size=size, dtype=np.uint64)
+    values = np.concatenate([values, values[: size // 2], rng.integers(0, 4, size, np.uint64)])
+    ours = sorted_unique(values)
+    assert ours.dtype == np.uint64
+    assert np.array_equal(ours, np.unique(values))
+
+
 def test_shingles_equal_the_reference_on_fixtures() -> None:
     for doc in fixtures().values():
         text = match_text(doc.text)
@@ -103,6 +129,8 @@ def reference_hash_form(text: str) -> str:
 def test_hash_form_equals_reference_on_every_code_point() -> None:
     every = "".join(chr(cp) for cp in range(sys.maxunicode + 1) if not 0xD800 <= cp <= 0xDFFF)
     assert hash_form(every) == reference_hash_form(every)
+    surrogates = "长三角\ud800 一体化，\udfff" * 100  # lone surrogates: kept, as any Cs
+    assert hash_form(surrogates) == reference_hash_form(surrogates)
     short = "城市群，协同发展！ Yangtze River Delta — 2023年。\u3000\xa0"
     assert hash_form(short) == reference_hash_form(short) == "城市群协同发展YangtzeRiverDelta2023年"
 
@@ -123,6 +151,13 @@ def reference_is_chrome(line: str) -> bool:
 def test_is_chrome_width_shortcut_keeps_the_limit(unit: str, repeat: int) -> None:
     line = (unit * repeat)[: max(repeat, 1) * len(unit)]
     assert is_chrome(line) == reference_is_chrome(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \t\u3000\xa0a城\n"), max_size=60))
+def test_space_runs_collapse_as_the_plain_pattern(text: str) -> None:
+    """fold matches only the space runs that change; the result is the plain pattern's."""
+    assert _SPACE_RUNS.sub(" ", text) == _SPACES.sub(" ", text)
 
 
 def reference_fold(text: str) -> str:

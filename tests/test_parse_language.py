@@ -3,7 +3,10 @@ equal a plain character count, and a rare script is only counted when present.""
 
 from __future__ import annotations
 
-from parsers.language import _script_counts, detect_language
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.language import _counts_by_script, _script_counts, detect_language
 
 
 def _plain(sample: str, low: int, high: int) -> int:
@@ -17,6 +20,13 @@ def test_counts_equal_a_character_count() -> None:
     assert counts["kana"] == 3 * _plain(sample, 0x3040, 0x30FF)
     assert counts["latin"] == _plain(sample, ord("A"), ord("z"))
     assert "ru" not in counts and "ko" not in counts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_counts_equal_the_general_counts(sample: str) -> None:
+    """ASCII text is counted by one bytes.translate: the same counts as the regex path."""
+    assert _script_counts(sample) == _counts_by_script(sample)
 
 
 def test_rare_scripts_counted_when_present() -> None:
