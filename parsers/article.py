@@ -272,8 +272,10 @@ _ROLE_PREFIX = re.compile(
     r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|评论员|编辑|作者)"
     r"|[\u4e00-\u9fff]{2,10}?(?:记者|記者|通讯员|实习生))\s*"
 )
-_NAME_SUFFIX = re.compile(r"(?:报道|報導|报导|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
-_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:报道|報導|报导)$|^发自")
+_NAME_SUFFIX = re.compile(
+    r"(?:报道|報導|報道|报导|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$"
+)
+_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:报道|報導|報道|报导)$|^发自")
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,12}")
 _LATIN_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\.?\s?){1,5}")
 _HANDLE = re.compile(r"[\w&.\-\u4e00-\u9fff]{2,20}")
@@ -291,7 +293,7 @@ def _spaced(label: str) -> str:
 def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
     alternatives = "|".join(sorted((_spaced(label) for label in labels), key=len, reverse=True))
     return re.compile(
-        rf"(?:^|(?<=[\s(（【\[|｜>·□■-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
+        rf"(?:^|(?<=[\s(（【\[|｜>·□■◎-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
         r"\s*(?P<v>.*)$",
         re.I,
     )
@@ -305,12 +307,16 @@ _SOURCE_LABEL = _label_pattern(("来源", "出处"))
 _ROLES = "|".join(sel.REPORTER_ROLES)
 # '本报记者张三', '记者张三 通讯员李四': a role and a name written together; the name must look
 # like a person's (a common surname), or '记者了解到' would be a reporter named 了解到.
+_REPORTED = "报道|報導|報道|报导"  # '…报道' closing a byline, as each script and region writes it
+# '【本報訊】記者陳家豪': a role right after the bracketed '本报讯' that opens a report.
 _REPORTER_TIGHT = re.compile(
-    rf"(?:^|(?<=[\s□■(（【\[]))(?:本报|本報|本刊|本台|本网|新华社|中新社|特约|首席)?(?:{_ROLES})"
-    r"(?P<v>[\u4e00-\u9fff]{2,4}?)(?=$|[\s，、,；;）)】\]/／]|报道|報導)"
+    rf"(?:^|(?<=[\s□■◎(（【\[】]))(?:本报|本報|本刊|本台|本网|新华社|中新社|特约|首席)?(?:{_ROLES})"
+    rf"(?P<v>[\u4e00-\u9fff]{{2,4}}?)(?=$|[\s，、,；;：:）)】\]/／]|{_REPORTED})"
 )
 # '作者 张三' with a space and no colon: only a strict name run counts ('作者认为…' is prose).
-_AUTHOR_SPACED = re.compile(r"(?:^|(?<=[\s(（【\[□■]))(?:作者|撰文|执笔)\s+(?P<v>[^\s:：].*)$")
+_AUTHOR_SPACED = re.compile(
+    r"(?:^|(?<=[\s(（【\[□■◎]))(?:作者|撰文|撰稿|执笔)\s+(?P<v>[^\s:：].*)$"
+)
 # '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name)
 _REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜]\s*)(?P<v>[^\s:：|｜].*)$")
 _BRACKET_REPORTER = re.compile(
@@ -517,6 +523,10 @@ _BYLINE_HINT = re.compile(
 
 
 def _byline_names(text: str) -> list[str]:
+    if text[:1] in _BYLINE_MARKS:
+        names = _marked_names(text)
+        if names:
+            return names
     if not _BYLINE_HINT.search(text):
         return []
     if len(text) > 300:
@@ -540,6 +550,20 @@ def _byline_names(text: str) -> list[str]:
     return _reporters(text) or _other_bylines(text)
 
 
+_BYLINE_MARKS = "◎□■●"
+_MARKED = re.compile(rf"^[{_BYLINE_MARKS}]\s*(?P<v>[\u4e00-\u9fff][\u4e00-\u9fff\s、，,]{{1,24}})$")
+
+
+def _marked_names(text: str) -> list[str]:
+    """'◎ 刘畅', '■ 张伟 李娜': a paper's byline mark before names alone on their line (each a
+    person's name by its surname, so that '■ 相关链接' is no byline)."""
+    match = _MARKED.match(text)
+    if not match:
+        return []
+    names = _name_run(match["v"])
+    return names if names and all(_looks_like_person(name) for name in names) else []
+
+
 def _reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _REPORTER.finditer(text):
@@ -548,10 +572,24 @@ def _reporters(text: str) -> list[str]:
         names = _wire_reporters(text[:40])
     if not names and len(text) < 80:
         names = _tight_reporters(text)
+    if not names:  # so does a report's own credit: '【本报讯】记者甲、乙报道：…'
+        names = _opening_reporters(text)
     return names or _bracket_reporters(text)
 
 
-_MORE_NAMES = re.compile(r"[、，,](?P<v>[\u4e00-\u9fff]{2,3})(?=$|[\s、，,；;）)】\]]|报道)")
+_NEWS_OPENER = re.compile(r"^[【\[（(]?(?:本报讯|本報訊|本网讯|本網訊|本刊讯|本刊訊)[】\]）)]?\s*")
+
+
+def _opening_reporters(text: str) -> list[str]:
+    """'【本報訊】記者陳家豪、梁慧儀報道：…': the reporters credited where a paragraph opens
+    (after its '本报讯'), however long the paragraph; the same words later in it are prose."""
+    opening = _NEWS_OPENER.sub("", text[:60])
+    return _tight_reporters(opening[:40]) if _REPORTER_TIGHT.match(opening) else []
+
+
+_MORE_NAMES = re.compile(
+    rf"[、，,](?P<v>[\u4e00-\u9fff]{{2,3}})(?=$|[\s、，,；;：:）)】\]]|{_REPORTED})"
+)
 
 
 # '（中央社記者林育瑄台北5日電）': the reporter, then the place and day the wire was filed.
@@ -627,7 +665,12 @@ def _name_run(value: str) -> list[str]:
     return names
 
 
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|版权所有|版權所有|all rights reserved", re.I)
+
+
 def _other_bylines(text: str) -> list[str]:
+    if _COPYRIGHT.search(text):  # 'Copyright © 1997-2006 by www.people.com.cn': the owner
+        return []
     # 'By A in City | site | Updated: <date>' runs on with the share buttons glued to it: the
     # names end at the first '|' or digit, so a long line is still read from its start
     match = _ENGLISH_BY.search(text) if len(text) <= 300 else None
@@ -836,9 +879,15 @@ def _han_tokens(piece: str) -> list[str]:
     return merged
 
 
+# '作者：冯刚 韩雪 我要评论': a link of the page's tools glued to the byline line.
+_PAGE_ACTION = re.compile(r"^我要[\u4e00-\u9fff]{1,3}$")
+
+
 def _valid_name(name: str, loose: bool) -> bool:
     name = name.strip()
     if not name or name.casefold() in sel.NOT_NAMES or any(ch.isdigit() for ch in name[:1]):
+        return False
+    if name in sel.FORUM_ACTIONS or _PAGE_ACTION.match(name):
         return False
     if _HAN_NAME.fullmatch(name) or (
         re.fullmatch(r"[\u4e00-\u9fff]{4}", name) and name[:2] in sel.COMPOUND_SURNAMES

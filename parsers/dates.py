@@ -602,14 +602,61 @@ def _line_date(
     text = line.text
     if len(text) > 160:
         return None
-    if labelled and not (sel.DATE_LABELS.search(text) or _BYLINE_FIELD.search(text)):
+    if labelled and not (date_labelled(text) or _BYLINE_FIELD.search(text)):
         return None
     published = _PUBLISHED_LABEL.search(text) if labelled else None
     if published:  # '更新时间：3月6日 发布时间：3月5日': the publication label's own date first
         day = _first_day(text[published.end() :], line, before_title, now)
         if day:
             return day
-    return _first_day(text, line, before_title, now)
+    day = _first_day(text, line, before_title, now)
+    if day is None and published:
+        return short_year_date(text[published.end() :], now)
+    return day
+
+
+# Label words that are also plain words: '通车日期未定 (2018-04-12)' is a related story's
+# headline, whose date is its own. They label a date only when a colon or the date follows.
+_BARE_LABELS = frozenset({"时间", "日期", "更新", "来源"})
+_AFTER_LABEL = re.compile(r"\s*(?:[:：\d(（\[【于於]|$)")
+
+
+def date_labelled(text: str) -> bool:
+    """Whether `text` has a date label: a publication word ('发布时间', 'Published'), or a bare
+    one ('时间', '日期') right before a colon or a date."""
+    for match in sel.DATE_LABELS.finditer(text):
+        if match.group() not in _BARE_LABELS or _AFTER_LABEL.match(text, match.end()):
+            return True
+    return False
+
+
+# '发布时间：06-11-23' (a school's ASP page), '發布日期：104-10-21', '民國104年10月21日' (Taiwan's
+# Minguo calendar, year 1 = 1912): years short of four digits, read only after a publication label.
+_SHORT_YEAR = re.compile(
+    r"^\s*[:：]?\s*(?P<roc>民[国國]\s*)?(?P<y>\d{2,3})\s*(?P<sep>[-/.年])\s*(?P<m>\d{1,2})\s*"
+    r"(?:(?P=sep)|月)\s*(?P<d>\d{1,2})(?!\d)"
+)
+
+
+def short_year_date(value: str, now: dt.datetime | None = None) -> dt.date | None:
+    """The date a publication label's value gives with a two-digit year (the nearest past
+    century's: 06 is 2006) or a Minguo year (three digits, or marked 民國: 104 is 2015)."""
+    match = _SHORT_YEAR.match(value)
+    if not match:
+        return None
+    year = int(match["y"])
+    if match["roc"] or len(match["y"]) == 3:
+        candidates = [year + 1911]
+    else:
+        candidates = [2000 + year, 1900 + year]
+    for candidate in candidates:
+        try:
+            day = dt.date(candidate, int(match["m"]), int(match["d"]))
+        except ValueError:
+            return None
+        if plausible(day, now, MIN_TEXT_YEAR):
+            return day
+    return None
 
 
 # Labels of the publication date itself, not of an update or of the page's source.

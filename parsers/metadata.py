@@ -139,7 +139,8 @@ class _LineBuilder:
         self.unlinked = False
 
 
-_LABEL_ONLY = re.compile(r"^\S.{0,11}[:：]$")
+# A label has a word: ':::' alone is the accesskey anchor of Taiwanese government pages.
+_LABEL_ONLY = re.compile(r"^(?=[^:：]*\w)\S.{0,11}[:：]$")
 
 
 def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> list[Line]:
@@ -176,6 +177,8 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
             add(element.text)
         else:
             block, chrome, heading, link = pop()
+            if tag == "th":
+                _label_row_header(element, builder)
             if block:
                 flush()
             if chrome or heading or link:
@@ -186,6 +189,19 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
                 add(element.tail)
     builder.flush()
     return _join_labels(builder.lines) if join_labels else builder.lines
+
+
+def _label_row_header(cell: lxml.html.HtmlElement, builder: _LineBuilder) -> None:
+    """'<th>發布日期</th><td>104-10-21</td>': a row's header cell labels the cell beside it, as
+    '發布日期：' would (a column header, followed by more headers, labels nothing beside it)."""
+    following = cell.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is None or following.tag != "td" or not builder.parts:
+        return
+    text = clean_space("".join(builder.parts))
+    if text and len(text) <= 12 and text[-1] not in ":：":
+        builder.parts.append("：")
 
 
 def _join_labels(lines: list[Line]) -> list[Line]:

@@ -216,8 +216,8 @@ ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位",
 # Reporter roles: names after these are authors (记者 张三 李四).
 # Traditional forms too (記者 林志明／台中報導: Hong Kong and Taiwan pages).
 REPORTER_ROLES = (
-    "记者", "通讯员", "特约撰稿人", "特约评论员", "实习生", "见习记者", "特约记者",
-    "記者", "通訊員", "實習生", "特約記者", "見習記者",
+    "记者", "通讯员", "特约撰稿人", "特约撰稿", "特约评论员", "实习生", "见习记者", "特约记者",
+    "記者", "通訊員", "實習生", "特約記者", "見習記者", "特約撰稿",
 )  # fmt: skip
 # Labels of a page's editors (desk or not): a name they give is never the page's author.
 EDITOR_LABELS = ("编辑", "责任编辑", "责编", "本文编辑", "編輯", "責任編輯", "Editor")
@@ -370,4 +370,6 @@ TITLE_MARKERS = re.compile(
     r"|^\s*[（(\[【](?:转载|转帖|转|原创|推荐|精华|置顶|分享|求助|讨论|翻译)[)）\]】]\s*"
 )
 # A label before a forum or CMS headline: '主题: ...', '标题：...'.
-TITLE_LABEL = re.compile(r"^(?:主题|标题|题目|文章标题|Subject|Title)\s*[:：]\s*", re.I)
+TITLE_LABEL = re.compile(
+    r"^(?:主题|标题|题目|文章标题|主題|標題|題目|文章標題|Subject|Title)\s*[:：]\s*", re.I
+)

@@ -14,9 +14,11 @@ that <title> leaves out is the forum's, not the headline's.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 from parsers import selectors as sel
 from parsers.dates import find_dates
@@ -119,24 +121,27 @@ def choose_title(
     """Declared title; else the page's own heading (near the body, else anywhere) agreeing with
     <title> or og:title; else JSON-LD's headline; else the article heading, body lead or visible
     headline above the body; else <title> without the site's name; else the first heading."""
-    declared = metadata.first(sel.META_TITLE[:4])
-    if declared:
-        return clean_title(declared) or None
     lines = lines or []
+    menu = menu_items(lines)
+    declared = metadata.first(sel.META_TITLE[:4])
+    if declared and squash(declared) not in menu:
+        return clean_title(declared) or None
     above = _lines_above_body(lines, body)
     headline = (
         _nearest_heading(above)
+        or _labelled_headline(above)
         or _headline_over_byline(lines)
-        or _body_lead(body)
-        or _visible_headline(above)
+        or _body_lead(body, menu)
+        or _visible_headline(above, menu)
     )
     shown = [line.text for line in lines if line.heading and not line.chrome]
     candidates = [*metadata.headings[:6], *shown[:6], *([headline] if headline else [])]
     decorated = [t for t in (metadata.first(sel.META_TITLE[4:]), metadata.title_tag) if t]
     ld_headline = jsonld_text(jsonld_first(metadata.jsonld, "headline", "name"))
     leading = _leading_paragraphs(body)
+    pool = [*leading, *candidates, *_heading_pairs(lines), *(line.text for line in above)]
     agreed = _agreeing(
-        [*leading, *candidates, *(line.text for line in above)], [*decorated, ld_headline]
+        [c for c in pool if squash(c) not in menu], [*decorated, ld_headline]
     ) or _agreeing(leading, list(metadata.headings[:6]))
     agreed = _undecorated(agreed, decorated, lines)
     if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
@@ -157,6 +162,49 @@ def choose_title(
         if stripped:
             return clean_title(stripped)
     return clean_title(metadata.headings[0]) if metadata.headings else None
+
+
+_MENU_SEPARATOR = re.compile(r"\s*[|｜]\s*")
+
+
+def menu_items(lines: list[Line]) -> set[str]:
+    """The items of the page's menus (squashed): a line of four or more short entries split
+    by bars, or of linked words split by spaces (fewer may be a whole '标题 | 栏目 | 站名'
+    <title> the page shows). An entry there ('新闻动态', '新聞稿') names a section of the site,
+    however a <title> or a DC.title of the section's pages repeats it."""
+    items: set[str] = set()
+    for line in lines:
+        if len(line.text) > 200:
+            continue
+        entries = _MENU_SEPARATOR.split(line.text)
+        if len(entries) < 4 and line.link:
+            entries = line.text.split(" ")
+        if len(entries) >= 4 and all(0 < len(entry) <= 12 for entry in entries):
+            items.update(squash(entry) for entry in entries)
+    items.discard("")
+    return items
+
+
+def _labelled_headline(above: list[Line]) -> str | None:
+    """'标题：…', '標題：…': the headline in a labelled field (a press release's table row,
+    whose header cell names it), nearest the body first."""
+    for line in above:
+        if not line.chrome and sel.TITLE_LABEL.match(line.text):
+            value = sel.TITLE_LABEL.sub("", line.text)
+            if len(squash(value)) >= 4:
+                return value
+    return None
+
+
+def _heading_pairs(lines: list[Line]) -> list[str]:
+    """Each heading joined to the heading right after it ('<h1>主题</h1><h2>副题</h2>'): one
+    headline when og:title or <title> gives the two as one (the page's own title joins them;
+    a sub-headline that no title repeats stays out)."""
+    return [
+        f"{first.text} {second.text}"
+        for first, second in itertools.pairwise(lines)
+        if first.heading and second.heading and not first.chrome and not second.chrome
+    ][:6]
 
 
 _CRUMB = re.compile(r"\s*(?:→|->|>>|>|»|›|＞)\s*")
@@ -354,7 +402,7 @@ def _leading_paragraphs(body: str | None) -> list[str]:
     return leading
 
 
-def _body_lead(body: str | None) -> str | None:
+def _body_lead(body: str | None, menu: AbstractSet[str] = frozenset()) -> str | None:
     """A headline the extracted body starts with: a short first paragraph that reads as one,
     followed by more text (the article's header block came out with its body)."""
     paragraphs = [p for p in (body or "").split("\n\n") if p.strip()]
@@ -363,7 +411,7 @@ def _body_lead(body: str | None) -> str | None:
     first = clean_space(paragraphs[0])
     if len(first) > 60 or _not_headline(first) or first[-1:] in "。.;；，,：:":
         return None
-    return first
+    return None if squash(first) in menu else first  # a menu the body began with
 
 
 def _lines_above_body(lines: list[Line], body: str | None) -> list[Line]:
@@ -376,7 +424,7 @@ def _lines_above_body(lines: list[Line], body: str | None) -> list[Line]:
     return []
 
 
-def _visible_headline(above: list[Line]) -> str | None:
+def _visible_headline(above: list[Line], menu: AbstractSet[str] = frozenset()) -> str | None:
     """The nearest line above the body that reads as a headline, skipping bylines, dates,
     labelled fields, navigation and sub-headlines; a repeat of it without an 'author：' prefix
     is the article's own heading."""
@@ -385,7 +433,7 @@ def _visible_headline(above: list[Line]) -> str | None:
         text = line.text
         if line.chrome or len(text) > 80:
             break
-        if line.link or _not_headline(text):
+        if line.link or _not_headline(text) or squash(text) in menu:
             continue
         found = text
         break
