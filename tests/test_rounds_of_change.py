@@ -1,0 +1,129 @@
+"""Several rounds of change on one loopback site, run after run, digest after digest.
+
+Each round edits the site, runs the monitor through the functions the flow chains (no Prefect) and
+builds a digest, as a scheduled install does; the checks are on the run reports and the digests'
+JSON: nothing reported twice, nothing reported that did not change, nothing missed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from agglowatch.config import Config, load_config
+from agglowatch.runner import open_database, utcnow
+from digest.service import make_digest
+from tests.e2e_site import Site
+from tests.test_pipeline_e2e import ROOT, run_once
+
+PARAS = [
+    "The Chengdu-Chongqing economic circle is building new infrastructure such as 5G base "
+    "stations, data centres and intercity railways to support high-quality development.",
+    "Officials said the plan for the twin-city economic circle will coordinate industrial chains, "
+    "share public services and build a unified market across the region by 2025.",
+    "Researchers argue that science and technology collaborative innovation between Chengdu and "
+    "Chongqing is the key to the long-term competitiveness of the urban agglomeration.",
+    "The report recommends green and low-carbon transformation, with carbon peaking and carbon "
+    "neutrality targets written into the plans of every city in the region.",
+]
+EXTRA = (
+    "The provincial governments will invest 300 billion yuan in intercity rail transit and hubs "
+    "over the next five years, the spokesman said on Tuesday."
+)
+EXTRA_2 = (
+    "The two cities will open a joint laboratory for hydrogen energy and share its equipment with "
+    "universities in Sichuan and Chongqing."
+)
+
+
+def article(title: str, paragraphs: list[str]) -> str:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta name="citation_publication_date" content="2024-03-05"></head>'
+        f"<body><nav>Home | News</nav><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
+def listing(paths: list[str]) -> str:
+    links = "".join(f'<li><a href="{p}">{p}</a></li>' for p in paths)
+    return f"<html><body><ul class='list'>{links}</ul></body></html>"
+
+
+@pytest.fixture
+def site(httpserver: HTTPServer) -> Site:
+    site = Site(httpserver)
+    site.install()
+    return site
+
+
+def html_config(tmp_path: Path, db_url: str, site: Site, removed_after: int = 3) -> Config:
+    """One html source: the listing at /news/, article links under /news/."""
+    text = f"""
+database: {db_url}
+output: {tmp_path / "out"}
+seeds: {ROOT / "seeds"}
+themes: {ROOT / "themes.yaml"}
+removed_after: {removed_after}
+fetch: {{allow_private_addresses: true, per_host_delay: 0, backoff: 0.01, respect_robots: false}}
+sources:
+  - name: news
+    kind: html
+    url: {site.url("/news/")}
+    include: '/news/.+\\.html$'
+"""
+    path = tmp_path / "agglowatch.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def digest_now(config: Config) -> dict[str, Any]:
+    _, factory = open_database(config)
+    return make_digest(factory, config, since=None, send=False, now=utcnow())
+
+
+def test_an_edit_reverted_before_the_next_digest_is_not_an_update_there(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    config = html_config(tmp_path, db_url, site)
+    site.put("/news/", listing(["/news/a1.html"]))
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    assert run_once(config)["totals"]["new"] == 1
+    assert len(digest_now(config)["themes"]) >= 1
+
+    edited = [*PARAS[:2], EXTRA, *PARAS[2:]]
+    site.put("/news/a1.html", article("Chengdu-Chongqing speeds up new infrastructure", edited))
+    changes = run_once(config)["updated"][0]["changes"]
+    assert changes["text"]["added"] == 1 and "title" in changes
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    changes = run_once(config)["updated"][0]["changes"]
+    assert changes["text"]["removed"] == 1 and "title" in changes
+
+    digest = digest_now(config)  # the page is what the last digest showed: nothing to report
+    assert digest["updated"] == []
+    assert digest["stats"]["updated"] == 0
+
+
+def test_two_edits_before_a_digest_are_shown_as_one_net_change(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    config = html_config(tmp_path, db_url, site)
+    title = "Chengdu-Chongqing builds new infrastructure"
+    site.put("/news/", listing(["/news/a1.html"]))
+    site.put("/news/a1.html", article(title, PARAS))
+    run_once(config)
+    digest_now(config)
+
+    site.put("/news/a1.html", article(title, [*PARAS, EXTRA]))
+    run_once(config)
+    site.put("/news/a1.html", article(title, [*PARAS, EXTRA_2]))  # the new paragraph rewritten
+    run_once(config)
+
+    (updated,) = digest_now(config)["updated"]
+    text = updated["changes"]["text"]  # since the last digest: one paragraph added, none removed
+    assert (text["added"], text["removed"]) == (1, 0)
+    assert text["excerpt_added"][0].startswith("The two cities will")
+    assert not text.get("excerpt_removed")
