@@ -73,6 +73,9 @@ class StoreContext:
     # They must be the ones `tagger` and `deduper` were built with.
     prepare: PrepareSpec | None = None
     fulltext: fulltext.FullTextBatch | None = None  # set by store_documents (SQLite)
+    # Canonical URLs the source lists this run (None: moves are not looked for): a record that
+    # duplicates the same source's document at an unlisted address is that document, moved.
+    listed: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -184,6 +187,10 @@ def store_document(
         _update_existing(session, existing, norm, ctx, result)
         return
     duplicate = find_duplicate(session, norm, ctx.deduper, batch)
+    moved = moved_document(session, source, duplicate, norm, ctx, result)
+    if moved is not None:
+        _move(session, moved, norm, ctx, result)
+        return
     displaced = _original_to_displace(session, duplicate, norm, ctx)
     duplicate_found = duplicate
     if displaced is not None:
@@ -199,6 +206,73 @@ def store_document(
     if displaced is not None and duplicate_found is not None:
         _demote_cluster(session, displaced, norm, duplicate_found.similarity)
     _report_new(result, norm, tags, duplicate)
+
+
+MOVE_SIMILARITY = 0.9  # a copy at least this close, at a new address of its source, is a move
+_MOVE_CANDIDATES = 20
+
+
+def moved_document(
+    session: Session,
+    source: str,
+    duplicate: DuplicateRef | None,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    result: StoreResult,
+) -> Document | None:
+    """The document of this same source that `norm` is at a new address, if any.
+
+    A site that reorganises its URLs lists the same page under a new address and no longer
+    lists the old one: that is one document moved (its id, history and digests kept), not a
+    duplicate of itself whose original is then reported removed. A candidate is in the
+    duplicate's cluster, of this source, not listed this run (by either address) and not stored
+    this run; one with the very same text is preferred.
+    """
+    if duplicate is None or duplicate.seed or ctx.listed is None:
+        return None
+    if duplicate.similarity < MOVE_SIMILARITY:
+        return None
+    query = (
+        select(Document)
+        .where(Document.cluster_id == duplicate.id, Document.source == source)
+        .order_by(Document.first_seen, Document.id)
+        .limit(_MOVE_CANDIDATES)
+    )
+    unlisted = [
+        doc
+        for doc in session.scalars(query)
+        if doc.canonical_url not in ctx.listed
+        and doc.listing_url not in ctx.listed
+        and doc.id not in result.touched
+    ]
+    unlisted.sort(key=lambda doc: doc.text_hash != norm.text_hash)
+    return unlisted[0] if unlisted else None
+
+
+def _move(
+    session: Session,
+    doc: Document,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    result: StoreResult,
+) -> None:
+    """Give `doc` its new address: a new version whose changes name the old and new URL (and
+    whatever else changed); a removed document found at its new address is active again."""
+    if ctx.fulltext is not None:
+        ctx.fulltext.ready(doc.id)
+    record = norm.record
+    changes = document_changes(doc, norm)
+    changes["url"] = [doc.url, record.url]
+    if doc.status == "removed":
+        changes["status"] = ["removed", "active"]
+    result.touched.add(doc.id)
+    doc.canonical_url = norm.canonical_url
+    doc.listing_url = canonical_url(record.listing_url or record.url)
+    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    _apply_new_version(session, doc, norm, ctx, changes)
+    if ctx.batch is not None:
+        ctx.batch.by_url[norm.canonical_url] = doc
+    result.updated.append(_entry(doc, _public_changes(changes)))
 
 
 def _original_to_displace(

@@ -17,7 +17,7 @@ from agglowatch.config import Config, load_config
 from agglowatch.runner import open_database, utcnow
 from digest.service import make_digest
 from tests.e2e_site import Site
-from tests.test_pipeline_e2e import ROOT, run_once
+from tests.test_pipeline_e2e import ROOT, exported, run_once
 
 PARAS = [
     "The Chengdu-Chongqing economic circle is building new infrastructure such as 5G base "
@@ -127,3 +127,65 @@ def test_two_edits_before_a_digest_are_shown_as_one_net_change(
     assert (text["added"], text["removed"]) == (1, 0)
     assert text["excerpt_added"][0].startswith("The two cities will")
     assert not text.get("excerpt_removed")
+
+
+OTHER = [
+    "The Greater Bay Area published a talent policy to attract young researchers to its "
+    "innovation corridors and shared laboratories in Shenzhen and Guangzhou.",
+    "Researchers from Hong Kong and Macao can apply for mainland grants and receive housing "
+    "subsidies, part of the plan for an international innovation centre in the Pearl River Delta.",
+    "Universities welcomed the change, saying joint research on semiconductors and biomedicine "
+    "across the urban agglomeration would move faster.",
+]
+
+
+def exported_by_url(config: Config) -> dict[str, dict[str, Any]]:
+    return {doc["url"]: doc for doc in exported(config)}
+
+
+def test_a_page_moved_to_a_new_address_is_the_same_document_not_a_removal(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    config = html_config(tmp_path, db_url, site)
+    site.put("/news/", listing(["/news/a1.html", "/news/a3.html"]))
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    site.put("/news/a3.html", article("Greater Bay Area talent policy", OTHER))
+    first = run_once(config)
+    (moved_id,) = [d["id"] for d in first["new"] if d["url"].endswith("/a3.html")]
+    digest_now(config)
+
+    del site.pages["/news/a3.html"]  # the site reorganised: the old address is gone
+    site.put("/news/2024/a3.html", article("Greater Bay Area talent policy", OTHER))
+    site.put("/news/", listing(["/news/a1.html", "/news/2024/a3.html"]))
+    report = run_once(config)
+    assert report["new"] == [] and report["duplicates"] == []
+    (moved,) = report["updated"]
+    assert moved["id"] == moved_id
+    assert moved["changes"] == {"url": [site.url("/news/a3.html"), site.url("/news/2024/a3.html")]}
+
+    for _ in range(config.removed_after):  # the old address stays missing: nothing is removed
+        later = run_once(config)
+        assert later["removed"] == [] and later["new"] == [] and later["updated"] == []
+    docs = exported_by_url(config)
+    assert sorted(docs) == [site.url("/news/2024/a3.html"), site.url("/news/a1.html")]
+    assert docs[site.url("/news/2024/a3.html")]["id"] == moved_id
+    assert docs[site.url("/news/2024/a3.html")]["status"] == "active"
+    assert docs[site.url("/news/2024/a3.html")]["duplicate_of"] is None
+    digest = digest_now(config)
+    assert digest["removed"] == []
+    assert [u["id"] for u in digest["updated"]] == [moved_id]
+
+
+def test_a_second_listed_address_of_a_page_is_a_duplicate_not_a_move(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    config = html_config(tmp_path, db_url, site)
+    site.put("/news/", listing(["/news/a3.html"]))
+    site.put("/news/a3.html", article("Greater Bay Area talent policy", OTHER))
+    run_once(config)
+
+    site.put("/news/print/a3.html", article("Greater Bay Area talent policy", OTHER))
+    site.put("/news/", listing(["/news/a3.html", "/news/print/a3.html"]))
+    report = run_once(config)
+    assert report["updated"] == [] and report["new"] == []
+    assert [d["url"] for d in report["duplicates"]] == [site.url("/news/print/a3.html")]
