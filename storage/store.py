@@ -24,7 +24,13 @@ from typing import Any, Protocol
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
+from agglowatch.records import (
+    PAGE_UNREAD,
+    DocumentRecord,
+    DuplicateRef,
+    NormalisedDocument,
+    TagResult,
+)
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
 from storage import fulltext
@@ -183,6 +189,9 @@ def store_document(
     if norm is None:
         norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
+    if existing is not None and record.extra.get(PAGE_UNREAD):
+        _seen(existing, ctx, result)
+        return
     if existing is not None:
         _update_existing(session, existing, norm, ctx, result)
         return
@@ -499,6 +508,19 @@ def _version_values(
         "meta": meta,
         "changes": changes,
     }
+
+
+def _seen(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
+    """A stored document whose page could not be read this run, listed with what its listing
+    says: still there (a removed one is back), but the listing's shorter title and summary are
+    not a new version of the page (the fetch failure is in the source's warnings)."""
+    result.touched.add(doc.id)
+    came_back = doc.status == "removed"
+    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    if came_back:
+        result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
+    else:
+        result.unchanged += 1
 
 
 def _update_existing(

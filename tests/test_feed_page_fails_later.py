@@ -1,0 +1,74 @@
+"""A stored article whose page fails one run (5xx, timeout, a loop) is not "updated" to what the
+feed entry alone says: the feed's shorter title and summary are not a new version of the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from tests.e2e_site import Site
+from tests.test_faults import article_html
+from tests.test_pipeline_e2e import exported, make_config, run_once
+
+
+def feed_with_summaries(base: str, items: list[tuple[str, str, str]]) -> str:
+    """RSS whose entries carry their own (shorter) title and a one-line description."""
+    entries = "".join(
+        f"<item><title>{title}</title><link>{base}{path}</link><description>{summary}"
+        "</description><pubDate>Tue, 05 Mar 2024 08:00:00 GMT</pubDate></item>"
+        for path, title, summary in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>News</title>'
+        f"<link>{base}/</link>{entries}</channel></rss>"
+    )
+
+
+class FailingSite(Site):
+    """A Site whose pages named in `failing` answer 503 (every attempt)."""
+
+    failing: set[str]
+
+    def handle(self, request: Request) -> Response:
+        if request.path in self.failing:
+            self.hits[request.path] = self.hits.get(request.path, 0) + 1
+            return Response("busy", status=503)
+        return super().handle(request)
+
+
+def test_a_stored_article_whose_page_fails_a_run_is_unchanged_not_updated(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    site = FailingSite(httpserver)
+    site.failing = set()
+    base = httpserver.url_for("").rstrip("/")
+    site.put("/a1.html", article_html("Rail links for city clusters", seed=1))
+    site.put("/a2.html", article_html("Data centres of the delta", seed=2))
+    entries = [
+        ("/a1.html", "Rail links", "Intercity rail in brief."),
+        ("/a2.html", "Data centres", "Data centres in brief."),
+    ]
+    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
+    site.install()
+    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"))
+    assert run_once(config)["totals"]["new"] == 2
+    stored = {d["url"]: d for d in exported(config)}
+
+    site.failing = {"/a1.html"}  # the server is busy for this page all run long...
+    site.put("/a3.html", article_html("Ports of the bay", seed=3))  # ...as the feed grows
+    entries.append(("/a3.html", "Ports", "Ports in brief."))
+    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
+    failed = run_once(config)
+    assert failed["updated"] == [] and [d["title"] for d in failed["new"]] == ["Ports of the bay"]
+    assert any("a1.html" in w and "503" in w for w in failed["sources"][0]["warnings"])
+    after = {d["url"]: d for d in exported(config)}
+    a1 = site.url("/a1.html")
+    assert after[a1]["title"] == stored[a1]["title"] == "Rail links for city clusters"
+    assert after[a1]["text"] == stored[a1]["text"] and after[a1]["version"] == 1
+    assert after[a1]["status"] == "active"
+
+    site.failing = set()  # back: the same page as before, still nothing to report
+    back = run_once(config)
+    assert back["updated"] == [] and back["new"] == []
