@@ -281,7 +281,17 @@ def _move(
     _apply_new_version(session, doc, norm, ctx, changes)
     if ctx.batch is not None:
         ctx.batch.by_url[norm.canonical_url] = doc
+    _readdress_copies(session, doc)
     result.updated.append(_entry(doc, _public_changes(changes)))
+
+
+def _readdress_copies(session: Session, original: Document) -> None:
+    """The duplicates of a moved original point at its new address (export's duplicate_of)."""
+    members = session.scalars(select(Document).where(Document.cluster_id == original.id))
+    for member in members:
+        ref = member.duplicate_of or {}
+        if member.id != original.id and ref.get("id") == original.id:
+            member.duplicate_of = {**ref, "url": original.url}
 
 
 def _original_to_displace(

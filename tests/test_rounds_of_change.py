@@ -56,12 +56,14 @@ def listing(paths: list[str]) -> str:
 @pytest.fixture
 def site(httpserver: HTTPServer) -> Site:
     site = Site(httpserver)
+    site.put("/copies/", listing([]))
     site.install()
     return site
 
 
 def html_config(tmp_path: Path, db_url: str, site: Site, removed_after: int = 3) -> Config:
-    """One html source: the listing at /news/, article links under /news/."""
+    """Two html sources: news (listing /news/, articles under /news/) and a republisher
+    (listing /copies/, articles under /copies/)."""
     text = f"""
 database: {db_url}
 output: {tmp_path / "out"}
@@ -74,6 +76,10 @@ sources:
     kind: html
     url: {site.url("/news/")}
     include: '/news/.+\\.html$'
+  - name: copies
+    kind: html
+    url: {site.url("/copies/")}
+    include: '/copies/.+\\.html$'
 """
     path = tmp_path / "agglowatch.yaml"
     path.write_text(text, encoding="utf-8")
@@ -153,6 +159,9 @@ def test_a_page_moved_to_a_new_address_is_the_same_document_not_a_removal(
     first = run_once(config)
     (moved_id,) = [d["id"] for d in first["new"] if d["url"].endswith("/a3.html")]
     digest_now(config)
+    site.put("/copies/", listing(["/copies/a3.html"]))  # another site republishes it
+    site.put("/copies/a3.html", article("Talent policy of the Bay Area", OTHER))
+    assert [d["duplicate_of"]["id"] for d in run_once(config)["duplicates"]] == [moved_id]
 
     del site.pages["/news/a3.html"]  # the site reorganised: the old address is gone
     site.put("/news/2024/a3.html", article("Greater Bay Area talent policy", OTHER))
@@ -167,10 +176,13 @@ def test_a_page_moved_to_a_new_address_is_the_same_document_not_a_removal(
         later = run_once(config)
         assert later["removed"] == [] and later["new"] == [] and later["updated"] == []
     docs = exported_by_url(config)
-    assert sorted(docs) == [site.url("/news/2024/a3.html"), site.url("/news/a1.html")]
+    news = [site.url("/news/2024/a3.html"), site.url("/news/a1.html")]
+    assert sorted(docs) == sorted([*news, site.url("/copies/a3.html")])
     assert docs[site.url("/news/2024/a3.html")]["id"] == moved_id
     assert docs[site.url("/news/2024/a3.html")]["status"] == "active"
     assert docs[site.url("/news/2024/a3.html")]["duplicate_of"] is None
+    copy = docs[site.url("/copies/a3.html")]["duplicate_of"]  # points at the live address
+    assert (copy["id"], copy["url"]) == (moved_id, site.url("/news/2024/a3.html"))
     digest = digest_now(config)
     assert digest["removed"] == []
     assert [u["id"] for u in digest["updated"]] == [moved_id]
