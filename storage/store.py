@@ -265,24 +265,30 @@ def _move(
     ctx: StoreContext,
     result: StoreResult,
 ) -> None:
-    """Give `doc` its new address: a new version whose changes name the old and new URL (and
-    whatever else changed); a removed document found at its new address is active again."""
+    """Give `doc` its new address; the run report lists the move (changes.url, and status when
+    a removed document is found at its new address). Only a move that also changed the content
+    is a new version (so a digest shows it): a site moving to https or a new URL scheme does not
+    list all its documents as updated there."""
     if ctx.fulltext is not None:
         ctx.fulltext.ready(doc.id)
     record = norm.record
     changes = document_changes(doc, norm)
-    changes["url"] = [doc.url, record.url]
+    moved: dict[str, Any] = {"url": [doc.url, record.url]}
     if doc.status == "removed":
-        changes["status"] = ["removed", "active"]
+        moved["status"] = ["removed", "active"]
     result.touched.add(doc.id)
     doc.canonical_url = norm.canonical_url
     doc.listing_url = canonical_url(record.listing_url or record.url)
     doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
-    _apply_new_version(session, doc, norm, ctx, changes)
+    if changes:
+        changes.update(moved)
+        _apply_new_version(session, doc, norm, ctx, changes)
+    else:
+        doc.url = record.url
     if ctx.batch is not None:
         ctx.batch.by_url[norm.canonical_url] = doc
     _readdress_copies(session, doc)
-    result.updated.append(_entry(doc, _public_changes(changes)))
+    result.updated.append(_entry(doc, _public_changes(changes or moved)))
 
 
 def _readdress_copies(session: Session, original: Document) -> None:
