@@ -558,10 +558,29 @@ def _update_existing(
         else:
             result.unchanged += 1
         return
+    copy_of = _first_page_is_a_copy(session, doc, norm, ctx)
     _apply_new_version(session, doc, norm, ctx, changes)
+    if copy_of is not None:
+        doc.duplicate_of, doc.cluster_id = _ref_json(copy_of), copy_of.id
+        result.duplicates.append({"url": doc.url, "duplicate_of": _ref_json(copy_of)})
+        return
     if came_back:
         changes["status"] = ["removed", "active"]
     result.updated.append(_entry(doc, _public_changes(changes)))
+
+
+def _first_page_is_a_copy(
+    session: Session, doc: Document, norm: NormalisedDocument, ctx: StoreContext
+) -> DuplicateRef | None:
+    """What a document stored from its listing alone (its page unread: a feed entry's title and
+    summary) duplicates, now that its page is read: checked as a new document would be, since
+    its stored text could not be; None when it is no copy (or was already one)."""
+    if not (doc.extra or {}).get(PAGE_UNREAD) or doc.duplicate_of:
+        return None
+    found = find_duplicate(session, norm, ctx.deduper, ctx.batch)
+    if found is None or found.id == doc.id:
+        return None
+    return found
 
 
 def document_changes(doc: Document, norm: NormalisedDocument) -> dict[str, Any]:

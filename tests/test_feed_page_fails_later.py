@@ -1,5 +1,5 @@
 """A stored article whose page fails one run (5xx, timeout, a loop) is not "updated" to what the
-feed entry alone says: the feed's shorter title and summary are not a new version of the page."""
+feed entry alone says; a document stored from its entry alone is deduplicated once its page is."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from agglowatch.config import Config, load_config
 from tests.e2e_site import Site
 from tests.test_faults import article_html
 from tests.test_pipeline_e2e import exported, make_config, run_once
@@ -72,3 +73,50 @@ def test_a_stored_article_whose_page_fails_a_run_is_unchanged_not_updated(
     site.failing = set()  # back: the same page as before, still nothing to report
     back = run_once(config)
     assert back["updated"] == [] and back["new"] == []
+
+
+def test_a_copy_first_stored_from_its_feed_entry_is_a_duplicate_once_its_page_is_read(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """A portal's entry (a title only) is stored while its page fails; when the page comes, it
+    is another site's article: the portal's document becomes that article's duplicate, not an
+    update of a document of its own (the article would be shown again)."""
+    site = FailingSite(httpserver)
+    site.failing = {"/portal/x.html"}
+    base = httpserver.url_for("").rstrip("/")
+    original = article_html("Rail links for city clusters", seed=7)
+    site.put("/origin/", '<html><body><a href="/origin/x.html">x</a></body></html>')
+    site.put("/origin/x.html", original)
+    site.put("/portal/x.html", original.replace("Home | News", "Portal | Sports | Weather"))
+    entries = [("/portal/x.html", "Rail links (republished)", "")]
+    site.put("/portal/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
+    site.install()
+    config = two_sources(tmp_path, db_url, httpserver)
+
+    first = run_once(config)
+    by_source = {d["url"]: d for d in first["new"]}
+    assert set(by_source) == {site.url("/origin/x.html"), site.url("/portal/x.html")}
+    origin_id = by_source[site.url("/origin/x.html")]["id"]
+
+    site.failing = set()
+    second = run_once(config)
+    assert second["updated"] == [] and second["new"] == []
+    (copy,) = second["duplicates"]
+    assert copy["url"] == site.url("/portal/x.html")
+    assert copy["duplicate_of"]["id"] == origin_id
+    stored = {d["url"]: d for d in exported(config)}
+    assert stored[site.url("/portal/x.html")]["duplicate_of"]["id"] == origin_id
+    assert stored[site.url("/portal/x.html")]["title"] == "Rail links for city clusters"
+    assert run_once(config)["duplicates"] == []  # reported once
+
+
+def two_sources(tmp_path: Path, db_url: str, server: HTTPServer) -> Config:
+    make_config(tmp_path, db_url, server.url_for("/portal/feed.xml"))  # writes the file
+    path = tmp_path / "agglowatch.yaml"
+    origin = f"""  - name: origin
+    kind: html
+    url: {server.url_for("/origin/")}
+    include: '/origin/x'
+"""
+    path.write_text(path.read_text(encoding="utf-8") + origin, encoding="utf-8")
+    return load_config(path)
