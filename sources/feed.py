@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from agglowatch.config import FeedSource
@@ -61,7 +62,21 @@ def _cut_short(page: FetchedPage) -> bool:
     server that died mid-write, the size cap): its entry list is then only a beginning."""
     if page.truncated:
         return True
-    return _FEED_END.search(page.content[-4096:].rstrip(b"\x00 \t\r\n")) is None
+    return _FEED_END.search(_tail(page.content).rstrip(b"\x00 \t\r\n")) is None
+
+
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _tail(content: bytes, size: int = 4096) -> bytes:
+    """The body's last bytes, as ASCII-compatible bytes: a UTF-16 feed's (BOM first) are decoded,
+    since its closing tag is not the ASCII bytes the pattern looks for."""
+    for bom, codec in _UTF16_BOMS:
+        if content.startswith(bom):
+            start = max(len(bom), len(content) - 2 * size)
+            start += (start - len(bom)) % 2  # on a code unit boundary, counted from the BOM
+            return content[start:].decode(codec, errors="ignore").encode("utf-8")
+    return content[-size:]
 
 
 async def _get_feed(ctx: SourceContext, url: str) -> FetchedPage | None:
