@@ -234,10 +234,11 @@ def moved_document(
     A site that reorganises its URLs lists the same page under a new address and no longer
     lists the old one: that is one document moved (its id, history and digests kept), not a
     duplicate of itself whose original is then reported removed. A candidate is in the
-    duplicate's cluster, of this source, not listed this run (by either address) and not stored
-    this run; one with the very same text is preferred.
+    duplicate's cluster (a seed's too: a republication of a seed can move), of this source, not
+    listed this run (by either address) and not stored this run; one with the very same text is
+    preferred.
     """
-    if duplicate is None or duplicate.seed or ctx.listed is None:
+    if duplicate is None or ctx.listed is None:
         return None
     if duplicate.similarity < MOVE_SIMILARITY:
         return None

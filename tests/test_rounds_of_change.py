@@ -224,3 +224,28 @@ def test_a_second_listed_address_of_a_page_is_a_duplicate_not_a_move(
     report = run_once(config)
     assert report["updated"] == [] and report["new"] == []
     assert [d["url"] for d in report["duplicates"]] == [site.url("/news/print/a3.html")]
+
+
+def test_a_moved_republication_of_a_seed_stays_one_document(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    seed = (ROOT / "seeds" / "000_427ca8a6bf4e2fd1.txt").read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in seed.split("---", 2)[2].split("\n\n") if len(p.strip()) > 80]
+    config = html_config(tmp_path, db_url, site)
+    page = article("CDRF releases its urban agglomeration report", paragraphs)
+    site.put("/news/", listing(["/news/s1.html"]))
+    site.put("/news/s1.html", page)
+    (copy,) = run_once(config)["duplicates"]
+    assert copy["duplicate_of"]["seed"] is True
+
+    del site.pages["/news/s1.html"]
+    site.put("/news/2024/s1.html", page)
+    site.put("/news/", listing(["/news/2024/s1.html"]))
+    moved = run_once(config)
+    assert moved["duplicates"] == [] and moved["new"] == []
+    assert [u["changes"] for u in moved["updated"]] == [
+        {"url": [site.url("/news/s1.html"), site.url("/news/2024/s1.html")]}
+    ]
+    (doc,) = exported(config)
+    assert doc["url"] == site.url("/news/2024/s1.html")
+    assert doc["duplicate_of"]["id"] == "000_427ca8a6bf4e2fd1.txt"
