@@ -140,6 +140,8 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
         .order_by(Document.first_seen, Document.id)
     ).all()
     originals = [(doc, text) for doc, text in rows if not doc.duplicate_of]
+    shown = _clusters_seen_before(session, [doc.id for doc, _ in originals], start)
+    originals = [(doc, text) for doc, text in originals if doc.id not in shown]
     also_at = _duplicate_urls(session, [doc.id for doc, _ in originals])
     return [
         NewDocument(
@@ -158,6 +160,25 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
         )
         for doc, text in originals
     ]
+
+
+def _clusters_seen_before(session: Session, ids: Sequence[str], start: dt.datetime) -> set[str]:
+    """The ids among `ids` whose cluster holds a document first seen before the window: an
+    original that took over from one (storage.store.hand_over_cluster) is an article an
+    earlier window already had, not a new one."""
+    seen: set[str] = set()
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Document.cluster_id)
+            .where(
+                Document.cluster_id.in_(chunk),
+                Document.id != Document.cluster_id,
+                Document.first_seen < start,
+            )
+            .distinct()
+        )
+        seen.update(str(cluster) for (cluster,) in rows)
+    return seen
 
 
 def _without_text() -> Any:

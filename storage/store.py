@@ -214,6 +214,10 @@ def store_document(
     result.touched.add(norm.doc_id)
     if displaced is not None and duplicate_found is not None:
         _demote_cluster(session, displaced, norm, duplicate_found.similarity)
+    if duplicate is not None and not duplicate.seed:
+        root = session.get(Document, duplicate.id)
+        if root is not None and root.status == "removed":
+            hand_over_cluster(session, root)  # a copy of an article taken down: it lives here
     _report_new(result, norm, tags, duplicate)
 
 
@@ -708,7 +712,35 @@ def mark_missing(
         if doc.missing_runs >= ctx.removed_after:
             doc.status, doc.removed_at = "removed", ctx.now
             removed.append(_entry(doc))
+            hand_over_cluster(session, doc)
     return removed, sum(1 for doc in present if doc.id not in result.touched)
+
+
+def hand_over_cluster(session: Session, gone: Document) -> None:
+    """A removed original whose copies live on hands them the cluster: its earliest active
+    duplicate becomes the canonical document, it and the other copies its duplicates. The
+    article is still to be read (the digest does not list it removed) and every duplicate_of
+    points at an address that answers."""
+    if gone.duplicate_of:
+        return  # a copy itself (of a document or a seed): the cluster's root is elsewhere
+    members = list(
+        session.scalars(
+            select(Document)
+            .where(Document.cluster_id == gone.id, Document.id != gone.id)
+            .order_by(Document.first_seen, Document.id)
+        )
+    )
+    heir = next((doc for doc in members if doc.status == "active"), None)
+    if heir is None:
+        return
+    similarity = float((heir.duplicate_of or {}).get("similarity", 1.0))
+    ref = {"id": heir.id, "url": heir.url, "seed": False}
+    heir.duplicate_of, heir.cluster_id = None, heir.id
+    gone.duplicate_of, gone.cluster_id = {**ref, "similarity": similarity}, heir.id
+    for member in members:
+        if member is not heir:
+            measured = (member.duplicate_of or {}).get("similarity", similarity)
+            member.duplicate_of, member.cluster_id = {**ref, "similarity": measured}, heir.id
 
 
 def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult) -> None:

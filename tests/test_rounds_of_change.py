@@ -249,3 +249,57 @@ def test_a_moved_republication_of_a_seed_stays_one_document(
     (doc,) = exported(config)
     assert doc["url"] == site.url("/news/2024/s1.html")
     assert doc["duplicate_of"]["id"] == "000_427ca8a6bf4e2fd1.txt"
+
+
+def test_an_original_taken_down_hands_its_copies_a_live_canonical(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    """The original leaves its site, a republication stays: the copy is the canonical document
+    from then on (export), and the digest does not say the article was removed."""
+    config = html_config(tmp_path, db_url, site, removed_after=1)
+    site.put("/news/", listing(["/news/a1.html", "/news/a3.html"]))
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    site.put("/news/a3.html", article("Greater Bay Area talent policy", OTHER))
+    site.put("/copies/", listing(["/copies/a1.html"]))
+    site.put("/copies/a1.html", article("Twin-city circle builds infrastructure", PARAS[:3]))
+    first = run_once(config)
+    (original,) = [d["id"] for d in first["new"] if d["url"].endswith("/news/a1.html")]
+    assert [d["duplicate_of"]["id"] for d in first["duplicates"]] == [original]
+    digest_now(config)
+
+    del site.pages["/news/a1.html"]
+    site.put("/news/", listing(["/news/a3.html"]))
+    report = run_once(config)
+    assert [d["id"] for d in report["removed"]] == [original]  # gone from its source
+    docs = exported_by_url(config)
+    copy, gone = docs[site.url("/copies/a1.html")], docs[site.url("/news/a1.html")]
+    assert copy["duplicate_of"] is None and copy["status"] == "active"
+    assert gone["status"] == "removed" and gone["duplicate_of"]["id"] == copy["id"]
+    digest = digest_now(config)
+    assert digest["removed"] == [] and digest["stats"]["documents"] == 0
+
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    site.put("/news/", listing(["/news/a1.html", "/news/a3.html"]))  # back: still the copy's copy
+    back = run_once(config)
+    assert back["new"] == [] and [u["id"] for u in back["updated"]] == [original]
+    assert exported_by_url(config)[site.url("/news/a1.html")]["duplicate_of"]["id"] == copy["id"]
+
+
+def test_a_copy_that_takes_over_from_an_original_shown_before_is_not_new_again(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    config = html_config(tmp_path, db_url, site, removed_after=1)
+    site.put("/news/", listing(["/news/a1.html", "/news/a3.html"]))
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    site.put("/news/a3.html", article("Greater Bay Area talent policy", OTHER))
+    run_once(config)
+    shown = digest_now(config)
+    assert shown["stats"]["documents"] == 2
+
+    del site.pages["/news/a1.html"]  # the original goes as a copy comes, in one run
+    site.put("/news/", listing(["/news/a3.html"]))
+    site.put("/copies/", listing(["/copies/a1.html"]))
+    site.put("/copies/a1.html", article("Twin-city circle builds infrastructure", PARAS[:3]))
+    run_once(config)
+    digest = digest_now(config)
+    assert digest["stats"]["documents"] == 0 and digest["removed"] == []
