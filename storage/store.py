@@ -239,8 +239,9 @@ def moved_document(
     lists the old one: that is one document moved (its id, history and digests kept), not a
     duplicate of itself whose original is then reported removed. A candidate is in the
     duplicate's cluster (a seed's too: a republication of a seed can move), of this source, not
-    listed this run (by either address) and not stored this run; one with the very same text is
-    preferred.
+    listed this run (by either address), not stored this run and not dated another day (a page
+    that moves keeps its date; this week's near copy of last week's bulletin is a new one); one
+    with the very same text is preferred.
     """
     if duplicate is None or ctx.listed is None:
         return None
@@ -252,12 +253,14 @@ def moved_document(
         .order_by(Document.first_seen, Document.id)
         .limit(_MOVE_CANDIDATES)
     )
+    published = norm.record.published
     unlisted = [
         doc
         for doc in session.scalars(query)
         if doc.canonical_url not in ctx.listed
         and doc.listing_url not in ctx.listed
         and doc.id not in result.touched
+        and not (published and doc.published and doc.published != published)
     ]
     unlisted.sort(key=lambda doc: doc.text_hash != norm.text_hash)
     return unlisted[0] if unlisted else None

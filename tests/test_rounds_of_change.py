@@ -303,3 +303,24 @@ def test_a_copy_that_takes_over_from_an_original_shown_before_is_not_new_again(
     run_once(config)
     digest = digest_now(config)
     assert digest["stats"]["documents"] == 0 and digest["removed"] == []
+
+
+def test_a_near_copy_with_a_new_date_is_a_new_issue_not_a_move(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    """A weekly bulletin: this week's page says almost what last week's did, at a new address,
+    and last week's has left the listing's window. A new publication, not last week's moved."""
+    config = html_config(tmp_path, db_url, site)
+    week = [*PARAS, "Figures for the week: freight volume and passenger trips both rose."]
+    site.put("/news/", listing(["/news/w1.html"]))
+    site.put("/news/w1.html", article("Weekly bulletin", week))
+    (first,) = run_once(config)["new"]
+
+    page = article("Weekly bulletin", week).replace("2024-03-05", "2024-03-12")
+    site.put("/news/w2.html", page)
+    site.put("/news/", listing(["/news/w2.html"]))
+    report = run_once(config)
+    assert report["updated"] == []
+    docs = exported_by_url(config)
+    assert docs[site.url("/news/w1.html")]["id"] == first["id"]
+    assert docs[site.url("/news/w2.html")]["published"] == "2024-03-12"
