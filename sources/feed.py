@@ -24,12 +24,15 @@ class FeedKind(SourceKind):
     async def harvest(self, ctx: SourceContext) -> Harvest:
         config: FeedSource = ctx.config
         page = await _get_feed(ctx, config.url)
-        if page is None:  # 304: the feed names what it named last run, all already seen...
+        if page is None:  # 304: the feed names what it named last run...
             listed = [str(url) for url in ctx.state.get("listed", [])]
-            retry = [str(url) for url in ctx.state.get("retry", []) if url in set(listed)]
-            if not (retry and config.fetch_articles):
+            if not config.fetch_articles:
                 return _harvest(ctx, [], listed)
-            documents, failed = await _articles(ctx, retry, {})  # ...but for pages that failed
+            # ...but its pages may have been edited (a feed of titles and links does not change
+            # when a page does): asked for again, conditionally, as the html kind does, pages
+            # that failed last run first
+            retry = [str(url) for url in ctx.state.get("retry", []) if url in set(listed)]
+            documents, failed = await _articles(ctx, list(dict.fromkeys(retry + listed)), {})
             return _harvest(ctx, documents, listed, failed)
         entries = parse_feed(page.content, page.final_url, now=ctx.now)
         cut = _cut_short(page)

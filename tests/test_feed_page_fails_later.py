@@ -120,3 +120,31 @@ def two_sources(tmp_path: Path, db_url: str, server: HTTPServer) -> Config:
 """
     path.write_text(path.read_text(encoding="utf-8") + origin, encoding="utf-8")
     return load_config(path)
+
+
+def test_an_article_edited_behind_an_unchanged_feed_is_an_update(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """The feed answers 304 (same entries), but one of its pages was edited: the pages are still
+    asked for (conditionally, as the html kind does), so the edit is not missed."""
+    site = FailingSite(httpserver)
+    site.failing = set()
+    base = httpserver.url_for("").rstrip("/")
+    site.put("/a1.html", article_html("Rail links for city clusters", seed=1))
+    site.put("/a2.html", article_html("Data centres of the delta", seed=2))
+    entries = [("/a1.html", "Rail links", ""), ("/a2.html", "Data centres", "")]
+    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
+    site.install()
+    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"))
+    assert run_once(config)["totals"]["new"] == 2
+
+    edited = article_html("Rail links for city clusters", seed=1).replace(
+        "</article>", "<p>Correction: the line opens in 2026, not 2025.</p></article>"
+    )
+    site.put("/a1.html", edited)
+    report = run_once(config)
+    assert report["sources"][0]["not_modified"] >= 2  # the feed and the unchanged page
+    (updated,) = report["updated"]
+    assert updated["url"] == site.url("/a1.html")
+    assert updated["changes"]["text"]["added"] == 1
+    assert run_once(config)["updated"] == []  # once
