@@ -69,6 +69,11 @@ class FetchStats:
     )  # per-item problems that did not stop the source
 
 
+# extra key: the record is what a listing (a feed entry) says of a page that could not be read
+# this run. It may stand in for a document never stored, never for a stored page's version.
+PAGE_UNREAD = "page_unread"
+
+
 @dataclass(slots=True)
 class DocumentRecord:
     """What a parser made of one publication, before normalisation."""

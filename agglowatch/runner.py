@@ -25,6 +25,7 @@ from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
 from dedupe.index import Deduper
+from dedupe.normalise import canonical_url
 from dedupe.prepare import PrepareSpec, taxonomy_digest
 from parsers import pool as parse_pool
 from sources.articles import PREPARE
@@ -262,9 +263,11 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
         ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
     )
     store_ctx.prepare = ctx.prepare
-    result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     listed = list(harvest.listed_urls)
     listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
+    if source.kind not in store.NO_REMOVAL_KINDS:  # an incremental API lists only what is new
+        store_ctx.listed = frozenset(canonical_url(url) for url in listed)
+    result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     result.removed, listed_unchanged = store.mark_missing(
         session, source.name, source.kind, listed, harvest.complete_listing, store_ctx, result
     )

@@ -179,20 +179,41 @@ def _plain_block(value: str | None) -> str:
 
 
 def _published(raw: Any, now: dt.datetime | None) -> dt.date | None:
-    """The entry's own date string read our way (naive = Shanghai), else feedparser's UTC tuple."""
+    """The entry's own date string read our way (naive = Shanghai), else feedparser's UTC tuple
+    (for a string it reads and we do not), unless that string names an impossible day."""
     for key in ("published", "issued", "created", "updated", "dc_date", "prism_publicationdate"):
         value = _field(raw, key)
         if isinstance(value, str):
             day = parse_date(value, now=now)
             if day:
                 return day
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = _field(raw, key)
-        if isinstance(parsed, time.struct_time):
+    for key in ("published", "updated", "created"):
+        parsed = _field(raw, key + "_parsed")
+        if not isinstance(parsed, time.struct_time) or _impossible(_field(raw, key)):
+            continue
+        try:
             moment = dt.datetime(*parsed[:6], tzinfo=dt.UTC).astimezone(SHANGHAI)
-            if plausible(moment.date(), now):
-                return moment.date()
+        except (ValueError, OverflowError):  # year 0 or -1: feedparser's reading of 0000-00-00
+            continue
+        if plausible(moment.date(), now):
+            return moment.date()
     return None
+
+
+_NUMERIC_DAY = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+
+
+def _impossible(value: Any) -> bool:
+    """A numeric year-month-day that is no calendar day ("2024-02-30", "0000-00-00"), which
+    feedparser rolls over into another day (2024-03-01) rather than refuse."""
+    match = _NUMERIC_DAY.search(value) if isinstance(value, str) else None
+    if match is None:
+        return False
+    try:
+        dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return True
+    return False
 
 
 def _authors(raw: Any) -> list[str]:

@@ -26,7 +26,7 @@ from agglowatch.errors import (
     HTTPStatusError,
     ParseError,
 )
-from agglowatch.records import DocumentRecord, FetchedPage, Validators
+from agglowatch.records import PAGE_UNREAD, DocumentRecord, FetchedPage, Validators
 from dedupe.prepare import PrepareSpec, attach
 from parsers import pool as parse_pool
 from parsers.article import extract_article
@@ -116,7 +116,8 @@ async def fetch_or_fallback(
         return record
     if fallback is None:
         return None
-    return dataclasses.replace(fallback, listing_url=url)
+    extra = {**fallback.extra, PAGE_UNREAD: True}
+    return dataclasses.replace(fallback, listing_url=url, extra=extra)
 
 
 def _gone(exc: AgglowatchError) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from agglowatch.config import FeedSource
@@ -23,12 +24,15 @@ class FeedKind(SourceKind):
     async def harvest(self, ctx: SourceContext) -> Harvest:
         config: FeedSource = ctx.config
         page = await _get_feed(ctx, config.url)
-        if page is None:  # 304: the feed names what it named last run, all already seen...
+        if page is None:  # 304: the feed names what it named last run...
             listed = [str(url) for url in ctx.state.get("listed", [])]
-            retry = [str(url) for url in ctx.state.get("retry", []) if url in set(listed)]
-            if not (retry and config.fetch_articles):
+            if not config.fetch_articles:
                 return _harvest(ctx, [], listed)
-            documents, failed = await _articles(ctx, retry, {})  # ...but for pages that failed
+            # ...but its pages may have been edited (a feed of titles and links does not change
+            # when a page does): asked for again, conditionally, as the html kind does, pages
+            # that failed last run first
+            retry = [str(url) for url in ctx.state.get("retry", []) if url in set(listed)]
+            documents, failed = await _articles(ctx, list(dict.fromkeys(retry + listed)), {})
             return _harvest(ctx, documents, listed, failed)
         entries = parse_feed(page.content, page.final_url, now=ctx.now)
         cut = _cut_short(page)
@@ -61,7 +65,21 @@ def _cut_short(page: FetchedPage) -> bool:
     server that died mid-write, the size cap): its entry list is then only a beginning."""
     if page.truncated:
         return True
-    return _FEED_END.search(page.content[-4096:].rstrip(b"\x00 \t\r\n")) is None
+    return _FEED_END.search(_tail(page.content).rstrip(b"\x00 \t\r\n")) is None
+
+
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+def _tail(content: bytes, size: int = 4096) -> bytes:
+    """The body's last bytes, as ASCII-compatible bytes: a UTF-16 feed's (BOM first) are decoded,
+    since its closing tag is not the ASCII bytes the pattern looks for."""
+    for bom, codec in _UTF16_BOMS:
+        if content.startswith(bom):
+            start = max(len(bom), len(content) - 2 * size)
+            start += (start - len(bom)) % 2  # on a code unit boundary, counted from the BOM
+            return content[start:].decode(codec, errors="ignore").encode("utf-8")
+    return content[-size:]
 
 
 async def _get_feed(ctx: SourceContext, url: str) -> FetchedPage | None:

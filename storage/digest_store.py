@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from storage.changes import text_changes
 from storage.models import Digest, Document, DocumentVersion, Run, Source
 
 LEAD_CHARS = 600  # of the text kept as a lead when a document has no abstract
@@ -139,6 +140,8 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
         .order_by(Document.first_seen, Document.id)
     ).all()
     originals = [(doc, text) for doc, text in rows if not doc.duplicate_of]
+    shown = _clusters_seen_before(session, [doc.id for doc, _ in originals], start)
+    originals = [(doc, text) for doc, text in originals if doc.id not in shown]
     also_at = _duplicate_urls(session, [doc.id for doc, _ in originals])
     return [
         NewDocument(
@@ -157,6 +160,25 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
         )
         for doc, text in originals
     ]
+
+
+def _clusters_seen_before(session: Session, ids: Sequence[str], start: dt.datetime) -> set[str]:
+    """The ids among `ids` whose cluster holds a document first seen before the window: an
+    original that took over from one (storage.store.hand_over_cluster) is an article an
+    earlier window already had, not a new one."""
+    seen: set[str] = set()
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Document.cluster_id)
+            .where(
+                Document.cluster_id.in_(chunk),
+                Document.id != Document.cluster_id,
+                Document.first_seen < start,
+            )
+            .distinct()
+        )
+        seen.update(str(cluster) for (cluster,) in rows)
+    return seen
 
 
 def _without_text() -> Any:
@@ -203,6 +225,9 @@ def _updated_documents(
         doc = docs.get(doc_id)
         if doc is None or doc.duplicate_of:
             continue
+        changes = window_changes(session, history)
+        if not changes:
+            continue  # changed and changed back within the window: as the last digest showed it
         updated.append(
             UpdatedDocument(
                 id=doc.id,
@@ -211,10 +236,47 @@ def _updated_documents(
                 source=doc.source,
                 version=history[-1].version,
                 changed_at=as_utc(history[-1].created_at),
-                changes=merge_changes(v.changes for v in history),
+                changes=changes,
             )
         )
     return sorted(updated, key=lambda u: (u.changed_at, u.id))
+
+
+def window_changes(session: Session, history: Sequence[DocumentVersion]) -> dict[str, Any]:
+    """What changed over a window's versions of one document, as the window's reader sees it:
+    from the state before the window to the last one.
+
+    Fields are folded by merge_changes. The text, when it changed in several versions, is
+    compared again between the version before the window and the last one: adding up each
+    step's counts would report an edit and its revert as a change (a paragraph added and the
+    same one removed) and a rewritten addition as two additions and a removal.
+    """
+    merged = merge_changes(v.changes for v in history)
+    if sum(1 for v in history if "text" in (v.changes or {})) < 2:
+        return merged
+    before = session.execute(
+        select(DocumentVersion.text, DocumentVersion.text_hash).where(
+            DocumentVersion.document_id == history[0].document_id,
+            DocumentVersion.version == history[0].version - 1,
+        )
+    ).first()
+    if before is None:
+        return merged  # no earlier state kept: the steps' own counts are all there is
+    merged.pop("text", None)
+    if before.text_hash != history[-1].text_hash:
+        net = text_changes(before.text, history[-1].text)
+        if net["added"] or net["removed"]:
+            merged["text"] = _trimmed_excerpts(net)
+    return merged
+
+
+def _trimmed_excerpts(text: dict[str, Any]) -> dict[str, Any]:
+    """A text change in merge_changes' shape: counts, and only the excerpt lists that have some."""
+    kept: dict[str, Any] = {"added": text["added"], "removed": text["removed"]}
+    for key in ("excerpt_added", "excerpt_removed"):
+        if text.get(key):
+            kept[key] = list(text[key][:MAX_EXCERPTS])
+    return kept
 
 
 def _documents_by_id(session: Session, ids: Sequence[str]) -> dict[str, Document]:

@@ -149,18 +149,26 @@ def record_success(
     return outcome
 
 
+# Pages parsed in one run, all undated, before a source whose dates used to parse is called
+# broken: one or two new undated pages (a notice, an edited page) are no sign of a redesign.
+LOST_DATES_MIN = 3
+
+
 def _health_problem(source: Source, harvest: Harvest, items: int) -> tuple[str, str] | None:
     if items == 0:
         if source.last_items_at is not None:
             return "broken", "the listing yielded nothing (it used to: check the selector or URL)"
         return None
     docs = harvest.documents
-    if docs and harvest.dates_unparsed >= len(docs) and source.state.get("dates_parsed"):
+    lost = len(docs) >= LOST_DATES_MIN and harvest.dates_unparsed >= len(docs)
+    if lost and source.state.get("dates_parsed"):
         return "broken", f"no date could be read in any of {len(docs)} documents (it used to)"
     return None
 
 
 def _dates_ok(harvest: Harvest, previous: dict[str, Any]) -> bool:
+    if len(harvest.documents) < LOST_DATES_MIN and previous.get("dates_parsed"):
+        return True  # too few pages to say the dates are gone: keep what the larger runs said
     if not harvest.documents:
         return bool(previous.get("dates_parsed"))
     return harvest.dates_unparsed < len(harvest.documents)

@@ -24,7 +24,13 @@ from typing import Any, Protocol
 from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, load_only
 
-from agglowatch.records import DocumentRecord, DuplicateRef, NormalisedDocument, TagResult
+from agglowatch.records import (
+    PAGE_UNREAD,
+    DocumentRecord,
+    DuplicateRef,
+    NormalisedDocument,
+    TagResult,
+)
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
 from storage import fulltext
@@ -73,6 +79,9 @@ class StoreContext:
     # They must be the ones `tagger` and `deduper` were built with.
     prepare: PrepareSpec | None = None
     fulltext: fulltext.FullTextBatch | None = None  # set by store_documents (SQLite)
+    # Canonical URLs the source lists this run (None: moves are not looked for): a record that
+    # duplicates the same source's document at an unlisted address is that document, moved.
+    listed: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -180,10 +189,17 @@ def store_document(
     if norm is None:
         norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
+    if existing is not None and record.extra.get(PAGE_UNREAD):
+        _seen(existing, ctx, result)
+        return
     if existing is not None:
         _update_existing(session, existing, norm, ctx, result)
         return
     duplicate = find_duplicate(session, norm, ctx.deduper, batch)
+    moved = moved_document(session, source, duplicate, norm, ctx, result)
+    if moved is not None:
+        _move(session, moved, norm, ctx, result)
+        return
     displaced = _original_to_displace(session, duplicate, norm, ctx)
     duplicate_found = duplicate
     if displaced is not None:
@@ -198,7 +214,98 @@ def store_document(
     result.touched.add(norm.doc_id)
     if displaced is not None and duplicate_found is not None:
         _demote_cluster(session, displaced, norm, duplicate_found.similarity)
+    if duplicate is not None and not duplicate.seed:
+        root = session.get(Document, duplicate.id)
+        if root is not None and root.status == "removed":
+            hand_over_cluster(session, root)  # a copy of an article taken down: it lives here
     _report_new(result, norm, tags, duplicate)
+
+
+MOVE_SIMILARITY = 0.9  # a copy at least this close, at a new address of its source, is a move
+_MOVE_CANDIDATES = 20
+
+
+def moved_document(
+    session: Session,
+    source: str,
+    duplicate: DuplicateRef | None,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    result: StoreResult,
+) -> Document | None:
+    """The document of this same source that `norm` is at a new address, if any.
+
+    A site that reorganises its URLs lists the same page under a new address and no longer
+    lists the old one: that is one document moved (its id, history and digests kept), not a
+    duplicate of itself whose original is then reported removed. A candidate is in the
+    duplicate's cluster (a seed's too: a republication of a seed can move), of this source, not
+    listed this run (by either address), not stored this run and not dated another day (a page
+    that moves keeps its date; this week's near copy of last week's bulletin is a new one); one
+    with the very same text is preferred.
+    """
+    if duplicate is None or ctx.listed is None:
+        return None
+    if duplicate.similarity < MOVE_SIMILARITY:
+        return None
+    query = (
+        select(Document)
+        .where(Document.cluster_id == duplicate.id, Document.source == source)
+        .order_by(Document.first_seen, Document.id)
+        .limit(_MOVE_CANDIDATES)
+    )
+    published = norm.record.published
+    unlisted = [
+        doc
+        for doc in session.scalars(query)
+        if doc.canonical_url not in ctx.listed
+        and doc.listing_url not in ctx.listed
+        and doc.id not in result.touched
+        and not (published and doc.published and doc.published != published)
+    ]
+    unlisted.sort(key=lambda doc: doc.text_hash != norm.text_hash)
+    return unlisted[0] if unlisted else None
+
+
+def _move(
+    session: Session,
+    doc: Document,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    result: StoreResult,
+) -> None:
+    """Give `doc` its new address; the run report lists the move (changes.url, and status when
+    a removed document is found at its new address). Only a move that also changed the content
+    is a new version (so a digest shows it): a site moving to https or a new URL scheme does not
+    list all its documents as updated there."""
+    if ctx.fulltext is not None:
+        ctx.fulltext.ready(doc.id)
+    record = norm.record
+    changes = document_changes(doc, norm)
+    moved: dict[str, Any] = {"url": [doc.url, record.url]}
+    if doc.status == "removed":
+        moved["status"] = ["removed", "active"]
+    result.touched.add(doc.id)
+    doc.canonical_url = norm.canonical_url
+    doc.listing_url = canonical_url(record.listing_url or record.url)
+    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    if changes:
+        changes.update(moved)
+        _apply_new_version(session, doc, norm, ctx, changes)
+    else:
+        doc.url = record.url
+    if ctx.batch is not None:
+        ctx.batch.by_url[norm.canonical_url] = doc
+    _readdress_copies(session, doc)
+    result.updated.append(_entry(doc, _public_changes(changes or moved)))
+
+
+def _readdress_copies(session: Session, original: Document) -> None:
+    """The duplicates of a moved original point at its new address (export's duplicate_of)."""
+    members = session.scalars(select(Document).where(Document.cluster_id == original.id))
+    for member in members:
+        ref = member.duplicate_of or {}
+        if member.id != original.id and ref.get("id") == original.id:
+            member.duplicate_of = {**ref, "url": original.url}
 
 
 def _original_to_displace(
@@ -430,6 +537,19 @@ def _version_values(
     }
 
 
+def _seen(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
+    """A stored document whose page could not be read this run, listed with what its listing
+    says: still there (a removed one is back), but the listing's shorter title and summary are
+    not a new version of the page (the fetch failure is in the source's warnings)."""
+    result.touched.add(doc.id)
+    came_back = doc.status == "removed"
+    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    if came_back:
+        result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
+    else:
+        result.unchanged += 1
+
+
 def _update_existing(
     session: Session,
     doc: Document,
@@ -449,10 +569,29 @@ def _update_existing(
         else:
             result.unchanged += 1
         return
+    copy_of = _first_page_is_a_copy(session, doc, norm, ctx)
     _apply_new_version(session, doc, norm, ctx, changes)
+    if copy_of is not None:
+        doc.duplicate_of, doc.cluster_id = _ref_json(copy_of), copy_of.id
+        result.duplicates.append({"url": doc.url, "duplicate_of": _ref_json(copy_of)})
+        return
     if came_back:
         changes["status"] = ["removed", "active"]
     result.updated.append(_entry(doc, _public_changes(changes)))
+
+
+def _first_page_is_a_copy(
+    session: Session, doc: Document, norm: NormalisedDocument, ctx: StoreContext
+) -> DuplicateRef | None:
+    """What a document stored from its listing alone (its page unread: a feed entry's title and
+    summary) duplicates, now that its page is read: checked as a new document would be, since
+    its stored text could not be; None when it is no copy (or was already one)."""
+    if not (doc.extra or {}).get(PAGE_UNREAD) or doc.duplicate_of:
+        return None
+    found = find_duplicate(session, norm, ctx.deduper, ctx.batch)
+    if found is None or found.id == doc.id:
+        return None
+    return found
 
 
 def document_changes(doc: Document, norm: NormalisedDocument) -> dict[str, Any]:
@@ -579,6 +718,7 @@ def mark_missing(
         if doc.missing_runs >= ctx.removed_after:
             doc.status, doc.removed_at = "removed", ctx.now
             removed.append(_entry(doc))
+            hand_over_cluster(session, doc)
     return removed, sum(1 for doc in present if doc.id not in result.touched)
 
 
@@ -595,7 +735,36 @@ _MARK = load_only(
     Document.missing_runs,
     Document.removed_at,
     Document.last_seen,
+    Document.duplicate_of,  # hand_over_cluster reads these of a removed document
+    Document.cluster_id,
 )
+
+
+def hand_over_cluster(session: Session, gone: Document) -> None:
+    """A removed original whose copies live on hands them the cluster: its earliest active
+    duplicate becomes the canonical document, it and the other copies its duplicates. The
+    article is still to be read (the digest does not list it removed) and every duplicate_of
+    points at an address that answers."""
+    if gone.duplicate_of:
+        return  # a copy itself (of a document or a seed): the cluster's root is elsewhere
+    members = list(
+        session.scalars(
+            select(Document)
+            .where(Document.cluster_id == gone.id, Document.id != gone.id)
+            .order_by(Document.first_seen, Document.id)
+        )
+    )
+    heir = next((doc for doc in members if doc.status == "active"), None)
+    if heir is None:
+        return
+    similarity = float((heir.duplicate_of or {}).get("similarity", 1.0))
+    ref = {"id": heir.id, "url": heir.url, "seed": False}
+    heir.duplicate_of, heir.cluster_id = None, heir.id
+    gone.duplicate_of, gone.cluster_id = {**ref, "similarity": similarity}, heir.id
+    for member in members:
+        if member is not heir:
+            measured = (member.duplicate_of or {}).get("similarity", similarity)
+            member.duplicate_of, member.cluster_id = {**ref, "similarity": measured}, heir.id
 
 
 def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -40,3 +41,24 @@ def test_truncated_feed_with_no_entry_is_an_error(
     (source,) = run_once(config)["sources"]
     assert source["status"] == "error"
     assert "cut short" in source["error"]
+
+
+def test_a_whole_utf16_feed_is_not_cut_short(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """A UTF-16 feed (BOM, prolog) that ends with its root element is whole: what it stops
+    listing is counted missing as in any other feed."""
+    site = site_with(httpserver, ALL)
+    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"), "removed_after: 1\n")
+    base = httpserver.url_for("").rstrip("/")
+
+    def put_utf16(paths: list[str]) -> None:
+        xml = feed_xml(base, [(p, p) for p in paths]).replace('"utf-8"', '"utf-16"')
+        site.put("/feed.xml", codecs.BOM_UTF16_LE + xml.encode("utf-16-le"), "application/xml")
+
+    put_utf16(ALL)
+    first = run_once(config)
+    assert first["totals"]["new"] == 3
+    assert not any("cut short" in w for w in first["sources"][0]["warnings"])
+    put_utf16(ALL[:2])
+    assert [d["url"].rsplit("/", 1)[-1] for d in run_once(config)["removed"]] == ["p3.html"]

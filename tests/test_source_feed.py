@@ -111,9 +111,10 @@ def test_second_run_uses_304s_and_yields_only_what_changed(site: Site) -> None:
     first = harvest(source(site), validators)
     site.log.clear()
     result = harvest(source(site), validators, first.state)
-    assert site.log == [("/feed.xml", 304)]
+    # the feed is unchanged, and its pages are asked for conditionally (edits behind a 304 feed)
+    assert sorted(site.log) == sorted([("/feed.xml", 304), (YRD, 304), (REPORT, 304)])
     assert result.documents == [] and result.listed_urls == first.listed_urls
-    assert result.stats.not_modified == 1
+    assert result.stats.not_modified == 3
     changed = (FIXTURES / "article-en.html").read_text().replace("January 16", "16 January")
     site.put(REPORT, changed.encode())
     site.put("/feed.xml", feed_body(site) + b"\n", "application/rss+xml")

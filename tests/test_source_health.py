@@ -74,3 +74,31 @@ def test_failing_source_turns_broken_and_the_digest_names_it(
     broken = {s["name"]: s for s in digest["broken_sources"]}
     assert broken["news"]["status"] == "broken"
     assert broken["news"]["failures_in_row"] == 3
+
+
+def test_one_undated_new_page_does_not_make_a_source_broken(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """A single new page without a date (a notice, a page whose date meta was dropped) is not a
+    layout change; every page of a larger batch losing its date still is."""
+    site = listing_site(httpserver)
+    config = make_config(tmp_path, db_url, httpserver.url_for("/none.xml"), html_source(httpserver))
+    assert {s["name"]: s for s in run_once(config)["sources"]}["listing"]["status"] == "ok"
+
+    def undated(n: int, words: str) -> str:
+        page = ARTICLE_EN.format(title=f"Notice {n}", body=f"Notice {n}: " + words * 30)
+        return page.replace('<meta name="citation_publication_date" content="2024/03/05">', "")
+
+    items = "".join(f'<li><a href="/n{n}.html">Story {n}</a></li>' for n in (1, 2, 3))
+    site.put("/n3.html", undated(3, "parking "), "text/html")
+    site.put("/list.html", LISTING.format(items=items), "text/html")
+    report = run_once(config)
+    listing = {s["name"]: s for s in report["sources"]}["listing"]
+    assert listing["status"] == "ok" and listing["error"] is None
+    stored = [d["url"] for d in report["new"]] + [d["url"] for d in report["duplicates"]]
+    assert stored == [site.url("/n3.html")]
+
+    for n, word in [(1, "tickets "), (2, "opening "), (3, "closure ")]:  # the site's dates vanish
+        site.put(f"/n{n}.html", undated(n, word), "text/html")
+    listing = {s["name"]: s for s in run_once(config)["sources"]}["listing"]
+    assert listing["status"] == "broken" and "no date" in listing["error"]
