@@ -40,6 +40,15 @@ sentence turns to ("交通方面，…", "On transport, …") is spoken of there
 a theme whose full terms are all in a closing statement of what comes next ("公司表示，将…") is
 the report's plan, not its subject. A navigation menu left in the text (a line of short items
 split by "|") is not read.
+
+Round 7: a paragraph of PARAGRAPH_SENTENCES sentences or more that names a theme in every sentence,
+one of them in full, is a passage on it however long the text (English texts spread a subject
+thinly over many sentences); the term that ends a document's name in book-title marks in the
+title ("印发《…发展规划》") counts in full, since what the named document is, the news is about;
+a theme whose full terms are all in an opening clause framing the text as serving a goal ("To
+meet the goal of carbon neutrality, …") is the study's motivation; in a record with keywords, the
+one abstract sentence naming a theme is no side remark when it states the findings ("We find
+that …").
 """
 
 from __future__ import annotations
@@ -128,6 +137,17 @@ INTENT_WORDS = (
     "将进一步",
     "will continue",
     "plans to",
+)
+# how a sentence states a study's findings (see _found)
+FINDING_WORDS = (
+    "we find",
+    "we found",
+    "results show",
+    "results indicate",
+    "findings show",
+    "结果表明",
+    "结果显示",
+    "研究发现",
 )
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
 # how an opening clause frames the text as serving a goal or set against a background (_framing)
@@ -684,7 +704,9 @@ class _Group:
             subject = subject and not _closing_intent(found, folded)
             subject = subject and not _framing(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
-            subject = subject and not (_has_keywords(folded) and _one_sentence(found))
+            subject = subject and not (
+                _has_keywords(folded) and _one_sentence(found) and not _found(found, folded)
+            )
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -759,7 +781,7 @@ def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:
 
 def _paragraph(folded: _Folded, sentence: int) -> tuple[int, int]:
     """The first and last sentence of the paragraph that holds `sentence` (a sentence that ends
-    at a paragraph break holds its "\n": none has one inside)."""
+    at a paragraph break holds the line break: none has one inside)."""
     first = sentence
     while first > 0 and not _ends_paragraph(folded, first - 1):
         first -= 1
@@ -838,6 +860,15 @@ def _has_keywords(folded: _Folded) -> bool:
     abstract ("As the energy transition accelerates, demand for batteries rises") is a side
     remark (in an abstract of one or two sentences, that sentence is what it studies)."""
     return folded.keywords_end > folded.title_end + 1 and folded.sentences >= KEYWORDED_SENTENCES
+
+
+def _found(found: _Evidence, folded: _Folded) -> bool:
+    """The one sentence naming the theme states what the study found ("We find that … mainly
+    through technological innovation", "结果表明，…"): a finding is what the record reports, not
+    a side remark."""
+    sentence = next(iter(found.sentences))
+    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    return any(word in folded.text[start : folded.ends[sentence]] for word in FINDING_WORDS)
 
 
 def _one_sentence(found: _Evidence) -> bool:

@@ -3,7 +3,9 @@
 
 A lung-cancer congress "held in Shanghai", a paper by authors of "Nanjing University, Nanjing
 210093", a wire story opening "新华社北京12月9日电", the "Wuhan Open": the city is the place of the
-event, the author's address or the agency's desk, not a place the document is about. A region
+event, the author's address or the agency's desk, not a place the document is about; so is a
+company's home, plant or listing ("the Shenzhen-based carmaker", 台积电南京厂, "Hong Kong-listed
+shares") and a sports or convention centre named after its city (深圳湾体育中心). A region
 whose member cities and provinces (its supporting terms) are named only so is dropped before the
 regions are scored: it gives no region. A region named as a place anywhere in the document keeps
 all its mentions, and its own name (长三角, Greater Bay Area) is always a place: a forum named

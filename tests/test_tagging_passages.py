@@ -5,8 +5,9 @@ A paragraph whose every sentence names a theme is a passage on it, however long 
 word that ends a document's name in the title (《…规划》) says what the news is; a plan's name
 (高质量发展规划) says nothing of its qualifiers, but a cluster's plan is about the cluster; an
 opening clause that frames a study as serving a goal ("To meet the goal of carbon neutrality, …")
-is its motivation; a company's home, plant or listing is no region. Each rule has a twin that
-keeps the theme or the region.
+is its motivation; a company's home, plant or listing is no region; in a record with keywords,
+the one abstract sentence naming a theme counts when it states the findings. Each rule has a
+twin that keeps the theme or the region (or leaves it out).
 """
 
 from __future__ import annotations
@@ -177,3 +178,50 @@ def test_a_waterway_in_the_title_and_a_corridor_in_the_text_are_transport(
     # the same text under a title about its cost: the corridor is one sentence of seven
     result = tagger.tag("Guangxi project to cost 72 billion yuan", CANAL)
     assert "transport-connectivity" not in themes(result)
+
+
+def test_a_cooperation_zone_of_the_bay_area_is_the_agglomeration(tagger: Tagger) -> None:
+    text = (
+        "The Guangdong-Macao In-depth Cooperation Zone in Hengqin has completed two years under "
+        "a joint management committee. The zone now hosts 5,000 Macao-funded enterprises. "
+        "Analysts say it is a test bed for aligning rules across the Greater Bay Area."
+    )
+    found = themes(tagger.tag("Hengqin cooperation zone marks two years", text))
+    assert "urban-agglomeration" in found
+    # the same zone in a text that never names the bay area: a zone, not the cluster
+    alone = text.replace(" across the Greater Bay Area", "")
+    assert "urban-agglomeration" not in themes(tagger.tag("Hengqin zone marks two years", alone))
+
+
+# --- a finding in a record with keywords ------------------------------------------------------
+
+FINDING = (
+    "Using panel data on 41 cities from 2011 to 2021, this paper measures green total factor "
+    "productivity. {middle} The effect has positive spatial spillovers to neighbouring cities."
+)
+
+
+def test_a_theme_in_the_sentence_stating_the_findings_is_no_side_remark(tagger: Tagger) -> None:
+    middle = (
+        "We find that digital infrastructure raises it, mainly through technological innovation."
+    )
+    abstract = FINDING.format(middle=middle)
+    result = tagger.tag(
+        "Digital infrastructure and productivity",
+        "",
+        abstract=abstract,
+        keywords=["digital infrastructure", "productivity"],
+    )
+    assert "innovation" in themes(result)
+
+
+def test_the_same_theme_in_a_background_sentence_is_a_side_remark(tagger: Tagger) -> None:
+    middle = "As technological innovation accelerates, digital infrastructure spreads."
+    abstract = FINDING.format(middle=middle)
+    result = tagger.tag(
+        "Digital infrastructure and productivity",
+        "",
+        abstract=abstract,
+        keywords=["digital infrastructure", "productivity"],
+    )
+    assert "innovation" not in themes(result)
