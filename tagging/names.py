@@ -30,9 +30,12 @@ class NameFinder:
         (长三角生态绿色一体化发展示范区) is the agglomeration's own, so their term is kept."""
         self._regional = regional
         self._organisations = {match_form(e) for e in names.organisations_zh}
-        endings = sorted({*self._organisations, *map(match_form, names.programmes_zh)}, key=len)
+        self._plans = {match_form(e) for e in names.plans_zh}
+        endings = {*self._organisations, *self._plans, *map(match_form, names.programmes_zh)}
         self._pattern = (
-            re.compile("|".join(re.escape(e) for e in reversed(endings))) if endings else None
+            re.compile("|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True)))
+            if endings
+            else None
         )
 
     def drop_names(self, text: str, hits: list[Hit]) -> list[Hit]:
@@ -59,11 +62,14 @@ class NameFinder:
     def _inside(self, text: str, hit: Hit, ending: str, named: list[int]) -> bool:
         """Whether the hit, running into a name `ending`, is taken out of the count: a region's
         term only in an organisation's name; a theme's term in any name, except a regional
-        theme's term in a programme named after a region (`named`: where regions' names end)."""
+        theme's term in a plan, or in a programme named after a region (`named`: where regions'
+        names end)."""
         if ending in self._organisations:
             return True
         if hit.ref.group != THEMES:
             return False
+        if ending in self._plans:
+            return hit.ref.entry not in self._regional
         return hit.ref.entry not in self._regional or not _same_name(text, named, hit.start)
 
     @staticmethod

@@ -40,6 +40,15 @@ sentence turns to ("交通方面，…", "On transport, …") is spoken of there
 a theme whose full terms are all in a closing statement of what comes next ("公司表示，将…") is
 the report's plan, not its subject. A navigation menu left in the text (a line of short items
 split by "|") is not read.
+
+Round 7: a paragraph of PARAGRAPH_SENTENCES sentences or more that names a theme in every sentence,
+one of them in full, is a passage on it however long the text (English texts spread a subject
+thinly over many sentences); the term that ends a document's name in book-title marks in the
+title ("印发《…发展规划》") counts in full, since what the named document is, the news is about;
+a theme whose full terms are all in an opening clause framing the text as serving a goal ("To
+meet the goal of carbon neutrality, …") is the study's motivation; in a record with keywords, the
+one abstract sentence naming a theme is no side remark when it states the findings ("We find
+that …").
 """
 
 from __future__ import annotations
@@ -129,8 +138,38 @@ INTENT_WORDS = (
     "will continue",
     "plans to",
 )
+# how a sentence states a study's findings (see _found)
+FINDING_WORDS = (
+    "we find",
+    "we found",
+    "results show",
+    "results indicate",
+    "findings show",
+    "结果表明",
+    "结果显示",
+    "研究发现",
+)
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
+# how an opening clause frames the text as serving a goal or set against a background (_framing)
+_FRAME_OPENERS = (
+    "to meet ",
+    "to achieve ",
+    "to reach ",
+    "to realize ",
+    "to realise ",
+    "in the context of ",
+    "against the background of ",
+    "against the backdrop of ",
+    "under the ",
+    "为实现",
+    "为落实",
+    "为助力",
+    "为服务",
+)
+_FRAME_ENDINGS = ("背景下", "目标下", "目标要求下", "大背景下")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
+NAME_SPAN = 16  # characters: the bracketed span (years, a number) after a document's name
+PARAGRAPH_SENTENCES = 3  # a paragraph of this many sentences, each naming a theme, is on it
 MENU_ITEMS = 4  # a line of this many "|"-separated items ...
 MENU_ITEM_CHARS = 30  # ... each at most this long, is a navigation menu
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
@@ -516,7 +555,8 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
         if found is None:
             found = evidence[(ref.group, ref.entry)] = _Evidence()
         if hit.start < title_end:
-            found.title[ref.term] = ref.weight
+            weight = FULL if _names_the_document(folded.text, hit.stop, title_end) else ref.weight
+            found.title[ref.term] = max(weight, found.title.get(ref.term, 0.0))
             found.title_count[ref.term] = found.title_count.get(ref.term, 0) + 1
         elif hit.start < keywords_end:
             found.keywords[ref.term] = ref.weight
@@ -549,6 +589,19 @@ def _collect(folded: _Folded, hits: list[Hit], own: list[int]) -> dict[tuple[int
         if group == THEMES and found.borrowed:
             _compose(found)
     return evidence
+
+
+def _names_the_document(text: str, stop: int, title_end: int) -> bool:
+    """The term ends a name in book-title marks in the title, before an optional bracketed span
+    ("印发《山西中部城市群高质量发展规划（2022—2035年）》"): the word that says what the named
+    document is (a plan, a programme) says what the news is about, so it counts in full."""
+    at = stop
+    if text.startswith("(", at):
+        close = text.find(")", at, title_end)
+        if close < 0 or close - at > NAME_SPAN:
+            return False
+        at = close + 1
+    return text.startswith("》", at)
 
 
 def _topical(folded: _Folded) -> dict[int, int]:
@@ -644,12 +697,16 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
+            subject = subject or _paragraph_on(found, folded, crowd)
             announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
             subject = subject or announced
             subject = subject and not _slogan(found, folded, self.goals[position])
             subject = subject and not _closing_intent(found, folded)
+            subject = subject and not _framing(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
-            subject = subject and not (_has_keywords(folded) and _one_sentence(found))
+            subject = subject and not (
+                _has_keywords(folded) and _one_sentence(found) and not _found(found, folded)
+            )
             subject = (
                 subject and min((*found.title, *found.keywords, *found.weight)) < self.own[position]
             )
@@ -707,6 +764,38 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
     )
 
 
+def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:
+    """A paragraph of PARAGRAPH_SENTENCES sentences or more in which every sentence names the
+    theme by its own terms, one of them in full ("超充网络也在为城市减排出力。… 新能源汽车 …
+    减少二氧化碳排放 … 光伏、风电 …"): a passage on the theme, however thinly each sentence
+    names it and however long the rest of the text (abroad: never)."""
+    if crowd.abroad or not found.full_term or len(found.own) < PARAGRAPH_SENTENCES:
+        return False
+    naming = {sentence for sentence, _ in found.own}
+    for sentence in found.full_term.keys() & naming:
+        first, last = _paragraph(folded, sentence)
+        if last - first + 1 >= PARAGRAPH_SENTENCES and naming.issuperset(range(first, last + 1)):
+            return True
+    return False
+
+
+def _paragraph(folded: _Folded, sentence: int) -> tuple[int, int]:
+    """The first and last sentence of the paragraph that holds `sentence` (a sentence that ends
+    at a paragraph break holds the line break: none has one inside)."""
+    first = sentence
+    while first > 0 and not _ends_paragraph(folded, first - 1):
+        first -= 1
+    last = sentence
+    while last < folded.sentences - 1 and not _ends_paragraph(folded, last):
+        last += 1
+    return first, last
+
+
+def _ends_paragraph(folded: _Folded, sentence: int) -> bool:
+    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    return "\n" in folded.text[start : folded.ends[sentence]]
+
+
 def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
     """All the text says of the theme is one goal term in its closing sentence, after a goal
     word in the same clause ("...，推动城市群和都市圈高质量发展。"): a slogan, not the subject.
@@ -746,12 +835,40 @@ def _closing_intent(found: _Evidence, folded: _Folded) -> bool:
     return any(word in sentence for word in INTENT_WORDS)
 
 
+def _framing(found: _Evidence, folded: _Folded) -> bool:
+    """Every full term of the theme is in the opening clause of the text, and that clause frames
+    what follows as serving a goal or set against a background ("To meet the goal of carbon
+    neutrality, …", "为实现碳达峰碳中和目标，…", "在双碳背景下，…"): the study's motivation, not
+    its subject - when neither title nor keywords name the theme in full, in a text of
+    SLOGAN_SENTENCES or more."""
+    if set(found.full_term) != {0} or folded.sentences < SLOGAN_SENTENCES or found.topics:
+        return False
+    if FULL in found.title.values() or FULL in found.keywords.values():
+        return False
+    start = folded.keywords_end + 1
+    where, _ = found.full_term[0]
+    clause = _CLAUSE_END.search(folded.text, start, folded.ends[0])
+    if clause is None or clause.start() < where:
+        return False
+    opening = folded.text[start : clause.start()].lstrip()
+    return opening.startswith(_FRAME_OPENERS) or opening.endswith(_FRAME_ENDINGS)
+
+
 def _has_keywords(folded: _Folded) -> bool:
     """The record has keywords and KEYWORDED_SENTENCES sentences or more: its authors said what
     it is about, and a theme named in neither title nor keywords and in one sentence of the
     abstract ("As the energy transition accelerates, demand for batteries rises") is a side
     remark (in an abstract of one or two sentences, that sentence is what it studies)."""
     return folded.keywords_end > folded.title_end + 1 and folded.sentences >= KEYWORDED_SENTENCES
+
+
+def _found(found: _Evidence, folded: _Folded) -> bool:
+    """The one sentence naming the theme states what the study found ("We find that … mainly
+    through technological innovation", "结果表明，…"): a finding is what the record reports, not
+    a side remark."""
+    sentence = next(iter(found.sentences))
+    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    return any(word in folded.text[start : folded.ends[sentence]] for word in FINDING_WORDS)
 
 
 def _one_sentence(found: _Evidence) -> bool:

@@ -176,11 +176,15 @@ class Names(_Strict):
     of a name, not the document's subject: 长三角某研究院 is an employer, 黄河流域生态保护和
     高质量发展先行区 a programme's name. Organisations (研究院, 集团) take both theme and region
     terms out of the count; programmes (战略, 先行区) only theme terms, since a zone or strategy
-    named after a region is still about that region.
+    named after a region is still about that region. Plans (规划) take out theme terms too, but
+    not those of a theme that the regions' names support: a plan is drawn for a place, and a
+    cluster's plan (郑州都市圈发展规划) is about the cluster, while 高质量发展 in its name is
+    not its subject.
     """
 
     organisations_zh: list[ZhTerm] = Field(default_factory=list)
     programmes_zh: list[ZhTerm] = Field(default_factory=list)
+    plans_zh: list[ZhTerm] = Field(default_factory=list)
 
 
 class Taxonomy(_Strict):

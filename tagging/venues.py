@@ -3,7 +3,9 @@
 
 A lung-cancer congress "held in Shanghai", a paper by authors of "Nanjing University, Nanjing
 210093", a wire story opening "新华社北京12月9日电", the "Wuhan Open": the city is the place of the
-event, the author's address or the agency's desk, not a place the document is about. A region
+event, the author's address or the agency's desk, not a place the document is about; so is a
+company's home, plant or listing ("the Shenzhen-based carmaker", 台积电南京厂, "Hong Kong-listed
+shares") and a sports or convention centre named after its city (深圳湾体育中心). A region
 whose member cities and provinces (its supporting terms) are named only so is dropped before the
 regions are scored: it gives no region. A region named as a place anywhere in the document keeps
 all its mentions, and its own name (长三角, Greater Bay Area) is always a place: a forum named
@@ -38,6 +40,9 @@ _ZH_AFTER = re.compile(
     r"[^\W\d的是在为了将把对向被让使要已就从由以于和与及]{0,6}?"
     r"(?:论坛|峰会|博览会|交易会|进博会|电影节|马拉松|公开赛|车展|书展|双年展|运动会|亚运会|冬奥会|"
     r"奥运会|大运会|大学(?!生)|学院|医院|科学院|研究所|"
+    # a venue (深圳湾体育中心, 上海国际会议中心) or a maker's home and plant (深圳手机厂商,
+    # 台积电南京厂; not 厂房, 厂区: a factory's buildings are a development)
+    r"体育中心|体育馆|会展中心|会议中心|厂商|工厂|厂(?![房区])|"
     # a court or procuratorate named after its city (杭州互联网法院, 深圳中院)
     r"(?:中级人民|高级人民|人民|知识产权|互联网|金融|海事)?法院|中院|检察院)"
     # 南京 210093: an address; 新华社北京12月9日电, 本报上海讯: a dateline (not 电 of 浙江电网)
@@ -51,7 +56,11 @@ _EN_VENUE_WORDS = (
     r"forum|symposium|workshop|expo|exhibition|festival|ceremony|tournament|championships?|meeting"
 )
 # "gathered in Shanghai", "a congress in Shanghai", "will be held this week in Hangzhou"
-_EN_HELD = re.compile(rf"\b(?:{_EN_VENUE_WORDS})(?: [a-z0-9]+){{0,3}} (?:in|at) $")
+_EN_HELD = re.compile(
+    rf"\b(?:{_EN_VENUE_WORDS})(?: [a-z0-9]+){{0,3}} (?:in|at) $"
+    # "a carmaker based in Shenzhen", "headquartered in Hangzhou": a company's home
+    r"|\b(?:based|headquartered) (?:in|at) $"
+)
 # "Zhejiang University, Hangzhou", "the University of Hong Kong"
 _EN_INSTITUTION_BEFORE = re.compile(
     r"\b(?:(?:university|institute|academy|hospital|college|laboratory|school|centre|center)"
@@ -64,6 +73,8 @@ _EN_AFTER = re.compile(
     # "the Wuhan Open", "the Shanghai International Film Festival"
     r" (?:open|masters|marathon|expo|motor show|auto show|book fair|biennale|"
     r"(?:international )?film festival|forum|summit)\b"
+    # "the Shenzhen-based carmaker", "Hong Kong-listed shares": a company's home and its listing
+    r"| (?:based|listed|headquartered)\b"
     # "Nanjing University", "Shanghai Jiao Tong University", "Beijing Academy of ...", "the
     # Hangzhou Internet Court", "the Shanghai World Expo Center"
     rf"|(?: (?!{_FUNCTION_WORD})[a-z]+){{0,3}} (?:university|institute|academy|hospital|college|"
