@@ -1,0 +1,400 @@
+"""Would a small learned component raise theme recall on batches the rules have never seen?
+
+    uv run python -m bench.experiment_learned_tags [--eval-set PATH] [--target P]
+                                                   [--old-rules SPLIT=DIR ...]
+
+Leave-one-batch-out in time order over the holdout splits of the labelled set: for batch k the
+model is trained on "dev" and the batches written before k only, then predicts k. On each
+held-out batch it compares, for themes:
+
+  (a) rules    the current Tagger (which has read every batch up to holdout13: in-sample for it)
+  (b) learned  one-vs-rest logistic regression, p >= 0.5
+  (c) union    rules, plus learned labels with p >= t; t chosen by leave-one-batch-out
+               cross-validation inside the training batches (smallest t whose out-of-fold
+               precision reaches TARGET_PRECISION), never on batch k
+  (d) inter    rules and learned (p >= 0.5) both
+
+`--old-rules holdout12=/tmp/rules-68d6dfd` scores (a) and (c) with the rules as they were when
+that batch was still unseen (a tree exported with `git archive`), run in a subprocess: the one
+fair test of "rules the text has never met" for the batches the current rules have read.
+
+The model is numpy only: character 1-3-grams of the Chinese runs and word uni/bigrams of the
+Latin runs of the tagger's folded form (NFKC, simplified, casefolded), title x3 and keywords x2,
+sublinear tf-idf, rows L2-normalised; logistic regression fitted in its dual (W = X^T A), since
+documents (<500) are far fewer than features. L2 was chosen by batch-fold cross-validation on
+dev..holdout9 only (the data before holdout10), so the figures of holdout10 on are the clean ones.
+
+Blind rules per batch (reproducing the header's one-time figures): holdout8 9124c61, holdout9
+771ba9c, holdout10 and holdout11 178c927, holdout12 68d6dfd, holdout13 59dee4e (merge of tag6),
+holdout14 the current rules (round 7). The commits before the pure-Python index import
+pyahocorasick, no longer installed: bench/old_rules_shim is put on their path as a stand-in.
+
+Measured (2026-12-04, holdout8..holdout14 blind, 190 documents): the old rules P 0.817 R 0.757;
+their union with learned p >= t (target 0.9) P 0.801 R 0.819 (+11 right, 6 wrong labels); with
+--target 0.95 (tried after the 0.9 run) P 0.825 R 0.797 (+7, 0 wrong). See the branch report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from tagging.evaluation import EvalDocument, LabelStats, load_eval_set
+from tagging.tagger import Tagger, fold_document
+from tagging.taxonomy import load_taxonomy
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SET = ROOT / "tests" / "data" / "tagging_eval.yaml"
+DEFAULT_TAXONOMY = ROOT / "themes.yaml"
+SHIM = Path(__file__).resolve().parent / "old_rules_shim"  # after the tree: used only if missing
+
+Matrix = npt.NDArray[np.float64]
+TARGET_PRECISION = 0.9  # --target: the out-of-fold precision learned labels must reach
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+DEV_CHUNKS = 3  # "dev" was written in several rounds: cut into this many folds, in file order
+MIN_DF = 2
+L2 = 1e-5  # chosen by batch-fold CV inside dev..holdout9 only (the data before holdout10)
+ITERATIONS = 400
+TITLE_WEIGHT, KEYWORD_WEIGHT = 3, 2
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+")
+_HOLDOUT = re.compile(r"holdout(\d*)$")
+Labels = dict[str, set[str]]
+
+
+def holdout_batches(documents: list[EvalDocument]) -> list[str]:
+    """The holdout splits in the order they were written: holdout, holdout2, holdout3, ..."""
+    numbers = {}
+    for d in documents:
+        found = _HOLDOUT.match(d.split)
+        if found:
+            numbers[d.split] = int(found.group(1) or 1)
+    return sorted(numbers, key=numbers.__getitem__)
+
+
+def split_for(
+    documents: list[EvalDocument], batch: str
+) -> tuple[list[EvalDocument], list[EvalDocument]]:
+    """(train, test) for held-out `batch`: train is dev and the batches written before it only."""
+    order = holdout_batches(documents)
+    earlier = set(order[: order.index(batch)]) | {"dev"}
+    train = [d for d in documents if d.split in earlier]
+    test = [d for d in documents if d.split == batch]
+    return train, test
+
+
+def inner_folds(train: list[EvalDocument]) -> list[list[int]]:
+    """Folds of the training documents for choosing t: one per batch, dev cut in DEV_CHUNKS.
+
+    A fold is a batch, not a random sample, because what t must survive is a new batch.
+    """
+    dev = [i for i, d in enumerate(train) if d.split == "dev"]
+    size = math.ceil(len(dev) / DEV_CHUNKS) if dev else 1
+    folds = [dev[i : i + size] for i in range(0, len(dev), size)]
+    for name in dict.fromkeys(d.split for d in train if d.split != "dev"):
+        folds.append([i for i, d in enumerate(train) if d.split == name])
+    return [fold for fold in folds if fold]
+
+
+def features(document: EvalDocument) -> Counter[str]:
+    """Counts of n-grams of the folded document; title and keywords weighted up."""
+    folded = fold_document(
+        document.title, document.text, abstract=document.abstract, keywords=document.keywords
+    )
+    text = folded.text
+    zones = (
+        (text[: folded.title_end], TITLE_WEIGHT),
+        (text[folded.title_end + 1 : folded.keywords_end], KEYWORD_WEIGHT),
+        (text[folded.keywords_end + 1 :], 1),
+    )
+    counts: Counter[str] = Counter()
+    for zone, weight in zones:
+        for gram in _grams(zone):
+            counts[gram] += weight
+    return counts
+
+
+def _grams(text: str) -> list[str]:
+    """Character 1-3-grams of each Han run; word unigrams and bigrams of the rest."""
+    grams: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        for n in (1, 2, 3):
+            grams += [run[i : i + n] for i in range(len(run) - n + 1)]
+    words = _WORD.findall(_HAN_RUN.sub(" ", text))
+    grams += ["w:" + w for w in words]
+    grams += [f"w:{a} {b}" for a, b in pairwise(words)]
+    return grams
+
+
+@dataclass(slots=True)
+class Model:
+    """Tf-idf vocabulary and one-vs-rest logistic weights over the theme ids."""
+
+    labels: list[str]
+    vocab: dict[str, int] = field(default_factory=dict)
+    idf: Matrix = field(default_factory=lambda: np.zeros(0))
+    weights: Matrix = field(default_factory=lambda: np.zeros((0, 0)))
+    bias: Matrix = field(default_factory=lambda: np.zeros(0))
+
+    def vectors(self, docs: list[Counter[str]]) -> Matrix:
+        """Sublinear tf-idf rows, L2-normalised; n-grams outside the vocabulary are dropped."""
+        x = np.zeros((len(docs), len(self.vocab)))
+        for row, counts in enumerate(docs):
+            for gram, count in counts.items():
+                column = self.vocab.get(gram)
+                if column is not None:
+                    x[row, column] = 1.0 + math.log(count)
+        x *= self.idf
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        return x / np.where(norms > 0, norms, 1.0)
+
+    def probabilities(self, docs: list[Counter[str]]) -> Matrix:
+        """P(theme) per document, from the rows of W of the n-grams it has (no dense vector)."""
+        out = np.empty((len(docs), len(self.labels)))
+        for row, counts in enumerate(docs):
+            pairs = [(self.vocab[g], c) for g, c in counts.items() if g in self.vocab]
+            if not pairs:
+                out[row] = self.bias
+                continue
+            columns = np.fromiter((c for c, _ in pairs), dtype=np.int64, count=len(pairs))
+            tf = 1.0 + np.log(np.fromiter((n for _, n in pairs), dtype=float, count=len(pairs)))
+            values = tf * self.idf[columns]
+            out[row] = values @ self.weights[columns] / np.linalg.norm(values) + self.bias
+        return 1.0 / (1.0 + np.exp(-out))
+
+
+def fit(docs: list[Counter[str]], labels: list[set[str]], label_ids: list[str]) -> Model:
+    """Fit the model on these documents (vocabulary and idf from them alone)."""
+    model = Model(label_ids)
+    df: Counter[str] = Counter(gram for counts in docs for gram in counts)
+    model.vocab = {g: i for i, g in enumerate(sorted(g for g, n in df.items() if n >= MIN_DF))}
+    n = len(docs)
+    model.idf = np.array([math.log((1 + n) / (1 + df[g])) + 1.0 for g in model.vocab])
+    x = model.vectors(docs)
+    y = np.array([[label in given for label in label_ids] for given in labels], dtype=float)
+    dual, model.bias = _dual_logistic(x @ x.T, y)
+    model.weights = x.T @ dual
+    return model
+
+
+def _dual_logistic(kernel: Matrix, y: Matrix) -> tuple[Matrix, Matrix]:
+    """Accelerated gradient descent on L2 logistic loss with W = X^T A (each step of W stays in
+    that span, so this is gradient descent on W itself, at the cost of n x n products)."""
+    n = kernel.shape[0]
+    step = 1.0 / (float(np.linalg.eigvalsh(kernel)[-1]) / (4 * n) + L2)
+    rate = y.mean(axis=0)
+    dual, bias = np.zeros(y.shape), np.log((rate + 1e-3) / (1 - rate + 1e-3))
+    ahead, ahead_bias = dual.copy(), bias.copy()
+    for k in range(ITERATIONS):
+        p = 1.0 / (1.0 + np.exp(-(kernel @ ahead + ahead_bias)))
+        residual = (p - y) / n
+        new_dual = ahead - step * (residual + L2 * ahead)
+        new_bias = ahead_bias - 4 * residual.sum(axis=0)
+        momentum = k / (k + 3)
+        ahead = new_dual + momentum * (new_dual - dual)
+        ahead_bias = new_bias + momentum * (new_bias - bias)
+        dual, bias = new_dual, new_bias
+    return dual, bias
+
+
+def choose_threshold(
+    train: list[EvalDocument],
+    grams: dict[str, Counter[str]],
+    label_ids: list[str],
+    target: float = TARGET_PRECISION,
+) -> float:
+    """Smallest t whose out-of-fold precision (batch folds of `train`) reaches the target."""
+    oof: list[tuple[float, bool]] = []
+    for fold in inner_folds(train):
+        held = set(fold)
+        rest = [d for i, d in enumerate(train) if i not in held]
+        model = fit([grams[d.id] for d in rest], [set(d.themes) for d in rest], label_ids)
+        probs = model.probabilities([grams[train[i].id] for i in fold])
+        for row, i in enumerate(fold):
+            oof += [(p, label_ids[j] in train[i].themes) for j, p in enumerate(probs[row])]
+    for t in THRESHOLDS:
+        kept = [hit for p, hit in oof if p >= t]
+        if kept and sum(kept) / len(kept) >= target:
+            return t
+    return 1.01  # nothing is confident enough: add no learned label
+
+
+def score(predicted: Labels, documents: list[EvalDocument]) -> LabelStats:
+    stats = LabelStats()
+    for d in documents:
+        given, expected = predicted.get(d.id, set()), set(d.themes)
+        stats.tp += len(given & expected)
+        stats.fp += len(given - expected)
+        stats.fn += len(expected - given)
+    return stats
+
+
+def rules_labels(tagger: Tagger, documents: list[EvalDocument]) -> Labels:
+    return {
+        d.id: {
+            m.id
+            for m in tagger.tag(d.title, d.text, abstract=d.abstract, keywords=d.keywords).themes
+        }
+        for d in documents
+    }
+
+
+_OLD_RULES_SCRIPT = """
+import inspect, json, sys, yaml
+from tagging.taxonomy import load_taxonomy
+from tagging.tagger import Tagger
+tagger = Tagger(load_taxonomy("themes.yaml"))
+accepts = set(inspect.signature(tagger.tag).parameters)
+out = {}
+for d in yaml.safe_load(open(sys.argv[1], encoding="utf-8"))["documents"]:
+    if d.get("split", "dev") == sys.argv[2]:
+        extra = {k: d[k] for k in ("abstract", "keywords") if k in d and k in accepts}
+        out[d["id"]] = [m.id for m in tagger.tag(d["title"], d["text"], **extra).themes]
+print(json.dumps(out))
+"""
+
+
+def old_rules_labels(tree: Path, eval_set: Path, batch: str) -> Labels:
+    """Themes the rules exported in `tree` (an older commit) give the documents of `batch`."""
+    out = subprocess.run(
+        [sys.executable, "-c", _OLD_RULES_SCRIPT, str(eval_set.resolve()), batch],
+        cwd=tree,
+        env={"PYTHONPATH": f"{tree}:{SHIM}", "PATH": "/usr/bin:/bin"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {doc_id: set(themes) for doc_id, themes in json.loads(out).items()}
+
+
+@dataclass(slots=True)
+class BatchResult:
+    batch: str
+    documents: int
+    train: int
+    threshold: float
+    stats: dict[str, LabelStats]
+    predict_cpu: float  # seconds of CPU to featurise and predict the batch
+    fit_cpu: float  # seconds of CPU to featurise the training batches and fit the model once
+
+
+def run_batch(
+    documents: list[EvalDocument],
+    batch: str,
+    rules: Labels,
+    old_rules: Labels | None,
+    label_ids: list[str],
+    target: float = TARGET_PRECISION,
+) -> BatchResult:
+    """Train on the batches before `batch`, predict it, and score (a)-(d) (and old rules)."""
+    train, test = split_for(documents, batch)
+    start = time.process_time()
+    train_grams = {d.id: features(d) for d in train}
+    model = fit([train_grams[d.id] for d in train], [set(d.themes) for d in train], label_ids)
+    fit_cpu = time.process_time() - start
+    t = choose_threshold(train, train_grams, label_ids, target)
+    start = time.process_time()
+    probs = model.probabilities([features(d) for d in test])
+    cpu = time.process_time() - start
+
+    def above(limit: float) -> Labels:
+        return {
+            d.id: {label_ids[j] for j, p in enumerate(probs[i]) if p >= limit}
+            for i, d in enumerate(test)
+        }
+
+    learned, confident = above(0.5), above(t)
+    systems = {
+        "a rules": rules,
+        "b learned": learned,
+        "c union": {d.id: rules[d.id] | confident[d.id] for d in test},
+        "d inter": {d.id: rules[d.id] & learned[d.id] for d in test},
+        "+c added": {d.id: confident[d.id] - rules[d.id] for d in test},
+    }
+    if old_rules is not None:
+        systems["a' old rules"] = old_rules
+        systems["c' old union"] = {d.id: old_rules[d.id] | confident[d.id] for d in test}
+        systems["+c' added"] = {d.id: confident[d.id] - old_rules[d.id] for d in test}
+    stats = {name: score(labels, test) for name, labels in systems.items()}
+    return BatchResult(batch, len(test), len(train), t, stats, cpu, fit_cpu)
+
+
+def _cell(stats: LabelStats, added: bool = False) -> str:
+    """P and R; for the labels a union adds, how many are right and wrong (+tp/fp)."""
+    if added:
+        return f"{'+' + str(stats.tp) + '/' + str(stats.fp):>11}"
+    return f"{stats.precision:5.3f} {stats.recall:5.3f}"
+
+
+def render(results: list[BatchResult], systems: list[str]) -> str:
+    head = f"{'batch':10} {'docs':>4} {'train':>5} {'t':>5}  " + "  ".join(
+        f"{name:>11}" for name in systems
+    )
+    lines = [head, " " * 28 + "  ".join(f"{'P     R':>11}" for _ in systems)]
+    for r in results:
+        cells = "  ".join(
+            _cell(r.stats[s], s.startswith("+")) if s in r.stats else " " * 11 for s in systems
+        )
+        lines.append(f"{r.batch:10} {r.documents:4d} {r.train:5d} {r.threshold:5.2f}  {cells}")
+    for title, group in (("all", results), ("last four", results[-4:])):
+        cells = "  ".join(_cell(_total(group, s), s.startswith("+")) for s in systems)
+        lines.append(f"{title:10} {sum(r.documents for r in group):4d} {'':5} {'':5}  {cells}")
+    return "\n".join(lines)
+
+
+def _total(results: list[BatchResult], system: str) -> LabelStats:
+    total = LabelStats()
+    for r in results:
+        if system in r.stats:
+            total.tp += r.stats[system].tp
+            total.fp += r.stats[system].fp
+            total.fn += r.stats[system].fn
+    return total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--eval-set", type=Path, default=DEFAULT_SET)
+    parser.add_argument("--taxonomy", type=Path, default=DEFAULT_TAXONOMY)
+    parser.add_argument("--target", type=float, default=TARGET_PRECISION)
+    parser.add_argument("--old-rules", action="append", default=[], help="SPLIT=DIR")
+    args = parser.parse_args(argv)
+    documents = load_eval_set(args.eval_set)
+    tagger = Tagger(load_taxonomy(args.taxonomy))
+    label_ids = list(tagger.taxonomy.theme_ids)
+    old = {k: Path(v) for k, v in (item.split("=", 1) for item in args.old_rules)}
+    start = time.process_time()
+    rules = rules_labels(tagger, documents)
+    rules_cpu = (time.process_time() - start) / len(documents)
+    results = []
+    for batch in holdout_batches(documents):
+        old_labels = old_rules_labels(old[batch], args.eval_set, batch) if batch in old else None
+        results.append(run_batch(documents, batch, rules, old_labels, label_ids, args.target))
+    systems = ["a rules", "b learned", "c union", "+c added", "d inter"]
+    if old:
+        systems += ["a' old rules", "c' old union", "+c' added"]
+    print(render(results, systems))
+    tested = sum(r.documents for r in results)
+    cpu = sum(r.predict_cpu for r in results)
+    print(
+        f"\nprediction CPU: {1000 * cpu / tested:.2f} ms per document ({tested} documents);"
+        f" the rules: {1000 * rules_cpu:.2f} ms; one fit on the {results[-1].train} documents"
+        f" before {results[-1].batch}: {results[-1].fit_cpu:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
