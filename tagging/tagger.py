@@ -390,6 +390,7 @@ class Crowd:
     compared: set[int] = field(default_factory=set)  # sentences comparing the title's region
     setting: bool = False  # a share-market report or a clinical or laboratory study
     themed: bool = False  # some theme is applied (set once the themes are scored)
+    proposals: set[int] = field(default_factory=set)  # sentences stating what a text proposes
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
@@ -452,6 +453,7 @@ class Crowd:
             speech,
             compared,
             about_setting,
+            proposals=_proposal_sentences(folded),
         )
 
 
@@ -711,7 +713,7 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
-            subject = subject or _proposed(found, folded, crowd)
+            subject = subject or (bool(crowd.proposals) and _proposed(found, crowd))
             subject = subject or _paragraph_on(found, folded, crowd)
             announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
             subject = subject or announced
@@ -779,24 +781,34 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
     )
 
 
-def _proposed(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:
+def _proposed(found: _Evidence, crowd: Crowd) -> bool:
     """A sentence stating what the study, the brief or an expert proposes ("本文建议设立…协调
     小组", "We recommend that …") names the theme in two of its own terms, one full: what a text
     recommends is what it is about, wherever the sentence stands and whatever else it names
     (abroad: never)."""
-    if crowd.abroad or not found.full_term:
+    if crowd.abroad:
+        return False
+    proposals = (crowd.proposals & found.full_term.keys()) - crowd.enumerations
+    if not proposals:
         return False
     terms: dict[int, set[int]] = {}
     for sentence, term in found.own:
-        if sentence in found.full_term:
+        if sentence in proposals:
             terms.setdefault(sentence, set()).add(term)
-    for sentence, named in terms.items():
-        if len(named) >= 2 and sentence not in crowd.enumerations:
-            start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
-            text = folded.text[start : folded.ends[sentence]]
-            if any(word in text for word in PROPOSAL_WORDS):
-                return True
-    return False
+    return any(len(named) >= 2 for named in terms.values())
+
+
+def _proposal_sentences(folded: _Folded) -> set[int]:
+    """The sentences of the stream holding a PROPOSAL_WORDS word, found with a few searches of
+    the text (most documents have none, and then no theme is looked at for it)."""
+    text, ends = folded.text, folded.ends
+    found: set[int] = set()
+    for word in PROPOSAL_WORDS:
+        at = text.find(word, folded.keywords_end + 1)
+        while at >= 0:
+            found.add(bisect_right(ends, at))
+            at = text.find(word, at + len(word))
+    return found
 
 
 def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:

@@ -6,8 +6,11 @@ reported as a fact stays a passing mention. Themes are also spoken of in the wor
 descriptions use rather than their labels: 腾笼换鸟 (industrial upgrading), 居住证 and residence
 permits (hukou reform), public charging points (EV charging), income differences and basic public
 services (common prosperity), wetland restoration and soil and water conservation (ecological
-restoration), city check-ups and regional governance (governance of cities and regions). Each
-rule has a twin that keeps the theme out.
+restoration), city check-ups and regional governance (governance of cities and regions).
+Regions: a travel guide and a restaurant review in their everyday words (温差, 防晒, 火锅, 甜品),
+a share report in an analyst's (target price), and a venue or a launch named after its city
+("Shenzhen's Bay Area Sports Center", "its Shenzhen launch") give no region. Each rule has a twin
+that keeps the theme or the region out (or in).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from __future__ import annotations
 import pytest
 
 from tagging import Tagger
-from tests.tagging_support import themes
+from tagging.terms import match_form
+from tagging.venues import is_venue
+from tests.tagging_support import regions, themes
 
 FILLER = [
     "会议听取了有关部门的工作汇报，并对下一阶段的重点任务作出部署。",
@@ -122,3 +127,53 @@ def test_supporting_paraphrases_alone_name_no_theme(tagger: Tagger) -> None:
     assert themes(tagger.tag("Housing in two cities", text)) == set()
     zh = _zh_text("企业表示，产品质量效益有所提高。")
     assert "high-quality-development" not in themes(tagger.tag("两市工业园区调研", zh))
+
+
+# --- regions: leisure, markets and venues in their everyday words ------------------------------
+
+TRAVEL = (
+    "昆明冬季早晚温差大，白天可穿单衣，晚上需要外套。高原紫外线强，记得带好防晒霜。"
+    "傍晚可以去西山看日落，再到老城区逛逛。返程前不妨买些鲜花饼。"
+)
+HOTPOT = (
+    "这家重庆火锅店上月开业，主打牛油锅底。必点的是鲜毛肚，口感爽脆。"
+    "甜品做得不错，正好解辣。店里营业到凌晨两点，适合宵夜。"
+)
+
+
+def test_a_travel_guide_and_a_restaurant_review_give_no_region(tagger: Tagger) -> None:
+    assert regions(tagger.tag("冬天去昆明，这些事要知道", TRAVEL)) == set()
+    assert regions(tagger.tag("新店开张", HOTPOT)) == set()
+
+
+def test_the_same_city_in_a_development_story_keeps_its_region(tagger: Tagger) -> None:
+    text = (
+        "重庆将建设国际消费中心城市，今年新增商业综合体十个。全市社会消费品零售总额增长百分之六。"
+    )
+    assert "chengdu-chongqing" in regions(tagger.tag("重庆推进国际消费中心城市建设", text))
+
+
+def test_a_share_report_in_an_analysts_words_gives_no_region(tagger: Tagger) -> None:
+    text = (
+        "Shares of the developer fell 6% after it reported a loss. Revenue fell by a third. "
+        "Analysts cut their target price to HK$10 from HK$13. Its malls in Chongqing stayed busy."
+    )
+    assert regions(tagger.tag("Chongqing developer's shares slide as profit halves", text)) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "city"),
+    [
+        ("the phone was unveiled at shenzhen s bay area sports center", "shenzhen"),
+        ("the company showed the phone at its shenzhen launch", "shenzhen"),
+        ("the final was played at the hangzhou olympic sports centre stadium", "hangzhou"),
+    ],
+)
+def test_a_venue_or_a_launch_named_after_its_city_is_a_venue(text: str, city: str) -> None:
+    start = match_form(text).index(city)
+    assert is_venue(match_form(text), start, start + len(city))
+
+
+def test_a_city_that_launches_a_plan_is_no_venue() -> None:
+    text = match_form("shenzhen launches a plan for its sports industry")
+    assert not is_venue(text, 0, len("shenzhen"))
