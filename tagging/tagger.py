@@ -49,6 +49,11 @@ a theme whose full terms are all in an opening clause framing the text as servin
 meet the goal of carbon neutrality, …") is the study's motivation; in a record with keywords, the
 one abstract sentence naming a theme is no side remark when it states the findings ("We find
 that …").
+
+Round 8: a sentence stating what the study, the brief or an expert proposes ("本文建议设立…协调
+小组", "We recommend that …") and naming a theme in two of its own terms, one full, makes the
+theme the subject wherever the sentence stands (the closing sentence too) and whatever other theme
+shares it: what a text recommends is what it is about.
 """
 
 from __future__ import annotations
@@ -148,6 +153,15 @@ FINDING_WORDS = (
     "结果表明",
     "结果显示",
     "研究发现",
+)
+# how a sentence states what a study, a brief or an expert proposes (see _proposed)
+PROPOSAL_WORDS = (
+    "建议",
+    "we recommend",
+    "we propose",
+    "recommends",
+    "recommended that",
+    "proposes",
 )
 _CLAUSE_END = re.compile(r"[,，;；:：、]")
 # how an opening clause frames the text as serving a goal or set against a background (_framing)
@@ -376,6 +390,7 @@ class Crowd:
     compared: set[int] = field(default_factory=set)  # sentences comparing the title's region
     setting: bool = False  # a share-market report or a clinical or laboratory study
     themed: bool = False  # some theme is applied (set once the themes are scored)
+    proposals: set[int] = field(default_factory=set)  # sentences stating what a text proposes
 
     @classmethod
     def of(cls, evidence: dict[tuple[int, int], _Evidence], folded: _Folded) -> Crowd:
@@ -438,6 +453,7 @@ class Crowd:
             speech,
             compared,
             about_setting,
+            proposals=_proposal_sentences(folded),
         )
 
 
@@ -697,6 +713,7 @@ class _Group:
             total += DISTINCT_WEIGHT * max(0.0, distinct - FULL)
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
+            subject = subject or (bool(crowd.proposals) and _proposed(found, crowd))
             subject = subject or _paragraph_on(found, folded, crowd)
             announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
             subject = subject or announced
@@ -762,6 +779,36 @@ def _devoted(found: _Evidence, crowd: Crowd) -> bool:
         len(named) >= 2 and crowd.counts.get(s, 0) == 1 and s not in crowd.enumerations
         for s, named in terms.items()
     )
+
+
+def _proposed(found: _Evidence, crowd: Crowd) -> bool:
+    """A sentence stating what the study, the brief or an expert proposes ("本文建议设立…协调
+    小组", "We recommend that …") names the theme in two of its own terms, one full: what a text
+    recommends is what it is about, wherever the sentence stands and whatever else it names
+    (abroad: never)."""
+    if crowd.abroad:
+        return False
+    proposals = (crowd.proposals & found.full_term.keys()) - crowd.enumerations
+    if not proposals:
+        return False
+    terms: dict[int, set[int]] = {}
+    for sentence, term in found.own:
+        if sentence in proposals:
+            terms.setdefault(sentence, set()).add(term)
+    return any(len(named) >= 2 for named in terms.values())
+
+
+def _proposal_sentences(folded: _Folded) -> set[int]:
+    """The sentences of the stream holding a PROPOSAL_WORDS word, found with a few searches of
+    the text (most documents have none, and then no theme is looked at for it)."""
+    text, ends = folded.text, folded.ends
+    found: set[int] = set()
+    for word in PROPOSAL_WORDS:
+        at = text.find(word, folded.keywords_end + 1)
+        while at >= 0:
+            found.add(bisect_right(ends, at))
+            at = text.find(word, at + len(word))
+    return found
 
 
 def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:

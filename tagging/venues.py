@@ -5,7 +5,8 @@ A lung-cancer congress "held in Shanghai", a paper by authors of "Nanjing Univer
 210093", a wire story opening "新华社北京12月9日电", the "Wuhan Open": the city is the place of the
 event, the author's address or the agency's desk, not a place the document is about; so is a
 company's home, plant or listing ("the Shenzhen-based carmaker", 台积电南京厂, "Hong Kong-listed
-shares") and a sports or convention centre named after its city (深圳湾体育中心). A region
+shares"), a sports or convention centre named after its city (深圳湾体育中心, "Shenzhen's Bay
+Area Sports Center") and a product launch held there ("its Shenzhen launch"). A region
 whose member cities and provinces (its supporting terms) are named only so is dropped before the
 regions are scored: it gives no region. A region named as a place anywhere in the document keeps
 all its mentions, and its own name (长三角, Greater Bay Area) is always a place: a forum named
@@ -70,15 +71,17 @@ _FUNCTION_WORD = (
     r"(?:a|an|the|has|have|had|is|was|are|were|and|or|its|s|to|will|new|top|best|first)\b"
 )
 _EN_AFTER = re.compile(
-    # "the Wuhan Open", "the Shanghai International Film Festival"
+    # "the Wuhan Open", "the Shanghai International Film Festival", "its Shenzhen launch"
     r" (?:open|masters|marathon|expo|motor show|auto show|book fair|biennale|"
-    r"(?:international )?film festival|forum|summit)\b"
+    r"(?:international )?film festival|forum|summit|launch)\b"
     # "the Shenzhen-based carmaker", "Hong Kong-listed shares": a company's home and its listing
     r"| (?:based|listed|headquartered)\b"
     # "Nanjing University", "Shanghai Jiao Tong University", "Beijing Academy of ...", "the
-    # Hangzhou Internet Court", "the Shanghai World Expo Center"
-    rf"|(?: (?!{_FUNCTION_WORD})[a-z]+){{0,3}} (?:university|institute|academy|hospital|college|"
-    r"polytechnic|court|(?:expo|exhibition|convention|conference) (?:center|centre|hall))\b"
+    # Hangzhou Internet Court", "the Shanghai World Expo Center", "Shenzhen's Bay Area Sports
+    # Center" (a venue named after its city; the possessive is skipped in _english_venue)
+    rf"|(?: (?!{_FUNCTION_WORD})[a-z]+){{0,3}} (?:university|institute|academy|hospital|"
+    r"college|polytechnic|court|stadium|arena|"
+    r"(?:expo|exhibition|convention|conference|sports) (?:center|centre|hall))\b"
     # "Hangzhou, China)" / "Nanjing 210093": the end of an address
     r"|,? \d{5,6}\b|, (?:p ?r ?)?china\s*(?:[;)\]\n\x00]|$)"
 )
@@ -127,6 +130,8 @@ def _english_venue(text: str, start: int, stop: int) -> bool:
         return True
     if _EN_AFTER.match(text, stop, stop + WINDOW):
         return True
+    if text.startswith(" s ", stop) and _EN_AFTER.match(text, stop + 2, stop + 2 + WINDOW):
+        return True  # "Shenzhen's Bay Area Sports Center": the venue named after its city
     if text.startswith(_EN_CAPITAL, start, stop) and _EN_GOVERNMENT.match(
         text, stop, stop + WINDOW
     ):
