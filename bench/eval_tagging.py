@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SET = ROOT / "tests" / "data" / "tagging_eval.yaml"
 DEFAULT_TAXONOMY = ROOT / "themes.yaml"
 SECOND_LABELS = ROOT / "tests" / "data" / "tagging_second_labels.yaml"
+UNSEEN = ROOT / "tests" / "data" / "tagging_unseen.yaml"
 
 
 def _row(label: str, stats: LabelStats) -> str:
@@ -104,7 +105,24 @@ def main(argv: list[str] | None = None) -> int:
         print(by_split(tagger, documents))
         print("")
         print(labeller_agreement(tagger, documents))
+    if args.eval_set == DEFAULT_SET and args.split is None and UNSEEN.exists():
+        print("")
+        print(unseen_batch(tagger))
     return 0
+
+
+def unseen_batch(tagger: Tagger) -> str:
+    """The newest blind batch, which no rule was written from: the figure to expect on new text."""
+    documents = load_eval_set(UNSEEN)
+    report = evaluate(tagger, documents)
+    themes, regions = report.themes_micro, report.regions_micro
+    splits = ", ".join(dict.fromkeys(d.split for d in documents))
+    return (
+        f"unseen blind batch ({UNSEEN.name}: {splits}, {report.documents} documents, read by no"
+        f" round): themes P {themes.precision:.3f} R {themes.recall:.3f}, regions P"
+        f" {regions.precision:.3f} R {regions.recall:.3f} F1 {regions.f1:.3f},"
+        f" off-topic themed {len(report.off_topic_themed)} of {report.off_topic}"
+    )
 
 
 def labeller_agreement(tagger: Tagger, documents: list[EvalDocument]) -> str:

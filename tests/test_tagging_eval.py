@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from agglowatch.errors import ConfigError
-from bench.eval_tagging import SECOND_LABELS, labeller_agreement
+from bench.eval_tagging import SECOND_LABELS, UNSEEN, labeller_agreement, unseen_batch
 from storage.seeds import parse_seed
 from tagging import Tagger
 from tagging.evaluation import (
@@ -171,3 +171,13 @@ def test_make_eval_prints_the_labellers_agreement(tagger: Tagger) -> None:
     documents = load_eval_set(Path(__file__).parent / "data" / "tagging_eval.yaml")
     printed = labeller_agreement(tagger, documents)
     assert "second labeller vs first" in printed and "tagger vs second labeller" in printed
+
+
+def test_the_unseen_batch_is_apart_from_the_set_and_printed(
+    tagger: Tagger, documents: list[EvalDocument]
+) -> None:
+    unseen = load_eval_set(UNSEEN)
+    assert len(unseen) >= 30
+    assert not {d.id for d in unseen} & {d.id for d in documents}
+    assert not {d.split for d in unseen} & {d.split for d in documents}
+    assert unseen_batch(tagger).startswith("unseen blind batch (tagging_unseen.yaml: holdout15")
