@@ -33,7 +33,7 @@ from agglowatch.records import (
 )
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
-from storage import fulltext
+from storage import fulltext, returns
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
 from storage.upsert import insert_ignore_row
@@ -284,6 +284,7 @@ def _move(
     moved: dict[str, Any] = {"url": [doc.url, record.url]}
     if doc.status == "removed":
         moved["status"] = ["removed", "active"]
+        _note_return(doc, ctx.now)
     result.touched.add(doc.id)
     doc.canonical_url = norm.canonical_url
     doc.listing_url = canonical_url(record.listing_url or record.url)
@@ -543,6 +544,8 @@ def _seen(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
     not a new version of the page (the fetch failure is in the source's warnings)."""
     result.touched.add(doc.id)
     came_back = doc.status == "removed"
+    if came_back:
+        _note_return(doc, ctx.now)
     doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
     if came_back:
         result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
@@ -562,6 +565,8 @@ def _update_existing(
     changes = document_changes(doc, norm)
     result.touched.add(doc.id)
     came_back = doc.status == "removed"
+    if came_back:
+        _note_return(doc, ctx.now)
     doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
     if not changes:
         if came_back:
@@ -620,8 +625,10 @@ def _apply_new_version(
     if not record.published and doc.published:
         record.published = doc.published
     tags = _tags(record, ctx)
+    kept = returns.kept_of(doc.extra)  # the store's own notes outlive the page's extra
     for key, value in _content_values(record, tags).items():
         setattr(doc, key, value)
+    doc.extra = {**doc.extra, **kept}
     doc.url, doc.text_hash, doc.changed_at = record.url, norm.text_hash, ctx.now
     doc.version += 1
     norm.doc_id = doc.id
@@ -771,9 +778,16 @@ def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult)
     """A removed document listed again (even unchanged, 304) is active again: same row."""
     for doc in present:
         if doc.status == "removed":
+            _note_return(doc, ctx.now)
             doc.status, doc.removed_at = "active", None
             result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
             result.touched.add(doc.id)
+
+
+def _note_return(doc: Document, now: dt.datetime) -> None:
+    """Record that a removed document is back, before its removal time is cleared: a digest
+    that listed it as removed then says it is back (storage.returns)."""
+    doc.extra = returns.with_return(doc.extra, doc.removed_at, now)
 
 
 def _touch_present(session: Session, present: list[Document], now: dt.datetime) -> None:
