@@ -31,6 +31,7 @@ from agglowatch.records import (
     NormalisedDocument,
     TagResult,
 )
+from dedupe.issues import is_new_issue
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
 from storage import fulltext, returns
@@ -200,6 +201,8 @@ def store_document(
     if moved is not None:
         _move(session, moved, norm, ctx, result)
         return
+    if new_issue(session, source, duplicate, norm):
+        duplicate = None  # this week's bulletin, not last week's again (dedupe.issues)
     displaced = _original_to_displace(session, duplicate, norm, ctx)
     duplicate_found = duplicate
     if displaced is not None:
@@ -594,9 +597,33 @@ def _first_page_is_a_copy(
     if not (doc.extra or {}).get(PAGE_UNREAD) or doc.duplicate_of:
         return None
     found = find_duplicate(session, norm, ctx.deduper, ctx.batch)
-    if found is None or found.id == doc.id:
+    if found is None or found.id == doc.id or new_issue(session, doc.source, found, norm):
         return None
     return found
+
+
+def new_issue(
+    session: Session, source: str, duplicate: DuplicateRef | None, norm: NormalisedDocument
+) -> bool:
+    """True when `norm`, a near copy of `duplicate`'s cluster, is another issue of a series of
+    its own source (dedupe.issues): the cluster holds documents of this source and `norm` is
+    a distinct issue of each. A cluster of other sources' pages only, a seed, or the same text
+    (exact match) keep it a duplicate: republications stay hidden."""
+    if duplicate is None or duplicate.seed or duplicate.similarity >= 1.0:
+        return False
+    same_source = session.scalars(
+        select(Document)
+        .where(Document.cluster_id == duplicate.id, Document.source == source)
+        .order_by(Document.first_seen, Document.id)
+        .limit(_MOVE_CANDIDATES)
+    ).all()
+    record = norm.record
+    return bool(same_source) and all(
+        is_new_issue(
+            record.title, record.published, record.text, doc.title, doc.published, doc.text
+        )
+        for doc in same_source
+    )
 
 
 def document_changes(doc: Document, norm: NormalisedDocument) -> dict[str, Any]:
