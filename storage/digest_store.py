@@ -15,6 +15,9 @@ What the window holds:
 - removed: non-duplicate documents whose removal was noticed in the window and that are still
   removed; a document both new and removed in one window is listed once, as new, marked removed;
 - broken_sources: sources whose last run ended broken, error or empty (current health).
+
+Links are the documents' final URLs without tracking parameters (dedupe.normalise.without_tracking):
+a document first found through a share link keeps its utm_* in `url` (export), not in a digest.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from dedupe.normalise import without_tracking
 from storage import returns
 from storage.changes import text_changes
 from storage.models import Digest, Document, DocumentVersion, Run, Source
@@ -151,7 +155,7 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
     return [
         NewDocument(
             id=doc.id,
-            url=doc.url,
+            url=without_tracking(doc.url),
             title=doc.title,
             source=doc.source,
             published=doc.published,
@@ -161,7 +165,7 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
             regions=[r for r in doc.regions or [] if isinstance(r, dict)],
             first_seen=as_utc(doc.first_seen),
             status=doc.status,
-            also_at=[u for u in also_at.get(doc.id, []) if u != doc.url],
+            also_at=[u for u in also_at.get(doc.id, []) if u != without_tracking(doc.url)],
         )
         for doc, text in originals
     ]
@@ -201,8 +205,9 @@ def _duplicate_urls(session: Session, ids: Sequence[str]) -> dict[str, list[str]
             .where(target.in_(chunk))
             .order_by(Document.first_seen, Document.id)
         ).all()
-        for original, url in rows:
+        for original, stored in rows:
             urls = found.setdefault(str(original), [])
+            url = without_tracking(stored)
             if url not in urls:
                 urls.append(url)
     return found
@@ -236,7 +241,7 @@ def _updated_documents(
         updated.append(
             UpdatedDocument(
                 id=doc.id,
-                url=doc.url,
+                url=without_tracking(doc.url),
                 title=doc.title,
                 source=doc.source,
                 version=history[-1].version,
@@ -263,7 +268,7 @@ def _with_returns(
             merged.append(
                 UpdatedDocument(
                     id=doc.id,
-                    url=doc.url,
+                    url=without_tracking(doc.url),
                     title=doc.title,
                     source=doc.source,
                     version=doc.version,
@@ -387,7 +392,7 @@ def _removed_documents(
     return [
         RemovedDocument(
             id=doc.id,
-            url=doc.url,
+            url=without_tracking(doc.url),
             title=doc.title,
             source=doc.source,
             removed_at=as_utc(doc.removed_at or end),
