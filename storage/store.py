@@ -611,6 +611,8 @@ def new_issue(
     (exact match) keep it a duplicate: republications stay hidden."""
     if duplicate is None or duplicate.seed or duplicate.similarity >= 1.0:
         return False
+    if norm.record.published is None:
+        return False  # undated: no evidence of another issue (and no query)
     same_source = session.scalars(
         select(Document)
         .where(Document.cluster_id == duplicate.id, Document.source == source)
