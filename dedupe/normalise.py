@@ -128,15 +128,42 @@ def _query(query: str, host: str) -> str:
             continue
         raw_name, sep, raw_value = piece.partition("=")
         name = unquote(raw_name.replace("+", " ")).strip().lower()
-        if host in WECHAT_HOSTS:
-            if name not in WECHAT_IDENTITY:
-                continue
-        elif name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES):
+        if _is_tracking(name, host):
             continue
         norm = _requote(raw_name, _QUERY_SAFE) + sep + _requote(raw_value, _QUERY_SAFE)
         kept.append((name, norm))
     kept.sort()
     return "&".join(norm for _, norm in kept)
+
+
+def _is_tracking(name: str, host: str) -> bool:
+    """A query parameter (decoded, lower case) that says who shared or clicked, not what."""
+    if host in WECHAT_HOSTS:
+        return name not in WECHAT_IDENTITY
+    return name in TRACKING_PARAMS or name.startswith(TRACKING_PREFIXES)
+
+
+def without_tracking(url: str) -> str:
+    """`url` with its tracking parameters removed and nothing else changed (order, case, the
+    other parameters' spelling): the address to show a reader. A document's `url` is the final
+    URL as fetched, which keeps the share link's utm_* when that is how it was found; a digest
+    links to the same page without them."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.query:
+        return url
+    host = _host(parts)
+    kept = [
+        piece
+        for piece in parts.query.split("&")
+        if piece
+        and not _is_tracking(
+            unquote(piece.partition("=")[0].replace("+", " ")).strip().lower(), host
+        )
+    ]
+    return urlunsplit(parts._replace(query="&".join(kept)))
 
 
 def _requote(part: str, safe: str) -> str:

@@ -9,23 +9,30 @@ What the window holds:
 - new: non-duplicate documents first stored in the window; duplicates are never new, their URLs
   are listed under the original as `also_at` (whenever the duplicate was found);
 - updated: documents with versions >= 2 stored in the window (several versions are merged into one
-  change set), except documents that are new in the same window or are duplicates;
+  change set), except documents that are new in the same window or are duplicates; and documents
+  back on their site after a removal noticed before the window (changes.status removed → active,
+  storage.returns), so a reader told a document was removed is told it is back;
 - removed: non-duplicate documents whose removal was noticed in the window and that are still
   removed; a document both new and removed in one window is listed once, as new, marked removed;
 - broken_sources: sources whose last run ended broken, error or empty (current health).
+
+Links are the documents' final URLs without tracking parameters (dedupe.normalise.without_tracking):
+a document first found through a share link keeps its utm_* in `url` (export), not in a digest.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
+from dedupe.normalise import without_tracking
+from storage import returns
 from storage.changes import text_changes
 from storage.models import Digest, Document, DocumentVersion, Run, Source
 
@@ -125,7 +132,9 @@ def collect_window(session: Session, start: dt.datetime, end: dt.datetime) -> Di
         start=start,
         end=end,
         new=new,
-        updated=_updated_documents(session, start, end, new_ids),
+        updated=_with_returns(
+            session, start, end, _updated_documents(session, start, end, new_ids)
+        ),
         removed=[d for d in _removed_documents(session, start, end) if d.id not in new_ids],
         broken_sources=troubled_sources(session),
     )
@@ -146,7 +155,7 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
     return [
         NewDocument(
             id=doc.id,
-            url=doc.url,
+            url=without_tracking(doc.url),
             title=doc.title,
             source=doc.source,
             published=doc.published,
@@ -156,7 +165,7 @@ def _new_documents(session: Session, start: dt.datetime, end: dt.datetime) -> li
             regions=[r for r in doc.regions or [] if isinstance(r, dict)],
             first_seen=as_utc(doc.first_seen),
             status=doc.status,
-            also_at=[u for u in also_at.get(doc.id, []) if u != doc.url],
+            also_at=[u for u in also_at.get(doc.id, []) if u != without_tracking(doc.url)],
         )
         for doc, text in originals
     ]
@@ -196,8 +205,9 @@ def _duplicate_urls(session: Session, ids: Sequence[str]) -> dict[str, list[str]
             .where(target.in_(chunk))
             .order_by(Document.first_seen, Document.id)
         ).all()
-        for original, url in rows:
+        for original, stored in rows:
             urls = found.setdefault(str(original), [])
+            url = without_tracking(stored)
             if url not in urls:
                 urls.append(url)
     return found
@@ -231,7 +241,7 @@ def _updated_documents(
         updated.append(
             UpdatedDocument(
                 id=doc.id,
-                url=doc.url,
+                url=without_tracking(doc.url),
                 title=doc.title,
                 source=doc.source,
                 version=history[-1].version,
@@ -240,6 +250,54 @@ def _updated_documents(
             )
         )
     return sorted(updated, key=lambda u: (u.changed_at, u.id))
+
+
+def _with_returns(
+    session: Session, start: dt.datetime, end: dt.datetime, updated: list[UpdatedDocument]
+) -> list[UpdatedDocument]:
+    """`updated` plus the documents back in the window after a removal noticed before it
+    (storage.returns): changes.status removed → active, beside any content change."""
+    back = _returned_documents(session, start, end)
+    if not back:
+        return updated
+    status = {"status": ["removed", "active"]}
+    merged = [replace(u, changes={**u.changes, **status}) if u.id in back else u for u in updated]
+    listed = {u.id for u in updated}
+    for doc_id, (doc, at) in back.items():
+        if doc_id not in listed:
+            merged.append(
+                UpdatedDocument(
+                    id=doc.id,
+                    url=without_tracking(doc.url),
+                    title=doc.title,
+                    source=doc.source,
+                    version=doc.version,
+                    changed_at=at,
+                    changes=dict(status),
+                )
+            )
+    return sorted(merged, key=lambda u: (u.changed_at, u.id))
+
+
+def _returned_documents(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> dict[str, tuple[Document, dt.datetime]]:
+    """Active originals whose return ended, in the window, a removal noticed before it."""
+    returned_at = Document.extra[returns.RETURNED_AT].as_string()
+    docs = session.scalars(
+        select(Document)
+        .options(_without_text())
+        .where(
+            Document.status == "active",
+            Document.last_seen >= start,
+            returned_at >= returns.stamp(start),
+        )
+    )
+    return {
+        doc.id: (doc, _parse_time(doc.extra[returns.RETURNED_AT]))
+        for doc in docs
+        if not doc.duplicate_of and returns.returned_in(doc.extra, start, end)
+    }
 
 
 def window_changes(session: Session, history: Sequence[DocumentVersion]) -> dict[str, Any]:
@@ -334,7 +392,7 @@ def _removed_documents(
     return [
         RemovedDocument(
             id=doc.id,
-            url=doc.url,
+            url=without_tracking(doc.url),
             title=doc.title,
             source=doc.source,
             removed_at=as_utc(doc.removed_at or end),

@@ -31,9 +31,10 @@ from agglowatch.records import (
     NormalisedDocument,
     TagResult,
 )
+from dedupe.issues import is_new_issue
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
-from storage import fulltext
+from storage import fulltext, returns
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
 from storage.upsert import insert_ignore_row
@@ -200,6 +201,8 @@ def store_document(
     if moved is not None:
         _move(session, moved, norm, ctx, result)
         return
+    if new_issue(session, source, duplicate, norm):
+        duplicate = None  # this week's bulletin, not last week's again (dedupe.issues)
     displaced = _original_to_displace(session, duplicate, norm, ctx)
     duplicate_found = duplicate
     if displaced is not None:
@@ -284,6 +287,7 @@ def _move(
     moved: dict[str, Any] = {"url": [doc.url, record.url]}
     if doc.status == "removed":
         moved["status"] = ["removed", "active"]
+        _note_return(doc, ctx.now)
     result.touched.add(doc.id)
     doc.canonical_url = norm.canonical_url
     doc.listing_url = canonical_url(record.listing_url or record.url)
@@ -543,6 +547,8 @@ def _seen(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
     not a new version of the page (the fetch failure is in the source's warnings)."""
     result.touched.add(doc.id)
     came_back = doc.status == "removed"
+    if came_back:
+        _note_return(doc, ctx.now)
     doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
     if came_back:
         result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
@@ -562,6 +568,8 @@ def _update_existing(
     changes = document_changes(doc, norm)
     result.touched.add(doc.id)
     came_back = doc.status == "removed"
+    if came_back:
+        _note_return(doc, ctx.now)
     doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
     if not changes:
         if came_back:
@@ -589,9 +597,35 @@ def _first_page_is_a_copy(
     if not (doc.extra or {}).get(PAGE_UNREAD) or doc.duplicate_of:
         return None
     found = find_duplicate(session, norm, ctx.deduper, ctx.batch)
-    if found is None or found.id == doc.id:
+    if found is None or found.id == doc.id or new_issue(session, doc.source, found, norm):
         return None
     return found
+
+
+def new_issue(
+    session: Session, source: str, duplicate: DuplicateRef | None, norm: NormalisedDocument
+) -> bool:
+    """True when `norm`, a near copy of `duplicate`'s cluster, is another issue of a series of
+    its own source (dedupe.issues): the cluster holds documents of this source and `norm` is
+    a distinct issue of each. A cluster of other sources' pages only, a seed, or the same text
+    (exact match) keep it a duplicate: republications stay hidden."""
+    if duplicate is None or duplicate.seed or duplicate.similarity >= 1.0:
+        return False
+    if norm.record.published is None:
+        return False  # undated: no evidence of another issue (and no query)
+    same_source = session.scalars(
+        select(Document)
+        .where(Document.cluster_id == duplicate.id, Document.source == source)
+        .order_by(Document.first_seen, Document.id)
+        .limit(_MOVE_CANDIDATES)
+    ).all()
+    record = norm.record
+    return bool(same_source) and all(
+        is_new_issue(
+            record.title, record.published, record.text, doc.title, doc.published, doc.text
+        )
+        for doc in same_source
+    )
 
 
 def document_changes(doc: Document, norm: NormalisedDocument) -> dict[str, Any]:
@@ -620,8 +654,10 @@ def _apply_new_version(
     if not record.published and doc.published:
         record.published = doc.published
     tags = _tags(record, ctx)
+    kept = returns.kept_of(doc.extra)  # the store's own notes outlive the page's extra
     for key, value in _content_values(record, tags).items():
         setattr(doc, key, value)
+    doc.extra = {**doc.extra, **kept}
     doc.url, doc.text_hash, doc.changed_at = record.url, norm.text_hash, ctx.now
     doc.version += 1
     norm.doc_id = doc.id
@@ -771,9 +807,16 @@ def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult)
     """A removed document listed again (even unchanged, 304) is active again: same row."""
     for doc in present:
         if doc.status == "removed":
+            _note_return(doc, ctx.now)
             doc.status, doc.removed_at = "active", None
             result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
             result.touched.add(doc.id)
+
+
+def _note_return(doc: Document, now: dt.datetime) -> None:
+    """Record that a removed document is back, before its removal time is cleared: a digest
+    that listed it as removed then says it is back (storage.returns)."""
+    doc.extra = returns.with_return(doc.extra, doc.removed_at, now)
 
 
 def _touch_present(session: Session, present: list[Document], now: dt.datetime) -> None:

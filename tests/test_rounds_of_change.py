@@ -324,3 +324,49 @@ def test_a_near_copy_with_a_new_date_is_a_new_issue_not_a_move(
     docs = exported_by_url(config)
     assert docs[site.url("/news/w1.html")]["id"] == first["id"]
     assert docs[site.url("/news/w2.html")]["published"] == "2024-03-12"
+
+
+def test_a_document_shown_removed_that_comes_back_is_shown_back_once(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    """The digest that said "removed" is followed by one that says it is back (status removed →
+    active), whether the page came back unchanged or edited; a removal and return within one
+    digest window was never shown and is not shown."""
+    config = html_config(tmp_path, db_url, site, removed_after=1)
+    both = ["/news/a1.html", "/news/a3.html"]
+    stays = "/news/zh.html"  # a listing never goes empty (an empty one removes nothing)
+    site.put(
+        stays,
+        article(
+            "京津冀协同发展", ["京津冀城市群加快建设现代化首都都市圈，推进交通一体化和产业协同。"]
+        ),
+    )
+    site.put("/news/", listing([*both, stays]))
+    site.put("/news/a1.html", article("Chengdu-Chongqing builds new infrastructure", PARAS))
+    site.put("/news/a3.html", article("Greater Bay Area talent policy", OTHER))
+    ids = {d["url"]: d["id"] for d in run_once(config)["new"] if not d["url"].endswith(stays)}
+    digest_now(config)
+
+    site.put("/news/", listing([stays]))
+    run_once(config)
+    assert sorted(d["id"] for d in digest_now(config)["removed"]) == sorted(ids.values())
+
+    site.put("/news/a3.html", article("Greater Bay Area talent policy", [*OTHER, EXTRA]))
+    site.put("/news/", listing([*both, stays]))  # both back, one of them edited
+    assert len(run_once(config)["updated"]) == 2
+    digest = digest_now(config)
+    back = {u["id"]: u["changes"] for u in digest["updated"]}
+    assert back[ids[site.url("/news/a1.html")]] == {"status": ["removed", "active"]}
+    edited = back[ids[site.url("/news/a3.html")]]
+    assert edited["status"] == ["removed", "active"] and edited["text"]["added"] == 1
+    assert digest["removed"] == [] and digest["stats"]["updated"] == 2
+    assert digest_now(config)["updated"] == []  # told once
+
+    site.put(
+        "/news/", listing([both[1], stays])
+    )  # gone and back between two digests: nothing to say
+    run_once(config)
+    site.put("/news/", listing([*both, stays]))
+    run_once(config)
+    digest = digest_now(config)
+    assert digest["updated"] == [] and digest["removed"] == []
