@@ -23,7 +23,8 @@ from bench.world import World, build_world, gaps, write_config
 from storage.models import RobotsTxt
 
 RETRIES = 2
-TIMEOUT = 0.5
+# a loaded machine can take over 0.5 s to answer on loopback: a 500 host then looks silent
+TIMEOUT = 1.0
 DELAY = 0.3
 CAP = 100_000
 
