@@ -61,7 +61,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
@@ -219,6 +219,10 @@ class _Folded:
     @property
     def sentences(self) -> int:
         return len(self.ends)
+
+    def sentence_start(self, sentence: int) -> int:
+        """Where a sentence of the stream starts in `text` (the first one, after the zone mark)."""
+        return self.ends[sentence - 1] if sentence else self.keywords_end + 1
 
 
 @dataclass(slots=True)
@@ -470,7 +474,7 @@ def _spoken_of(found: _Evidence) -> set[int]:
 def _enumeration(folded: _Folded, sentence: int) -> bool:
     """A sentence of ENUMERATION_ITEMS or more items ("topics include a, b, c, d and e"): what it
     names, it names in passing. Items are split by ", " (Latin) or 、 (Chinese)."""
-    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    start = folded.sentence_start(sentence)
     stop = folded.ends[sentence] if sentence < len(folded.ends) else len(folded.text)
     text = folded.text
     separators = text.count(", ", start, stop) + text.count("、", start, stop)
@@ -628,13 +632,10 @@ def _topical(folded: _Folded) -> dict[int, int]:
     text, ends, start = folded.text, folded.ends, folded.keywords_end
     found: dict[int, int] = {}
     for word in ("方面", "领域"):
-        at = text.find(word, start)
-        while at >= 0:
+        for at in _find_all(text, word, start):
             sentence = bisect_right(ends, at)
-            opening = ends[sentence - 1] if sentence else start + 1
-            if at - opening <= TOPIC_OPENING + 6:
+            if at - folded.sentence_start(sentence) <= TOPIC_OPENING + 6:
                 found.setdefault(sentence, at)
-            at = text.find(word, at + 2)
     at = start
     while at >= 0:  # the stream's first paragraph follows the zone mark, the others a break
         if text.startswith(_EN_OPENERS, at + 1):
@@ -648,7 +649,7 @@ def _announced(folded: _Folded, sentence: int, start: int, stop: int) -> bool:
     "交通方面，…", "在生态保护领域，…", "On transport, …", "As for innovation, …". Writers
     announce a paragraph's subject so; a theme announced there is spoken of, even by one of its
     supporting words."""
-    opening = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    opening = folded.sentence_start(sentence)
     if start - opening > TOPIC_OPENING:
         return False
     text = folded.text
@@ -802,13 +803,19 @@ def _proposal_sentences(folded: _Folded) -> set[int]:
     """The sentences of the stream holding a PROPOSAL_WORDS word, found with a few searches of
     the text (most documents have none, and then no theme is looked at for it)."""
     text, ends = folded.text, folded.ends
-    found: set[int] = set()
-    for word in PROPOSAL_WORDS:
-        at = text.find(word, folded.keywords_end + 1)
-        while at >= 0:
-            found.add(bisect_right(ends, at))
-            at = text.find(word, at + len(word))
-    return found
+    return {
+        bisect_right(ends, at)
+        for word in PROPOSAL_WORDS
+        for at in _find_all(text, word, folded.keywords_end + 1)
+    }
+
+
+def _find_all(text: str, word: str, start: int) -> Iterator[int]:
+    """Where `word` occurs in `text` from `start` on, without overlaps: str.find, not a regex."""
+    at = text.find(word, start)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word))
 
 
 def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:
@@ -839,7 +846,7 @@ def _paragraph(folded: _Folded, sentence: int) -> tuple[int, int]:
 
 
 def _ends_paragraph(folded: _Folded, sentence: int) -> bool:
-    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    start = folded.sentence_start(sentence)
     return "\n" in folded.text[start : folded.ends[sentence]]
 
 
@@ -856,7 +863,7 @@ def _slogan(found: _Evidence, folded: _Folded, goals: set[int]) -> bool:
     where, term = found.full_term.get(last, (-1, -1))
     if where < 0:
         return False
-    start = folded.ends[last - 1] if last else folded.keywords_end + 1
+    start = folded.sentence_start(last)
     clause = _CLAUSE_END.split(folded.text[start:where])[-1]
     if term in goals:
         return any(word in clause for word in GOAL_WORDS)
@@ -877,7 +884,7 @@ def _closing_intent(found: _Evidence, folded: _Folded) -> bool:
         return False  # in a short text the closing sentence is a large part of what it says
     if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
         return False  # spoken of in several terms: a passage on it, even at the end
-    start = folded.ends[last - 1] if last else folded.keywords_end + 1
+    start = folded.sentence_start(last)
     sentence = folded.text[start : folded.ends[last]]
     return any(word in sentence for word in INTENT_WORDS)
 
@@ -914,7 +921,7 @@ def _found(found: _Evidence, folded: _Folded) -> bool:
     through technological innovation", "结果表明，…"): a finding is what the record reports, not
     a side remark."""
     sentence = next(iter(found.sentences))
-    start = folded.ends[sentence - 1] if sentence else folded.keywords_end + 1
+    start = folded.sentence_start(sentence)
     return any(word in folded.text[start : folded.ends[sentence]] for word in FINDING_WORDS)
 
 
