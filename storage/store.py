@@ -191,17 +191,23 @@ def store_document(
         norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
     if existing is not None and record.extra.get(PAGE_UNREAD):
-        _seen(existing, ctx, result)
+        _seen_unread(existing, ctx, result)
         return
     if existing is not None:
         _update_existing(session, existing, norm, ctx, result)
         return
     duplicate = find_duplicate(session, norm, ctx.deduper, batch)
-    moved = moved_document(session, source, duplicate, norm, ctx, result)
+    may_move, may_be_issue = _may_move(duplicate, ctx), _may_be_issue(duplicate, norm)
+    members = (
+        _same_source_members(session, source, duplicate)
+        if duplicate is not None and (may_move or may_be_issue)
+        else []
+    )
+    moved = moved_document(members, norm, ctx, result) if may_move else None
     if moved is not None:
         _move(session, moved, norm, ctx, result)
         return
-    if new_issue(session, source, duplicate, norm):
+    if may_be_issue and new_issue(members, norm):
         duplicate = None  # this week's bulletin, not last week's again (dedupe.issues)
     displaced = _original_to_displace(session, duplicate, norm, ctx)
     duplicate_found = duplicate
@@ -228,15 +234,44 @@ MOVE_SIMILARITY = 0.9  # a copy at least this close, at a new address of its sou
 _MOVE_CANDIDATES = 20
 
 
+def _may_move(duplicate: DuplicateRef | None, ctx: StoreContext) -> bool:
+    """Moves are looked for (the source's listing is known) and the copy is close enough."""
+    return (
+        duplicate is not None and ctx.listed is not None and duplicate.similarity >= MOVE_SIMILARITY
+    )
+
+
+def _may_be_issue(duplicate: DuplicateRef | None, norm: NormalisedDocument) -> bool:
+    """A near copy that could be another issue of a series: not of a seed, not the same text
+    (exact match), and dated (an undated page carries no evidence of another issue)."""
+    return (
+        duplicate is not None
+        and not duplicate.seed
+        and duplicate.similarity < 1.0
+        and norm.record.published is not None
+    )
+
+
+def _same_source_members(session: Session, source: str, duplicate: DuplicateRef) -> list[Document]:
+    """The documents of `source` in the duplicate's cluster, oldest first: what a move or a new
+    issue is judged against (read once for both)."""
+    query = (
+        select(Document)
+        .where(Document.cluster_id == duplicate.id, Document.source == source)
+        .order_by(Document.first_seen, Document.id)
+        .limit(_MOVE_CANDIDATES)
+    )
+    return list(session.scalars(query))
+
+
 def moved_document(
-    session: Session,
-    source: str,
-    duplicate: DuplicateRef | None,
+    members: list[Document],
     norm: NormalisedDocument,
     ctx: StoreContext,
     result: StoreResult,
 ) -> Document | None:
-    """The document of this same source that `norm` is at a new address, if any.
+    """The document of this same source that `norm` is at a new address, if any, among the
+    duplicate's `members` of this source (when _may_move).
 
     A site that reorganises its URLs lists the same page under a new address and no longer
     lists the old one: that is one document moved (its id, history and digests kept), not a
@@ -246,22 +281,13 @@ def moved_document(
     that moves keeps its date; this week's near copy of last week's bulletin is a new one); one
     with the very same text is preferred.
     """
-    if duplicate is None or ctx.listed is None:
-        return None
-    if duplicate.similarity < MOVE_SIMILARITY:
-        return None
-    query = (
-        select(Document)
-        .where(Document.cluster_id == duplicate.id, Document.source == source)
-        .order_by(Document.first_seen, Document.id)
-        .limit(_MOVE_CANDIDATES)
-    )
+    listed = ctx.listed or frozenset()
     published = norm.record.published
     unlisted = [
         doc
-        for doc in session.scalars(query)
-        if doc.canonical_url not in ctx.listed
-        and doc.listing_url not in ctx.listed
+        for doc in members
+        if doc.canonical_url not in listed
+        and doc.listing_url not in listed
         and doc.id not in result.touched
         and not (published and doc.published and doc.published != published)
     ]
@@ -285,13 +311,11 @@ def _move(
     record = norm.record
     changes = document_changes(doc, norm)
     moved: dict[str, Any] = {"url": [doc.url, record.url]}
-    if doc.status == "removed":
+    if _see(doc, ctx.now):
         moved["status"] = ["removed", "active"]
-        _note_return(doc, ctx.now)
     result.touched.add(doc.id)
     doc.canonical_url = norm.canonical_url
     doc.listing_url = canonical_url(record.listing_url or record.url)
-    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
     if changes:
         changes.update(moved)
         _apply_new_version(session, doc, norm, ctx, changes)
@@ -541,15 +565,16 @@ def _version_values(
     }
 
 
-def _seen(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
+def _seen_unread(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
     """A stored document whose page could not be read this run, listed with what its listing
     says: still there (a removed one is back), but the listing's shorter title and summary are
     not a new version of the page (the fetch failure is in the source's warnings)."""
     result.touched.add(doc.id)
-    came_back = doc.status == "removed"
-    if came_back:
-        _note_return(doc, ctx.now)
-    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    _report_unchanged(doc, _see(doc, ctx.now), result)
+
+
+def _report_unchanged(doc: Document, came_back: bool, result: StoreResult) -> None:
+    """A document seen with nothing new: counted unchanged, or listed as back if it was gone."""
     if came_back:
         result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
     else:
@@ -567,15 +592,9 @@ def _update_existing(
         ctx.fulltext.ready(doc.id)  # indexed before it may change (storage.fulltext)
     changes = document_changes(doc, norm)
     result.touched.add(doc.id)
-    came_back = doc.status == "removed"
-    if came_back:
-        _note_return(doc, ctx.now)
-    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = ctx.now, 0, "active", None
+    came_back = _see(doc, ctx.now)
     if not changes:
-        if came_back:
-            result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
-        else:
-            result.unchanged += 1
+        _report_unchanged(doc, came_back, result)
         return
     copy_of = _first_page_is_a_copy(session, doc, norm, ctx)
     _apply_new_version(session, doc, norm, ctx, changes)
@@ -597,28 +616,20 @@ def _first_page_is_a_copy(
     if not (doc.extra or {}).get(PAGE_UNREAD) or doc.duplicate_of:
         return None
     found = find_duplicate(session, norm, ctx.deduper, ctx.batch)
-    if found is None or found.id == doc.id or new_issue(session, doc.source, found, norm):
+    if found is None or found.id == doc.id:
+        return None
+    if _may_be_issue(found, norm) and new_issue(
+        _same_source_members(session, doc.source, found), norm
+    ):
         return None
     return found
 
 
-def new_issue(
-    session: Session, source: str, duplicate: DuplicateRef | None, norm: NormalisedDocument
-) -> bool:
-    """True when `norm`, a near copy of `duplicate`'s cluster, is another issue of a series of
-    its own source (dedupe.issues): the cluster holds documents of this source and `norm` is
-    a distinct issue of each. A cluster of other sources' pages only, a seed, or the same text
-    (exact match) keep it a duplicate: republications stay hidden."""
-    if duplicate is None or duplicate.seed or duplicate.similarity >= 1.0:
-        return False
-    if norm.record.published is None:
-        return False  # undated: no evidence of another issue (and no query)
-    same_source = session.scalars(
-        select(Document)
-        .where(Document.cluster_id == duplicate.id, Document.source == source)
-        .order_by(Document.first_seen, Document.id)
-        .limit(_MOVE_CANDIDATES)
-    ).all()
+def new_issue(same_source: list[Document], norm: NormalisedDocument) -> bool:
+    """True when `norm`, a near copy of a cluster (one that _may_be_issue), is another issue of
+    a series of its own source (dedupe.issues): the cluster holds documents of this source
+    (`same_source`) and `norm` is a distinct issue of each. A cluster of other sources' pages
+    only keeps it a duplicate: republications stay hidden."""
     record = norm.record
     return bool(same_source) and all(
         is_new_issue(
@@ -811,6 +822,16 @@ def _reactivate(present: list[Document], ctx: StoreContext, result: StoreResult)
             doc.status, doc.removed_at = "active", None
             result.updated.append(_entry(doc, {"status": ["removed", "active"]}))
             result.touched.add(doc.id)
+
+
+def _see(doc: Document, now: dt.datetime) -> bool:
+    """`doc` is on its site now: active, seen, missing no run. True when it was removed (its
+    return is noted first, while its removal time is still there)."""
+    came_back = doc.status == "removed"
+    if came_back:
+        _note_return(doc, now)
+    doc.last_seen, doc.missing_runs, doc.status, doc.removed_at = now, 0, "active", None
+    return came_back
 
 
 def _note_return(doc: Document, now: dt.datetime) -> None:
