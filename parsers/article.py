@@ -272,10 +272,9 @@ _ROLE_PREFIX = re.compile(
     r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|评论员|编辑|作者)"
     r"|[\u4e00-\u9fff]{2,10}?(?:记者|記者|通讯员|实习生))\s*"
 )
-_NAME_SUFFIX = re.compile(
-    r"(?:报道|報導|報道|报导|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$"
-)
-_DATELINE = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:报道|報導|報道|报导)$|^发自")
+_REPORTED = "报道|報導|報道|报导"  # '…报道' closing a byline, as each script and region writes it
+_NAME_SUFFIX = re.compile(rf"(?:{_REPORTED}|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
+_DATELINE = re.compile(rf"^[\u4e00-\u9fff]{{2,6}}(?:{_REPORTED})$|^发自")
 _HAN_NAME = re.compile(r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff·]{1,12}")
 _LATIN_NAME = re.compile(r"(?:[A-Z][\w'’.-]*\.?\s?){1,5}")
 _HANDLE = re.compile(r"[\w&.\-\u4e00-\u9fff]{2,20}")
@@ -307,7 +306,6 @@ _SOURCE_LABEL = _label_pattern(("来源", "出处"))
 _ROLES = "|".join(sel.REPORTER_ROLES)
 # '本报记者张三', '记者张三 通讯员李四': a role and a name written together; the name must look
 # like a person's (a common surname), or '记者了解到' would be a reporter named 了解到.
-_REPORTED = "报道|報導|報道|报导"  # '…报道' closing a byline, as each script and region writes it
 # '【本報訊】記者陳家豪': a role right after the bracketed '本报讯' that opens a report.
 _REPORTER_TIGHT = re.compile(
     rf"(?:^|(?<=[\s□■◎(（【\[】]))(?:本报|本報|本刊|本台|本网|新华社|中新社|特约|首席)?(?:{_ROLES})"
