@@ -17,17 +17,7 @@ from parsers.article import extract_article
 from parsers.dates import date_labelled, short_year_date
 from parsers.metadata import load_tree, page_lines
 from parsers.titles import menu_items
-
-NOW = dt.datetime(2026, 11, 23, 9, 0)
-FILLER = "<p>" + "城市群协同发展的具体举措包括交通一体化和产业分工，" * 4 + "。</p>"
-
-
-def page(body: str, head: str = "", h1: str = "城市群协同发展迈出新步伐") -> DocumentRecord:
-    html = (
-        f"<html><head>{head}</head><body><div class='nav'><a href='/'>首页</a></div>"
-        f"<h1>{h1}</h1>{body}{FILLER}{FILLER}</body></html>"
-    )
-    return extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+from tests.test_parse_sites4_rules import FILLER, NOW, page
 
 
 def whole(html: str) -> DocumentRecord:
