@@ -238,18 +238,23 @@ def _updated_documents(
         changes = window_changes(session, history)
         if not changes:
             continue  # changed and changed back within the window: as the last digest showed it
-        updated.append(
-            UpdatedDocument(
-                id=doc.id,
-                url=without_tracking(doc.url),
-                title=doc.title,
-                source=doc.source,
-                version=history[-1].version,
-                changed_at=as_utc(history[-1].created_at),
-                changes=changes,
-            )
-        )
+        last = history[-1]
+        updated.append(_updated(doc, last.version, as_utc(last.created_at), changes))
     return sorted(updated, key=lambda u: (u.changed_at, u.id))
+
+
+def _updated(
+    doc: Document, version: int, changed_at: dt.datetime, changes: dict[str, Any]
+) -> UpdatedDocument:
+    return UpdatedDocument(
+        id=doc.id,
+        url=without_tracking(doc.url),
+        title=doc.title,
+        source=doc.source,
+        version=version,
+        changed_at=changed_at,
+        changes=changes,
+    )
 
 
 def _with_returns(
@@ -265,17 +270,7 @@ def _with_returns(
     listed = {u.id for u in updated}
     for doc_id, (doc, at) in back.items():
         if doc_id not in listed:
-            merged.append(
-                UpdatedDocument(
-                    id=doc.id,
-                    url=without_tracking(doc.url),
-                    title=doc.title,
-                    source=doc.source,
-                    version=doc.version,
-                    changed_at=at,
-                    changes=dict(status),
-                )
-            )
+            merged.append(_updated(doc, doc.version, at, dict(status)))
     return sorted(merged, key=lambda u: (u.changed_at, u.id))
 
 
