@@ -81,10 +81,7 @@ class NameFinder:
         if position == len(starts) or starts[position] - stop > NAME_GAP:
             return None
         start, ending = found[position]
-        gap = text[stop:start]
-        if all(HAN.match(ch) and ch not in _BREAKS for ch in gap):
-            return ending
-        return None
+        return ending if _one_name(text[stop:start]) else None
 
 
 def _same_name(text: str, stops: list[int], start: int) -> bool:
@@ -96,4 +93,9 @@ def _same_name(text: str, stops: list[int], start: int) -> bool:
     stop = stops[position - 1]
     if start - stop > NAME_GAP:
         return False
-    return all(HAN.match(ch) and ch not in _BREAKS for ch in text[stop:start])
+    return _one_name(text[stop:start])
+
+
+def _one_name(gap: str) -> bool:
+    """The characters between two parts are Chinese with no break: the parts are one name."""
+    return all(HAN.match(ch) and ch not in _BREAKS for ch in gap)
