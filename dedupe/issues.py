@@ -8,10 +8,11 @@ hiding it as a duplicate misses it. Republications are told apart by what differ
 - a copy on ANOTHER source is a republication whatever its date (the caller checks sources);
 - on the same source, a near copy dated the same day is the same article re-posted (a second
   address, a move);
-- on the same source, a near copy dated another day is a new issue when its title differs
-  (numbered or dated titles) or when what differs in its text is mostly figures and dates
-  (the template's words are the same, its numbers are new). A re-dated page whose wording
-  was edited (words, not figures) is still the article it was.
+- on the same source, a near copy dated another day is a new issue when what differs in its
+  title (a number or a date: No. 12 → No. 13, 十月 → 十一月) or in its text (the template's
+  words are the same, its figures are new) is mostly figures and dates. A re-dated page whose
+  wording was edited (words, not figures), or re-posted under a reworded headline
+  (转载：…, "Reprint: …") is still the article it was.
 
 Undated pages carry no evidence of a new issue and stay duplicates.
 """
@@ -28,7 +29,36 @@ from agglowatch.textnorm import fold
 # Chinese text has no spaces, so a changed figure must not make a whole clause one token.
 _TOKENS = re.compile(r"\d+(?:[.,:/-]\d+)*%?|[\u3400-\u9fff]|[^\W\d_\u3400-\u9fff]+")
 _HAN_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
-NUMERIC_SHARE = 0.5  # of the differing tokens, for a same-titled page to be a new issue
+# Month names and their short forms (not "may", a common verb): an English series may date its
+# titles in words.
+_DATE_WORDS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+NUMERIC_SHARE = 0.5  # of the differing tokens (of the titles, or of the texts) for a new issue
 
 
 def is_new_issue(
@@ -43,17 +73,15 @@ def is_new_issue(
     issue of a series rather than that page again (module docstring)."""
     if published is None or other_published is None or published == other_published:
         return False
-    if _title_key(title) != _title_key(other_title):
-        return True
-    differing = _differing_tokens(text, other_text)
-    if not differing:
-        return False
+    return _mostly_figures(_differing_tokens(title, other_title)) or _mostly_figures(
+        _differing_tokens(text, other_text)
+    )
+
+
+def _mostly_figures(differing: list[str]) -> bool:
+    """What differs is mostly numbers and dates (and there is a difference)."""
     numeric = sum(1 for token in differing if _is_numeric(token))
-    return numeric >= NUMERIC_SHARE * len(differing)
-
-
-def _title_key(title: str) -> str:
-    return " ".join(fold(title).split())
+    return bool(differing) and numeric >= NUMERIC_SHARE * len(differing)
 
 
 def tokens(text: str) -> list[str]:
@@ -68,4 +96,8 @@ def _differing_tokens(text: str, other: str) -> list[str]:
 
 
 def _is_numeric(token: str) -> bool:
-    return any(ch.isdigit() for ch in token) or all(ch in _HAN_NUMERALS for ch in token)
+    return (
+        any(ch.isdigit() for ch in token)
+        or all(ch in _HAN_NUMERALS for ch in token)
+        or token in _DATE_WORDS
+    )

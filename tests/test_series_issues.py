@@ -155,5 +155,38 @@ def test_what_differs_decides_between_an_issue_and_a_repost() -> None:
     words = a.replace("smart ports", "automated harbours").replace("Monday", "Tuesday")
     assert not is_new_issue(EN_TITLE, d1, words, EN_TITLE, d0, a)  # edited words only
     assert is_new_issue("Bulletin No. 13", d1, a, "Bulletin No. 12", d0, a)
+    assert is_new_issue("October bulletin", d1, a, "September bulletin", d0, a)
     zh0, zh1 = "".join(zh_bulletin(0)), "".join(zh_bulletin(1))
     assert is_new_issue(ZH_TITLE, d1, zh1, ZH_TITLE, d0, zh0)
+    assert is_new_issue("物流周报（第13期）", d1, zh0, "物流周报（第12期）", d0, zh0)
+    assert is_new_issue("十一月物流月报", d1, zh0, "十月物流月报", d0, zh0)
+
+
+def test_a_repost_under_a_reworded_headline_is_no_new_issue() -> None:
+    """The same site re-runs an article days later under 转载：/【关注】 or "Reprint:", a paragraph
+    cut: its title differs in words, not figures, so it is the article again."""
+    d0, d1 = WEEK0, WEEK0 + dt.timedelta(days=2)
+    zh = zh_bulletin(0)
+    cut = "".join(zh[:3] + zh[4:])
+    assert not is_new_issue("转载：" + ZH_TITLE, d1, cut, ZH_TITLE, d0, "".join(zh))
+    en = en_bulletin(0)
+    assert not is_new_issue(
+        "Reprint: " + EN_TITLE, d1, " ".join(en[:2] + en[3:]), EN_TITLE, d0, " ".join(en)
+    )
+
+
+def test_a_repost_on_the_same_site_under_a_new_headline_stays_a_duplicate(
+    site: Site, tmp_path: Path, db_url: str
+) -> None:
+    config = html_config(tmp_path, db_url, site)
+    site.put("/news/zh0.html", issue("zh", 0))
+    site.put("/news/", listing(["/news/zh0.html"]))
+    (original,) = run_once(config)["new"]
+    zh = zh_bulletin(0)
+    later = WEEK0 + dt.timedelta(days=3)
+    site.put("/news/re/zh0.html", page("【关注】" + ZH_TITLE, zh[:3] + zh[4:], later))
+    site.put("/news/", listing(["/news/zh0.html", "/news/re/zh0.html"]))
+    report = run_once(config)
+    assert report["new"] == []
+    (copy,) = report["duplicates"]
+    assert copy["duplicate_of"]["id"] == original["id"]
