@@ -83,6 +83,7 @@ EMPTY_TEXT_HASH = hashlib.sha256(b"").hexdigest()  # the hash of a document with
 def canonical_url(url: str) -> str:
     """One spelling per address: case, default port, fragment and tracking parameters removed.
 
+    Dot segments (/a/./b/../c) are resolved as a browser resolves them (RFC 3986 5.2.4).
     Kept as is: the path (no "index.html" folding: sites differ), query parameters that are not
     tracking (sorted), and fragments that are single-page-app routes ("#!/..." or "#/...").
     Cached: the store asks for each harvested URL's form several times (its lock order, the
@@ -97,10 +98,26 @@ def canonical_url(url: str) -> str:
     if scheme not in DEFAULT_PORTS:
         return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
     host = _host(parts)
-    path = _requote(parts.path, _PATH_SAFE) or "/"
+    path = _without_dot_segments(_requote(parts.path, _PATH_SAFE)) or "/"
     query = _query(parts.query, host)
     fragment = parts.fragment if parts.fragment.startswith(("!", "/")) else ""
     return urlunsplit((scheme, host, path, query, fragment))
+
+
+def _without_dot_segments(path: str) -> str:
+    """`path` with its "." and ".." segments resolved; untouched when it has none (most)."""
+    if "." not in path or not any(seg in (".", "..") for seg in path.split("/")):
+        return path
+    kept: list[str] = []
+    segments = path.split("/")
+    for seg in segments[1:] if path.startswith("/") else segments:
+        if seg == "..":
+            if kept:
+                kept.pop()
+        elif seg != ".":
+            kept.append(seg)
+    trailing = segments[-1] in (".", "..")  # /a/b/.. is the folder /a/
+    return "/" + "/".join(kept) + ("/" if trailing and kept else "")
 
 
 def _host(parts: SplitResult) -> str:

@@ -53,6 +53,12 @@ CANONICAL_CASES = [
     ("https://e.cn/100%", "https://e.cn/100%25"),
     ("https://e.cn/a/index.html", "https://e.cn/a/index.html"),
     ("https://e.cn/a/", "https://e.cn/a/"),
+    # dot segments resolved, as a browser does
+    ("https://e.cn/a/./b/../c.html", "https://e.cn/a/c.html"),
+    ("https://e.cn/news/../../x.html", "https://e.cn/x.html"),
+    ("https://e.cn/a/b/..", "https://e.cn/a/"),
+    ("https://e.cn/a/.", "https://e.cn/a/"),
+    ("https://e.cn/a/..b/.c.html", "https://e.cn/a/..b/.c.html"),
     # single-page-app routes are identity, anchors are not
     ("https://e.cn/#/article/12", "https://e.cn/#/article/12"),
     ("https://e.cn/app#!/news/3", "https://e.cn/app#!/news/3"),
