@@ -70,6 +70,20 @@ def test_a_closing_plan_after_one_such_sentence_is_still_only_a_plan(tagger: Tag
     assert "carbon-neutrality" not in themes(tagger.tag("全省电力装机结构持续调整", text))
 
 
+HUB = "这座枢纽一头连着广阔的内需市场。"
+NEXT = "有关负责人表示，下一步将推动更多货源汇入国内大循环。"
+
+
+def test_a_closing_plan_that_ends_a_passage_on_the_theme_is_its_subject(tagger: Tagger) -> None:
+    text = "\n\n".join(["".join(FILLER_ZH[:4]), HUB + NEXT])
+    assert "dual-circulation" in themes(tagger.tag("物流枢纽货运量创新高", text))
+
+
+def test_the_same_plan_after_a_paragraph_break_is_only_a_plan(tagger: Tagger) -> None:
+    text = "\n\n".join(["".join(FILLER_ZH[:4]) + HUB, NEXT])
+    assert "dual-circulation" not in themes(tagger.tag("物流枢纽货运量创新高", text))
+
+
 # --- the words a theme is spoken of in ---------------------------------------------------------
 
 
