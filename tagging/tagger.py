@@ -41,7 +41,7 @@ a theme whose full terms are all in a closing statement of what comes next ("公
 the report's plan, not its subject. A navigation menu left in the text (a line of short items
 split by "|") is not read.
 
-Round 7: a paragraph of PARAGRAPH_SENTENCES sentences or more that names a theme in every sentence,
+Round 7: a paragraph of three sentences or more that names a theme in every sentence,
 one of them in full, is a passage on it however long the text (English texts spread a subject
 thinly over many sentences); the term that ends a document's name in book-title marks in the
 title ("印发《…发展规划》") counts in full, since what the named document is, the news is about;
@@ -54,6 +54,12 @@ Round 8: a sentence stating what the study, the brief or an expert proposes ("�
 小组", "We recommend that …") and naming a theme in two of its own terms, one full, makes the
 theme the subject wherever the sentence stands (the closing sentence too) and whatever other theme
 shares it: what a text recommends is what it is about.
+
+Round 9: a paragraph of two sentences naming a theme in both, one in full, is a passage on it (a
+text about several things gives a side topic a short paragraph; round 7 asked for three), and a
+passage on a theme is never taken for a closing plan; nor is a closing statement of what comes
+next ("将继续…", "plans to") when the theme's words, even supporting ones, already named it in
+SPREAD_SENTENCES earlier sentences: the text was about it before it said what comes next.
 """
 
 from __future__ import annotations
@@ -183,7 +189,7 @@ _FRAME_OPENERS = (
 _FRAME_ENDINGS = ("背景下", "目标下", "目标要求下", "大背景下")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 NAME_SPAN = 16  # characters: the bracketed span (years, a number) after a document's name
-PARAGRAPH_SENTENCES = 3  # a paragraph of this many sentences, each naming a theme, is on it
+PARAGRAPH_SENTENCES = 2  # a paragraph of this many sentences, each naming a theme, is on it
 MENU_ITEMS = 4  # a line of this many "|"-separated items ...
 MENU_ITEM_CHARS = 30  # ... each at most this long, is a navigation menu
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
@@ -715,11 +721,15 @@ class _Group:
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
             subject = subject or (bool(crowd.proposals) and _proposed(found, crowd))
-            subject = subject or _paragraph_on(found, folded, crowd)
+            passage = not subject and _paragraph_on(found, folded, crowd)
+            subject = subject or passage
             announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
             subject = subject or announced
             subject = subject and not _slogan(found, folded, self.goals[position])
-            subject = subject and not _closing_intent(found, folded)
+            subject = subject and not (
+                _closing_intent(found, folded)
+                and not (passage or _paragraph_on(found, folded, crowd))
+            )
             subject = subject and not _framing(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
             subject = subject and not (
@@ -819,10 +829,11 @@ def _find_all(text: str, word: str, start: int) -> Iterator[int]:
 
 
 def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:
-    """A paragraph of PARAGRAPH_SENTENCES sentences or more in which every sentence names the
-    theme by its own terms, one of them in full ("超充网络也在为城市减排出力。… 新能源汽车 …
-    减少二氧化碳排放 … 光伏、风电 …"): a passage on the theme, however thinly each sentence
-    names it and however long the rest of the text (abroad: never)."""
+    """A paragraph of PARAGRAPH_SENTENCES sentences or more in which every sentence names the theme
+    by its own terms, one of them in full ("超充网络也在为城市减排出力。… 新能源汽车 … 减少二氧化碳
+    排放 … 光伏、风电 …"; "…成为内需市场与外部市场相互贯通的关键节点。…让国内大循环和对外开放在
+    这里交汇。"): a passage on the theme, however thinly each sentence names it and however long
+    the rest of the text (abroad: never)."""
     if crowd.abroad or not found.full_term or len(found.own) < PARAGRAPH_SENTENCES:
         return False
     naming = {sentence for sentence, _ in found.own}
@@ -884,6 +895,8 @@ def _closing_intent(found: _Evidence, folded: _Folded) -> bool:
         return False  # in a short text the closing sentence is a large part of what it says
     if sum(w == FULL for w in found.weight.values()) >= ELABORATED_TERMS:
         return False  # spoken of in several terms: a passage on it, even at the end
+    if len(found.sentences.keys() - {last}) >= SPREAD_SENTENCES:
+        return False  # its everyday words run through the text: the end names what it is about
     start = folded.sentence_start(last)
     sentence = folded.text[start : folded.ends[last]]
     return any(word in sentence for word in INTENT_WORDS)
