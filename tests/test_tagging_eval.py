@@ -181,7 +181,7 @@ def _unseen() -> list[EvalDocument]:
 @pytest.mark.skipif(
     not _unseen(),
     reason="no blind batch kept: tagging_unseen.yaml is empty between a round that read the last"
-    " batch and the lead's copying in of the next (holdout16)",
+    " batch and the lead's copying in of the next",
 )
 def test_the_unseen_batch_is_apart_from_the_set_and_printed(
     tagger: Tagger, documents: list[EvalDocument]
