@@ -17,7 +17,11 @@ almost never forms valid UTF-8 by chance. The same default label on GBK pages is
 density: Chinese text is mostly high bytes, Latin-1 text (accents here and there) never is.
 
 Undeclared Big5 always reads "cleanly" as GB18030 (every Big5 pair is a valid GBK pair), so when
-both decode, charset_normalizer (limited to the two) chooses.
+both decode, charset_normalizer (limited to the two) chooses. Undeclared Latin-1 and Shift_JIS
+read "cleanly" as GB18030 too, but as rare extension characters: GB18030 is taken only when most
+two-byte pairs are GB2312's symbols and hanzi, and bytes whose GB18030 reading is full of kana
+are EUC-JP (its kana rows are GB2312's). Undeclared EUC-KR still reads as GB18030 (its hangul
+occupy GB2312's hanzi rows; a page that declares it is read right).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import codecs
 import re
 from itertools import islice
 
+import numpy as np
 from charset_normalizer import from_bytes
 
 _META_CHARSET = re.compile(
@@ -138,11 +143,47 @@ def detect(content: bytes) -> str:
     if _decodes_cleanly(content, "utf-8"):
         return "utf-8"
     if _decodes_cleanly(content, "gb18030"):
+        if _kana_rich(content) and _decodes_cleanly(content, "euc_jp"):
+            return "euc_jp"  # (Big5 reads as kana too, but never cleanly as EUC-JP)
         if _decodes_cleanly(content, "big5hkscs") and _big5_rather_than_gb(content):
             return "big5hkscs"
-        return "gb18030"
+        if _plausible_gb(content):
+            return "gb18030"
     best = from_bytes(content[:200_000]).best()
     return normalise_charset(best.encoding if best else None) or "utf-8"
+
+
+# Two-byte pairs as GB18030 reads them, and the part of them that Chinese text is made of:
+# GB2312's symbol rows and hanzi (lead A1-A9 or B0-F7, trail A1-FE). Latin-1 accents are single
+# high bytes before ASCII (trail < 80), Shift_JIS kana and most of its kanji lead with 81-9F:
+# both read "cleanly" as GB18030, but as rare GBK extension characters, which Chinese pages have
+# few of.
+_GB_PAIR = re.compile(rb"[\x81-\xfe][\x40-\xfe]")
+GB_COMMON_SHARE = 0.6  # of the pairs; Chinese pages: 0.95 and more
+KANA_SHARE = 0.15  # of the kana and hanzi read as GB18030; Japanese text: 0.3-0.6, Chinese ~0
+_KANA = re.compile("[\u3040-\u30ff]")
+_KANA_OR_HAN = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _plausible_gb(content: bytes) -> bool:
+    """True when the bytes' two-byte pairs are mostly GB2312's own (see _GB_PAIR)."""
+    pairs = b"".join(_GB_PAIR.findall(content[:100_000]))
+    if not pairs:
+        return True
+    leads = np.frombuffer(pairs[0::2], dtype=np.uint8)
+    trails = np.frombuffer(pairs[1::2], dtype=np.uint8)
+    common = (((leads >= 0xA1) & (leads <= 0xA9)) | ((leads >= 0xB0) & (leads <= 0xF7))) & (
+        trails >= 0xA1
+    )
+    return int(np.count_nonzero(common)) >= GB_COMMON_SHARE * leads.size
+
+
+def _kana_rich(content: bytes) -> bool:
+    """True when the bytes read as GB18030 are Japanese: EUC-JP's kana rows are GB2312's kana
+    rows, so kana come out right while the kanji come out as other hanzi."""
+    text = content[:100_000].decode("gb18030", errors="replace")
+    cjk = len(_KANA_OR_HAN.findall(text))
+    return cjk > 0 and len(_KANA.findall(text)) >= KANA_SHARE * cjk
 
 
 HIGH_BYTE_SHARE = 0.2  # Chinese pages: 0.5-0.8 of their bytes; Latin-1 European pages: < 0.05

@@ -1,4 +1,5 @@
-"""Chinese bytes behind the HTTP default latin-1 label, and undeclared Big5, decode as Chinese."""
+"""Chinese bytes behind the HTTP default latin-1 label, and undeclared Big5, decode as Chinese;
+undeclared Latin-1 and Japanese pages are not taken for GBK."""
 
 from __future__ import annotations
 
@@ -40,3 +41,36 @@ def test_undeclared_big5_is_not_read_as_gbk() -> None:
 def test_undeclared_gbk_is_still_gbk() -> None:
     text, codec = decode_body(html(ZH).encode("gbk"), "text/html")
     assert ZH in text and codec == "gb18030"
+
+
+JA = (
+    "東京圏の通勤鉄道は世界で最も混雑しているといわれる。首都圏の人口は約三千七百万人で、"
+    "日本の総人口の約三割を占める。政府は多極分散型の国土づくりを進めてきた。"
+)
+FR = (
+    "Les métropoles françaises coopèrent davantage : Lyon, Marseille et Lille élaborent des "
+    "stratégies communes à l'échelle régionale, y compris pour les transports."
+)
+
+
+def page_in(text: str, codec: str) -> bytes:
+    return f"<html><head><title>t</title></head><body><p>{text}</p></body></html>".encode(codec)
+
+
+def test_undeclared_latin1_is_not_read_as_gbk() -> None:
+    """Each accent is one high byte before an ASCII letter: GB18030 reads the pair "cleanly", as
+    a rare extension character (m閠ropoles), which Chinese text is not made of."""
+    text, codec = decode_body(page_in(FR, "iso-8859-1"), "text/html")
+    assert FR in text and codec == "cp1252"
+
+
+def test_undeclared_japanese_is_not_read_as_gbk_or_big5() -> None:
+    for charset in ("shift_jis", "euc_jp"):
+        text, _ = decode_body(page_in(JA, charset))
+        assert JA in text, charset
+
+
+def test_undeclared_gbk_with_a_few_chinese_words_in_english_is_still_gbk() -> None:
+    body = "A note on Shanghai (上海) and the Yangtze River Delta (长三角) by 张伟. " * 3
+    text, codec = decode_body(page_in(body, "gbk"))
+    assert body in text and codec == "gb18030"
