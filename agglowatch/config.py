@@ -207,7 +207,8 @@ class DigestSettings(Strict):
 class DedupeSettings(Strict):
     threshold: float = Field(0.7, gt=0, le=1)  # similarity at or above which two texts are one
     num_perm: int = Field(128, ge=16, le=512)
-    min_chars: int = Field(200, ge=0)  # shorter texts are matched exactly only
+    min_chars: int = Field(200, ge=0)  # shorter texts: only with short texts, at short_threshold
+    short_threshold: float = Field(0.95, gt=0, le=1)
 
 
 class Config(Strict):

@@ -51,6 +51,13 @@ MINHASH_SCHEME = "affine64"  # datasketch's 64-bit permutations over our 64-bit 
 LSH_FLOOR = 0.5
 LSH_FLOOR_RECALL = 0.98
 CONTAINMENT_MIN_RATIO = 0.5
+# Texts under `min_chars` content characters (a news flash, a short notice) are compared only with
+# one another, at `short_threshold` (0.95): in so few shingles, two notices of one template that
+# differ in a region and its cities still overlap 0.84, and a re-post with one word changed 0.90,
+# so only what is the same text with a dateline, byline or source line around it (overlap ~1.0)
+# is taken for one publication; a short text and a long one are never compared. Under
+# SHORT_FLOOR characters: exact text_hash matching only.
+SHORT_FLOOR = 60
 # A candidate whose MinHash estimate is this far below the threshold (5 standard errors at 128
 # permutations) is dismissed without asking text_of for its text.
 PREFILTER_MARGIN = 0.2
@@ -83,11 +90,12 @@ class Sketch:
     minhash: Hashes
     band_keys: list[int]
     count: int  # shingles in the set
+    short: bool = False  # under min_chars: banded apart, confirmed at short_threshold
 
     def light(self) -> Sketch:
         """Without the shingle set (the bulk of it): what crosses from a parse worker, since only
         an exact confirmation against a close candidate needs the set again."""
-        return Sketch(None, self.minhash, self.band_keys, self.count)
+        return Sketch(None, self.minhash, self.band_keys, self.count, self.short)
 
     @property
     def minhash_bytes(self) -> bytes:
@@ -132,23 +140,25 @@ def lsh_params(num_perm: int) -> tuple[int, int]:
     return num_perm // 2, 2
 
 
-def band_keys(minhash: Hashes, num_perm: int) -> list[int]:
+def band_keys(minhash: Hashes, num_perm: int, short: bool = False) -> list[int]:
     """63-bit band keys (fit a signed BIGINT); band number and shape are mixed in, so keys made
-    under another num_perm never collide with these."""
+    under another num_perm never collide with these, and so is shortness: a short text's keys
+    never meet a long text's (SHORT_FLOOR)."""
     bands, rows = lsh_params(num_perm)
     values = minhash[: bands * rows].astype("<u8").reshape(bands, rows)
     keys = []
-    for row, person in zip(values, _band_persons(num_perm), strict=True):
+    for row, person in zip(values, _band_persons(num_perm, short), strict=True):
         digest = hashlib.blake2b(row.tobytes(), digest_size=8, person=person).digest()
         keys.append(int.from_bytes(digest, "little") >> 1)
     return keys
 
 
-@lru_cache(maxsize=8)
-def _band_persons(num_perm: int) -> tuple[bytes, ...]:
+@lru_cache(maxsize=16)
+def _band_persons(num_perm: int, short: bool = False) -> tuple[bytes, ...]:
     """Each band's blake2b personalisation (band number and shape), made once per num_perm."""
     bands, rows = lsh_params(num_perm)
-    return tuple(f"aw{num_perm}.{rows}.{number}".encode()[:16] for number in range(bands))
+    kind = "as" if short else "aw"
+    return tuple(f"{kind}{num_perm}.{rows}.{number}".encode()[:16] for number in range(bands))
 
 
 @lru_cache(maxsize=8)
@@ -187,14 +197,18 @@ def minhash_of(hashes: Hashes, num_perm: int) -> Hashes:
 
 def compute_sketch(text: str, num_perm: int, min_chars: int) -> Sketch | None:
     """Shingles, signature and band keys of a match text; None when it is too short to index
-    (fewer than min_chars content characters, or no shingle)."""
-    if content_chars(text) < max(min_chars, 1):
+    (fewer than SHORT_FLOOR content characters, or no shingle). A text under min_chars is a
+    short sketch (SHORT_FLOOR)."""
+    chars = content_chars(text)
+    if chars < max(min(SHORT_FLOOR, min_chars), 1):
         return None
     hashes = shingles(text)
     if hashes.size == 0:
         return None
     signature = minhash_of(hashes, num_perm)
-    return Sketch(hashes, signature, band_keys(signature, num_perm), int(hashes.size))
+    short = chars < min_chars
+    keys = band_keys(signature, num_perm, short)
+    return Sketch(hashes, signature, keys, int(hashes.size), short)
 
 
 def similarity(common: float, size_a: int, size_b: int) -> float:
@@ -228,7 +242,9 @@ class Deduper:
 
     `text_of(key)` may return a candidate's stored text (raw or matching form) for exact
     confirmation; without it, or when it returns None, the MinHash estimate confirms. Texts shorter
-    than settings.min_chars are neither checked nor indexed (exact text_hash matching covers them).
+    than settings.min_chars are checked against short texts only, at settings.short_threshold
+    (SHORT_FLOOR); those under SHORT_FLOOR are neither checked nor indexed (exact text_hash
+    matching covers them).
     """
 
     def __init__(
@@ -295,7 +311,7 @@ class Deduper:
 
     def _confirm(self, sketch: Sketch, stored: StoredSignature, text: str) -> float | None:
         """Measured similarity of a candidate, or None when it is below the threshold."""
-        threshold = self.settings.threshold
+        threshold = self.settings.short_threshold if sketch.short else self.settings.threshold
         estimate = estimated_similarity(
             sketch.minhash, sketch.count, stored.minhash, stored.shingles
         )
@@ -305,7 +321,9 @@ class Deduper:
         other = self.text_of(stored.key) if self.text_of else None
         if other is not None:
             if sketch.shingles is None:  # a light sketch (dedupe.prepare)
-                sketch = Sketch(shingles(text), sketch.minhash, sketch.band_keys, sketch.count)
+                sketch = Sketch(
+                    shingles(text), sketch.minhash, sketch.band_keys, sketch.count, sketch.short
+                )
             score = self.text_similarity(sketch, match_text(other))
         score = round(score, 4)
         return score if score >= threshold else None

@@ -196,12 +196,55 @@ def test_best_candidate_wins() -> None:
     assert match is not None and match.key == "doc:original" and match.similarity == 1.0
 
 
-def test_short_texts_are_left_to_exact_matching() -> None:
+FLASH = (
+    "国家发展改革委日前印发《长江中游城市群发展“十四五”实施方案》，提出到2025年，"
+    "城市群综合实力和竞争力明显增强，武汉、长沙、南昌三大都市圈辐射带动作用持续提升，"
+    "基础设施互联互通水平显著提高。"
+)  # a news flash of 90-odd characters, as wires and portals carry it
+
+
+def test_a_short_re_post_is_found_among_short_texts() -> None:
     dedupe = engine(min_chars=200)
-    short = doc("城市群高质量发展专题研讨会在北京召开。" * 5)  # 90 characters
-    assert not dedupe.add("doc:short", short)
-    assert dedupe.check(short) is None
+    assert dedupe.add("doc:flash", doc(FLASH))
+    copy = doc("新华社武汉3月5日电 " + FLASH + "（记者 王磊）", "https://x.cn/copy")
+    match = dedupe.check(copy)
+    assert match is not None and match.key == "doc:flash" and match.similarity >= 0.95
+
+
+def test_short_notices_of_one_template_are_not_one_publication() -> None:
+    """They overlap 0.84 (a long text's threshold is 0.7): short texts need short_threshold."""
+    dedupe = engine(min_chars=200)
+    dedupe.add("doc:flash", doc(FLASH))
+    other = FLASH.replace("长江中游", "北部湾").replace("武汉、长沙、南昌三大", "南宁、湛江、海口")
+    assert dedupe.check(doc(other, "https://x.cn/other")) is None
+    loose = engine(min_chars=200, short_threshold=0.7)
+    loose.add("doc:flash", doc(FLASH))
+    assert loose.check(doc(other, "https://x.cn/other")) is not None
+
+
+def test_a_short_text_and_a_long_one_are_never_compared() -> None:
+    dedupe = engine(min_chars=200)
+    long_text = FLASH + "方案明确，" + FLASH.replace("提出", "要求") * 2
+    dedupe.add("doc:long", doc(long_text))
+    assert dedupe.check(doc(FLASH, "https://x.cn/short")) is None
+    dedupe.add("doc:short", doc(FLASH, "https://x.cn/short"))
+    match = dedupe.check(doc(long_text, "https://x.cn/long2"))
+    assert match is not None and match.key == "doc:long"
+
+
+def test_texts_under_the_floor_are_left_to_exact_matching() -> None:
+    dedupe = engine(min_chars=200)
+    tiny = doc("城市群高质量发展专题研讨会在北京召开。" * 2)  # 36 characters
+    assert not dedupe.add("doc:tiny", tiny)
+    assert dedupe.check(tiny) is None
     assert len(dedupe.index) == 0  # type: ignore[arg-type]
+
+
+def test_a_short_re_post_with_a_word_changed_is_left_apart() -> None:
+    """One word in ninety (0.90) is as close as a template's other notice can come."""
+    dedupe = engine(min_chars=200)
+    dedupe.add("doc:flash", doc(FLASH))
+    assert dedupe.check(doc(FLASH.replace("日前", "近日"), "https://x.cn/c")) is None
 
 
 def test_a_document_that_became_short_leaves_the_index() -> None:
