@@ -1,14 +1,17 @@
 """The rules blind set 7 (tests/test_parse_sites7.py) led to, each on a synthetic page of its
 own: bylines (a label glued by inline spans to the date field before it, the next role's 'X/'
-ending a slash credit line, an office named in an author field)."""
+ending a slash credit line, an office named in an author field) and dates (a journal page's
+manuscript history, a date htmldate finds only in the page's chrome)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
 from agglowatch.records import DocumentRecord
 from parsers.article import extract_article
-from tests.test_parse_sites4_rules import NOW, page
+from tests.test_parse_sites4_rules import FILLER, NOW, page
 
 
 def whole(html: str) -> DocumentRecord:
@@ -70,3 +73,52 @@ def test_the_next_roles_slash_ends_the_writers(credits: str, expected: list[str]
 )
 def test_an_office_in_the_author_field_is_no_person(byline: str, expected: list[str]) -> None:
     assert page(f"<p>{byline}</p>").authors == expected
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "<p>收稿日期：2023-09-12 修回日期：2023-12-05</p><p>网络首发时间：2024-01-18 15:32:10</p>",
+        "<p>Received 12 September 2023; Revised 5 December 2023; Accepted 2 January 2024; "
+        "Available online 18 January 2024</p>",
+        "<p>Received: 2023-09-12</p><p>Accepted: 2024-01-02</p><p>Published: 2024-01-18</p>",
+    ],
+)
+def test_a_manuscripts_history_dates_no_publication(history: str) -> None:
+    assert page(history).published == dt.date(2024, 1, 18)
+
+
+def test_a_manuscript_date_alone_is_no_publication_date() -> None:
+    assert page("<p>收稿日期：2023-09-12</p>").published is None
+
+
+SIDEBAR = (
+    "<div class='sidebar'><h3>最新报告</h3><ul>"
+    "<li><a href='/r/1'>中国主要都市圈通勤监测报告</a><span class='date'>2024-06-28</span></li>"
+    "<li><a href='/r/2'>县城城镇化发展报告</a><span class='date'>2023-12-15</span></li>"
+    "</ul></div>"
+)
+
+
+# a report's contents, so that the dates below are far from the headline: only htmldate's look
+# at the markup finds them
+CONTENTS = "".join(f"<p>第{i}章 城市群一体化的分项指数。</p>" for i in range(1, 17))
+
+
+def report_page(extra: str) -> DocumentRecord:
+    return whole(
+        "<html><head><title>城市群一体化发展指数报告（2023） | 研究中心</title></head><body>"
+        f"<h1>城市群一体化发展指数报告（2023）</h1>{FILLER}{CONTENTS}{extra}{SIDEBAR}</body></html>"
+    )
+
+
+def test_a_date_shown_only_in_the_sidebar_is_not_the_pages() -> None:
+    assert report_page("").published is None
+
+
+def test_a_date_htmldate_finds_in_the_page_itself_is_kept() -> None:
+    extra = "<div class='info'><span class='date'>2023-11-30</span></div>"
+    assert report_page(extra).published == dt.date(2023, 11, 30)
