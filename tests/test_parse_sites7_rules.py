@@ -1,7 +1,8 @@
 """The rules blind set 7 (tests/test_parse_sites7.py) led to, each on a synthetic page of its
 own: bylines (a label glued by inline spans to the date field before it, the next role's 'X/'
-ending a slash credit line, an office named in an author field) and dates (a journal page's
-manuscript history, a date htmldate finds only in the page's chrome)."""
+ending a slash credit line, an office named in an author field), dates (a journal page's
+manuscript history, a date htmldate finds only in the page's chrome), and titles (the site's
+declared name, shown in a header the body began with, is no headline)."""
 
 from __future__ import annotations
 
@@ -122,3 +123,26 @@ def test_a_date_shown_only_in_the_sidebar_is_not_the_pages() -> None:
 def test_a_date_htmldate_finds_in_the_page_itself_is_kept() -> None:
     extra = "<div class='info'><span class='date'>2023-11-30</span></div>"
     assert report_page(extra).published == dt.date(2023, 11, 30)
+
+
+# --- titles --------------------------------------------------------------------------------------
+
+
+def test_the_sites_declared_name_in_a_header_the_body_began_with_is_no_headline() -> None:
+    headline = "Xiong'an New Area welcomes first batch of relocated central SOE headquarters"
+    html = (
+        f"<html><head><title>{headline} - Global Times</title>"
+        f'<meta property="og:title" content="{headline}">'
+        '<meta property="og:site_name" content="Global Times"></head><body>'
+        "<div class='header'><span>Monday, December 07, 2026</span> <a href='/'>Global Times</a> "
+        "<a href='/special/'>Special Coverage</a></div>"
+        f"<div class='article'><div class='article_title'>{headline}</div>"
+        "<p>Published: Apr 02, 2024 10:44 PM</p>"
+        # text broken by <br><br>, no <p>: trafilatura keeps the whole page, header first
+        + "<div class='article_right'>"
+        + "Several centrally administered State-owned enterprises have started moving their "
+        "headquarters to Xiong'an New Area, marking a key step in the relocation plan.<br><br>"
+        * 3
+        + "</div></div></body></html>"
+    )
+    assert whole(html).title == headline
