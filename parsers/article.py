@@ -261,7 +261,13 @@ _FIELD_LABEL_WORDS = "|".join(sorted(map(re.escape, sel.FIELD_LABELS), key=len, 
 # A label with a word of its own before it ('作者：X　提交日期：…', '文章来源：') ends the value
 # at the space (a name glued to a label, '吴昊来源：', is kept by the alternative after).
 _LABEL_PREFIX = "提交|回复|发帖|更新|修改|录入|上传|文章|稿件|信息|新闻|图片|最后更新"
+# '文/李佳 王琳　图/王斌': a university or newspaper credit line gives each role with a slash;
+# the next role's 'X/' (photo, video, layout, editing) ends the writers' names.
+_SLASH_ROLES = (
+    "图|圖|摄影|攝影|摄|攝|图片|圖片|视频|視頻|制图|製圖|设计|設計|编辑|編輯|编|審核|审核|校对|校對"
+)
 _NEXT_FIELD = re.compile(
+    rf"\s+(?:{_SLASH_ROLES})\s*[/／]|"
     rf"\s+(?![^\s:：]*?(?:{_FIELD_LABEL_WORDS})\s*[:：])\S{{1,8}}[:：]|"
     rf"\s+(?:{_LABEL_PREFIX})(?:{_FIELD_LABEL_WORDS}|日期|时间|時間)\s*[:：]|"
     r"[|｜【\[（(<《]|\s{3,}|"
@@ -290,9 +296,11 @@ def _spaced(label: str) -> str:
 
 
 def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
+    """'作者：…' where a field begins: at the line's start, after a space or bracket, or right
+    after a digit (a CMS's inline spans glue '发布时间：2023-11-15' to the next '作者：')."""
     alternatives = "|".join(sorted((_spaced(label) for label in labels), key=len, reverse=True))
     return re.compile(
-        rf"(?:^|(?<=[\s(（【\[|｜>·□■◎-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
+        rf"(?:^|(?<=[\s(（【\[|｜>·□■◎\d-]))(?:(?:{alternatives})\s*[:：]|[【\[](?:{alternatives})[】\]])"
         r"\s*(?P<v>.*)$",
         re.I,
     )
@@ -885,7 +893,7 @@ def _valid_name(name: str, loose: bool) -> bool:
     name = name.strip()
     if not name or name.casefold() in sel.NOT_NAMES or any(ch.isdigit() for ch in name[:1]):
         return False
-    if name in sel.FORUM_ACTIONS or _PAGE_ACTION.match(name):
+    if name in sel.FORUM_ACTIONS or _PAGE_ACTION.match(name) or _names_a_unit(name):
         return False
     if _HAN_NAME.fullmatch(name) or (
         re.fullmatch(r"[\u4e00-\u9fff]{4}", name) and name[:2] in sel.COMPOUND_SURNAMES
@@ -898,6 +906,19 @@ def _valid_name(name: str, loose: bool) -> bool:
     ):
         return True
     return loose and bool(_HANDLE.fullmatch(name)) and not sel.ORGANISATION_SUFFIXES.search(name)
+
+
+def _names_a_unit(name: str) -> bool:
+    """'综合统计处', '林业局', '城建科': an office's name, not a person's (a name ending in 科,
+    室, 院... is a short one after a surname: '李文科', '欧阳文院')."""
+    unit = sel.UNIT_SUFFIXES.search(name) if _HAS_HAN.match(name) else None
+    if unit is None or len(name) < 3:
+        return False
+    if unit["office"]:
+        return True
+    if name[:2] in sel.COMPOUND_SURNAMES:
+        return len(name) > 4
+    return len(name) > 3 or name[0] not in sel.SURNAMES
 
 
 def _unique(values: Iterable[str]) -> list[str]:

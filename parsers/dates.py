@@ -356,8 +356,27 @@ def find_published_date(
         or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
-        or _from_htmldate(tree, now)
+        or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
+
+
+def _shown_as_the_pages(
+    day: dt.date | None, lines: list[Line], now: dt.datetime | None
+) -> dt.date | None:
+    """htmldate's guess, unless the page shows that day only in its chrome (a sidebar's
+    '<span class="date">' dates another report it lists) or only as a manuscript's received or
+    revised date. A day the page shows nowhere came from its markup (<time datetime>): kept."""
+    if day is None:
+        return None
+    shown = False
+    for line in lines:
+        for match in find_dates(line.text, now) if len(line.text) <= 300 else ():
+            if match.day != day:
+                continue
+            if not line.chrome and not _after_manuscript_label(line.text, match):
+                return day
+            shown = True
+    return None if shown else day
 
 
 def date_written(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
@@ -665,12 +684,28 @@ _PUBLISHED_LABEL = re.compile(
 )
 
 
+# '收稿日期：2023-09-12 修回日期：…', 'Received 12 March 2023; Accepted …': a journal page's
+# manuscript history, dates of the paper's review, never of its publication.
+_MANUSCRIPT_LABEL = re.compile(
+    r"(?:收稿|修回|录用|錄用|接收|接受|投稿)(?:日期|时间|時間)\s*[:：]?\s*$|"
+    r"\b(?:Received|Revised|Accepted)(?:\s+in\s+revised\s+form)?\s*(?:on)?\s*[:：]?\s*$",
+    re.I,
+)
+
+
+def _after_manuscript_label(text: str, match: DateMatch) -> bool:
+    """Whether the date `match` found in `text` is a received, revised or accepted date."""
+    return bool(_MANUSCRIPT_LABEL.search(text, max(0, match.start - 24), match.start))
+
+
 def _first_day(
     text: str, line: Line, before_title: bool, now: dt.datetime | None
 ) -> dt.date | None:
-    """The first plausible date in `text` that is not a clock widget's."""
+    """The first plausible date in `text` that is not a clock widget's nor a manuscript's."""
     for match in find_dates(text, now):
         if match.widget or not plausible(match.day, now, MIN_TEXT_YEAR):
+            continue
+        if _after_manuscript_label(text, match):
             continue
         if match.day == today(now) and (line.chrome or before_title):
             continue  # today's date in the page header is a clock, not a publication date

@@ -324,6 +324,13 @@ ORGANISATION_SUFFIXES = re.compile(
     re.IGNORECASE,
 )
 
+# A government or university unit named in an author field ('作者：综合统计处', '作者：林业局'):
+# the division that filed the page, not a person. No given name ends in the first group; a
+# name may end in the second ('李文科'), so a short one after a common surname is a person's.
+UNIT_SUFFIXES = re.compile(
+    r"(?P<office>处|處|司|局|厅|廳|署)$|(?:科|室|办|辦|委|组|組|所|院|会|會)$"
+)
+
 # A research group or committee credited under a headline: a byline, not the headline.
 GROUP_SUFFIXES = re.compile(r"(?:课题组|研究组|调研组|小组|委员会|办公室|研究院|研究所|研究中心)$")
 

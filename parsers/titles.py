@@ -140,8 +140,11 @@ def choose_title(
     ld_headline = jsonld_text(jsonld_first(metadata.jsonld, "headline", "name"))
     leading = _leading_paragraphs(body)
     pool = [*leading, *candidates, *_heading_pairs(lines), *(line.text for line in above)]
+    # the site's declared name ('Global Times' in a header the body began with) agrees with
+    # the '<headline> - Global Times' <title> too, but names the site, never the article
+    named = menu | {squash(name) for name in metadata.all(sel.META_SITE) if name}
     agreed = _agreeing(
-        [c for c in pool if squash(c) not in menu], [*decorated, ld_headline]
+        [c for c in pool if squash(c) not in named], [*decorated, ld_headline]
     ) or _agreeing(leading, list(metadata.headings[:6]))
     agreed = _undecorated(agreed, decorated, lines)
     if not agreed:  # a headline of 6+ letters that <title> shows, anywhere on the page
