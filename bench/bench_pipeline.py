@@ -127,6 +127,9 @@ class TimedDeduper:
     def add(self, key: str, doc: NormalisedDocument) -> Any:
         return self.clock.time(partial(self.inner.add, key, doc))
 
+    def is_short(self, doc: NormalisedDocument) -> bool:
+        return self.inner.is_short(doc)
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """The Deduper's batch (buffered index writes), its final write timed as dedupe."""

@@ -335,6 +335,11 @@ class Deduper:
         common = np.intersect1d(own, other, assume_unique=True).size
         return similarity(float(common), sketch.count, other.size)
 
+    def is_short(self, doc: NormalisedDocument) -> bool:
+        """Under min_chars content characters: a text match (exact or near) is one publication
+        only where the titles agree too (dedupe.short)."""
+        return content_chars(doc.match_text) < self.settings.min_chars
+
     def add(self, key: str, doc: NormalisedDocument) -> bool:
         """Index `doc` under `key` (replacing an older signature); False when it is too short."""
         sketch = self.sketch(doc.match_text)

@@ -34,6 +34,7 @@ from agglowatch.records import (
 from dedupe.issues import is_new_issue
 from dedupe.normalise import EMPTY_TEXT_HASH, canonical_url, doc_id_for, normalise
 from dedupe.prepare import PrepareSpec, normalised, valid_for
+from dedupe.short import titles_agree
 from storage import fulltext, returns
 from storage.changes import metadata_changes, text_changes
 from storage.models import Document, DocumentVersion, SeedDocument
@@ -50,6 +51,8 @@ class NearDuplicates(Protocol):
     """The dedupe stage as the store sees it (dedupe.index.Deduper)."""
 
     def check(self, doc: NormalisedDocument) -> Any: ...  # Match(key, similarity) | None
+
+    def is_short(self, doc: NormalisedDocument) -> bool: ...  # a text match needs its titles too
 
     def add(self, key: str, doc: NormalisedDocument) -> Any: ...
 
@@ -385,18 +388,26 @@ def find_duplicate(
     deduper: NearDuplicates,
     batch: StoreBatch | None = None,
 ) -> DuplicateRef | None:
-    """Exact matches first (DOI, text hash; seeds before documents), then near duplicates."""
-    exact = _exact_duplicate(session, norm, batch)
+    """Exact matches first (DOI, text hash; seeds before documents), then near duplicates. A
+    short text matches only where the titles agree too (dedupe.short)."""
+    short = deduper.is_short(norm)
+    exact = _exact_duplicate(session, norm, batch, short)
     if exact is not None:
         return exact
     match = deduper.check(norm)
-    if match is None:
+    if match is None or (short and not _title_agrees(session, match.key, norm)):
         return None
     return resolve_key(session, match.key, round(float(match.similarity), 4))
 
 
+def _title_agrees(session: Session, key: str, norm: NormalisedDocument) -> bool:
+    kind, _, ident = key.partition(":")
+    doc = session.get(Document, ident) if kind == "doc" else None
+    return doc is None or titles_agree(norm.record.title, doc.title)
+
+
 def _exact_duplicate(
-    session: Session, norm: NormalisedDocument, batch: StoreBatch | None = None
+    session: Session, norm: NormalisedDocument, batch: StoreBatch | None = None, short: bool = False
 ) -> DuplicateRef | None:
     seed: SeedDocument | None = None
     if norm.text_hash == EMPTY_TEXT_HASH:
@@ -415,10 +426,20 @@ def _exact_duplicate(
     if lookups:
         session.flush()  # the Core statements below do not autoflush (a no-op when clean)
     for column, value in lookups:
-        row = session.execute(_EARLIEST_WITH[column], {"value": value}).first()
+        if column == "text_hash" and short:
+            row = _earliest_same_titled(session, value, norm.record.title)
+        else:
+            row = session.execute(_EARLIEST_WITH[column], {"value": value}).first()
         if row is not None:
             return _root(row.id, row.url, row.duplicate_of, 1.0)
     return None
+
+
+def _earliest_same_titled(session: Session, text_hash: str, title: str) -> Any:
+    """The earliest document with this short text whose title agrees (dedupe.short): the same
+    paywall stub or feed summary under other titles is other articles."""
+    rows = session.execute(_SHORT_WITH_HASH, {"value": text_hash})
+    return next((row for row in rows if titles_agree(title, row.title)), None)
 
 
 # The earliest document with a text hash / DOI: the three columns root_of reads, statements built
@@ -431,6 +452,12 @@ _EARLIEST_WITH = {
     .limit(1)
     for column in ("text_hash", "doi")
 }
+_SHORT_WITH_HASH = (
+    select(_DOCUMENTS.c.id, _DOCUMENTS.c.url, _DOCUMENTS.c.duplicate_of, _DOCUMENTS.c.title)
+    .where(_DOCUMENTS.c.text_hash == bindparam("value"))
+    .order_by(_DOCUMENTS.c.first_seen)
+    .limit(20)
+)
 
 
 def resolve_key(session: Session, key: str, similarity: float) -> DuplicateRef | None:
