@@ -20,6 +20,11 @@ rest waiting here: with every source fetching at once, the first sources' pages 
 so sources finish one after another and each is stored (in the main process) while the workers
 parse the next ones, instead of all finishing together with idle workers during their stores.
 
+A worker's long-lived objects (the modules it imported, among them the parent's main module
+that multiprocessing imports again in every worker, and the Tagger its first page built) are
+frozen out of the garbage collector (gc.freeze) when it starts and after its first call: each
+full collection would otherwise walk all of them again (~0.1 s, a few times per worker per run).
+
 An exception a parser raises in a worker (ParseError...) reaches the caller unchanged, as it would
 in-process. Set AGGLOWATCH_PARSE_WORKERS=0 to parse in-process always, or to N for N workers
 (default: the CPUs this process may use, at most MAX_WORKERS).
@@ -31,6 +36,7 @@ import asyncio
 import atexit
 import contextvars
 import functools
+import gc
 import heapq
 import itertools
 import logging
@@ -202,7 +208,9 @@ class ParsePool:
                 if self._executor is not None or self.in_process_only:
                     return self._executor
             try:
-                executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+                executor = ProcessPoolExecutor(
+                    self.workers, mp_context=_context(), initializer=gc.freeze
+                )
                 for started in [executor.submit(os.getpid) for _ in range(self.workers)]:
                     started.result()
             except (OSError, ValueError, BrokenProcessPool) as exc:  # no semaphores, no fork...
@@ -274,10 +282,26 @@ class ParsePool:
 async def _run(executor: ProcessPoolExecutor, call: Callable[[], T]) -> T:
     """call() in the pool; a pool shut down meanwhile (idle timer, shutdown()) counts as broken."""
     try:
-        future = executor.submit(call)
+        future = executor.submit(_in_worker, call)
     except RuntimeError as exc:  # "cannot schedule new futures after shutdown"
         raise BrokenProcessPool(str(exc)) from exc
     return await asyncio.wrap_future(future)
+
+
+_first_call_done = False  # in a worker process: whether its first call has run
+
+
+def _in_worker(call: Callable[[], T]) -> T:
+    """call() in a worker; after the worker's first call, what that call left for good (lazy
+    imports, the Tagger of dedupe.prepare.tagger_for, caches) is frozen out of the collector
+    too (the module docstring)."""
+    global _first_call_done
+    try:
+        return call()
+    finally:
+        if not _first_call_done:
+            _first_call_done = True
+            gc.freeze()
 
 
 @functools.lru_cache(maxsize=1)
