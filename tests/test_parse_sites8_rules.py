@@ -1,0 +1,118 @@
+"""The rules blind set 8 (tests/test_parse_sites8.py) led to, each on a synthetic page of its
+own, beside a control that does not trigger it: bylines (a reporter's profile link, '记者/姓名'
+role slashes, an author field naming only a collective, affiliation marks run into the names,
+each author's own marked link, a correspondent's '專電' dateline, a microdata card of another
+article), and dates (an online day the page shows as 'Published' before the issue month, a
+revision's label, a mobile template's 'yy-mm-dd hh:mm')."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_parse_sites4_rules import page
+
+# --- bylines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("界面新闻记者 | 赵晨阳", ["赵晨阳"]),
+        ("记者：李文 王琳", ["李文", "王琳"]),
+        ("记者江湖", []),  # a related story or column: no mark between role and name
+        ("记者 | 专题报道合集", []),  # a bar, but no name after it
+    ],
+)
+def test_a_reporters_profile_link_is_a_byline(link: str, expected: list[str]) -> None:
+    body = f"<p><a href='/user/1288031.html'>{link}</a></p><p>界面新闻编辑 | 刘海川</p>"
+    assert page(body).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("南方日报记者/郭思琪 实习生/林可欣 通讯员/陈俊杰", ["郭思琪", "林可欣", "陈俊杰"]),
+        ("记者／王伟", ["王伟"]),
+        ("本报诚聘记者/编辑若干名", []),  # a slash between two roles, no name after
+    ],
+)
+def test_a_slash_after_each_role(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("记者 郭思琪 实习生林可欣", ["郭思琪", "林可欣"]),
+        ("记者 编辑若干名", []),  # '若干名' is no person's name
+    ],
+)
+def test_a_role_glued_to_a_word_names_a_person_only_by_a_surname(
+    byline: str, expected: list[str]
+) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("作者：求是网评论员", []),
+        ("作者：新华社评论员", []),
+        ("作者：本报评论员 李明", ["李明"]),  # the collective's role before a person's name
+    ],
+)
+def test_a_collective_commentator_is_no_person(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+def test_an_editor_beside_a_staff_byline_is_no_compiler() -> None:
+    editor = "<p>编辑：宋宁　审核：李冰</p>"
+    assert (
+        page(f"<p><span>作者：本报记者</span> | <span>来源：人民政协报</span></p>{editor}").authors
+        == []
+    )
+    # control: a repost that names nobody else is credited to its compiler
+    assert page(f"<p>来源：人民政协报</p>{editor}").authors == ["宋宁"]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (
+            "<a href='#'>刘思远</a><sup>1</sup> <a href='#'>黄佳琪</a><sup>2</sup> "
+            "<a href='#'>孙嘉树</a><sup>1,3</sup>",
+            ["刘思远", "黄佳琪", "孙嘉树"],
+        ),
+        ("周立群1,2、孙铭远2", ["周立群", "孙铭远"]),
+        ("老猫2008", ["老猫2008"]),  # a lone handle's digits are its own
+    ],
+)
+def test_affiliation_marks_run_into_the_names(names: str, expected: list[str]) -> None:
+    assert page(f"<div><span>作者：</span><span>{names}</span></div>").authors == expected
+
+
+def test_each_authors_own_marked_link() -> None:
+    def byline(second_class: str) -> list[str]:
+        return page(
+            "<div class='article-info__byline'>"
+            "<a href='/stream/harriet-lowe' class='n-content-tag--author'>Harriet Lowe</a> in "
+            f"Chengdu and <a href='/stream/daniel-marsh' class='{second_class}'>Daniel Marsh</a>"
+            " in Beijing</div>"
+        ).authors
+
+    assert byline("n-content-tag--author") == ["Harriet Lowe", "Daniel Marsh"]
+    # control: a link of another kind beside the author's is not an author's
+    assert byline("n-content-tag--topic") == ["Harriet Lowe"]
+
+
+@pytest.mark.parametrize(
+    ("dateline", "expected"),
+    [
+        ("（中央社記者邱柏諺上海14日專電）", ["邱柏諺"]),
+        ("（中央社记者王明北京5日专电）", ["王明"]),
+        ("（中央社上海14日專電）", []),  # the agency's dispatch, no reporter named
+    ],
+)
+def test_a_correspondents_special_dispatch(dateline: str, expected: list[str]) -> None:
+    text = f"<p>{dateline}兩岸學者今天在上海舉行研討會，討論長三角城市群的發展經驗。</p>"
+    assert page(text).authors == expected
