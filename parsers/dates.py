@@ -26,6 +26,7 @@ from parsers.metadata import (
     Line,
     PageMetadata,
     clean_space,
+    in_teaser,
     jsonld_first,
     jsonld_text,
     load_tree,
@@ -544,7 +545,7 @@ def _declared_dates(metadata: PageMetadata, tree: lxml.html.HtmlElement) -> Iter
     for name in sel.META_DATES_WEB:
         yield from metadata.meta.get(name, [])
     for element in _MARKED(tree):  # one XPath pass in C instead of a Python loop over spans
-        if _marked_published(element):
+        if _marked_published(element) and not in_teaser(element, metadata):
             yield element.get("datetime") or element.get("title") or element.text_content()
 
 

@@ -7,9 +7,12 @@ revision's label, a mobile template's 'yy-mm-dd hh:mm')."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from tests.test_parse_sites4_rules import page
+from parsers.article import extract_article
+from tests.test_parse_sites4_rules import FILLER, NOW, page
 
 # --- bylines -------------------------------------------------------------------------------------
 
@@ -116,3 +119,36 @@ def test_each_authors_own_marked_link() -> None:
 def test_a_correspondents_special_dispatch(dateline: str, expected: list[str]) -> None:
     text = f"<p>{dateline}兩岸學者今天在上海舉行研討會，討論長三角城市群的發展經驗。</p>"
     assert page(text).authors == expected
+
+
+def card_page(card_headline: str, card_link: bool) -> str:
+    headline = (
+        f"<a itemprop='url' href='/yw/2023/12/28/1.html'>{card_headline}</a>"
+        if card_link
+        else card_headline
+    )
+    return (
+        "<html><head><title>长三角示范区一批跨域项目集中签约_长三角在线</title></head><body>"
+        "<article><h1>长三角示范区一批跨域项目集中签约</h1>"
+        "<div class='meta'>长三角在线 <span>2024-03-07 10:15</span></div>"
+        f"<div class='byline'>记者 周婉婷 / 沈晓岚</div>{FILLER}"
+        "<div class='card' itemscope itemtype='https://schema.org/NewsArticle'>"
+        f"<p>相关阅读</p><h3 itemprop='headline'>{headline}</h3>"
+        "<p><span itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+        "<span itemprop='name'>陆鸣远</span></span> · "
+        "<time itemprop='datePublished' datetime='2023-12-28T16:40:00+08:00'>2023-12-28</time>"
+        f"</p></div>{FILLER}</article></body></html>"
+    )
+
+
+def test_a_microdata_card_of_another_article_is_not_the_pages() -> None:
+    html = card_page("示范区执委会发布2023年度工作报告", card_link=True)
+    record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+    assert (record.authors, record.published) == (["周婉婷", "沈晓岚"], dt.date(2024, 3, 7))
+
+
+def test_the_pages_own_microdata_item_linked_to_its_permalink_is_kept() -> None:
+    # control: the item's headline is the page's own (a theme links it to the permalink)
+    html = card_page("长三角示范区一批跨域项目集中签约", card_link=True)
+    record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+    assert (record.authors, record.published) == (["陆鸣远"], dt.date(2023, 12, 28))
