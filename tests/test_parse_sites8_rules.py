@@ -152,3 +152,60 @@ def test_the_pages_own_microdata_item_linked_to_its_permalink_is_kept() -> None:
     html = card_page("长三角示范区一批跨域项目集中签约", card_link=True)
     record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
     assert (record.authors, record.published) == (["陆鸣远"], dt.date(2023, 12, 28))
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def paper(shown: str) -> dt.date | None:
+    head = (
+        '<meta name="citation_publication_date" content="2024/04">'
+        '<meta name="citation_online_date" content="2024/01/15">'
+    )
+    return page(f"{shown}<p>Volume 34, pages 215–231</p>", head=head).published
+
+
+def test_an_online_day_shown_as_published_before_the_issue_month() -> None:
+    shown = "<ul><li>Received 12 June 2023</li><li>Published: 15 January 2024</li><li>Issue Date: April 2024</li></ul>"
+    assert paper(shown) == dt.date(2024, 1, 15)
+
+
+def test_an_online_day_the_page_does_not_call_published_leaves_the_issue_month() -> None:
+    assert paper("<ul><li>Received 12 June 2023</li><li>Issue Date: April 2024</li></ul>") == (
+        dt.date(2024, 4, 1)
+    )
+
+
+@pytest.mark.parametrize(
+    "revision",
+    [
+        "<div class='last-updated'>Last updated 20 November 2023: corrected figure 3.</div>",
+        "<p>更新时间：2023-11-20 18:00</p>",
+    ],
+)
+def test_a_revision_label_after_the_reports_own_date(revision: str) -> None:
+    body = f"<div class='report-meta'><div>14 November 2023</div></div>{FILLER}{revision}"
+    assert page(body).published == dt.date(2023, 11, 14)
+
+
+def test_a_revision_date_alone_under_the_headline_is_kept() -> None:
+    # control: nothing is shown before it, the body's day of the event comes after
+    body = "<p>更新时间：2024-03-06 09:12</p><p>2024年3月5日，示范区举行项目签约活动。</p>"
+    assert page(body).published == dt.date(2024, 3, 6)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>长三角在线 24-03-07 10:15 阅读 1.3万</p>", dt.date(2024, 3, 7)),
+        ("<p>长三角在线 24-03-07 阅读 1.3万</p>", None),  # no time: no date
+        (
+            f"{FILLER}{FILLER}{FILLER}<p>沪苏湖高铁进入联调联试 24-03-06 08:00</p>",
+            None,
+        ),  # far below
+    ],
+)
+def test_a_mobile_templates_two_digit_year_under_the_headline(
+    body: str, expected: dt.date | None
+) -> None:
+    assert page(body).published == expected
