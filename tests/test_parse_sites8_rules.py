@@ -166,7 +166,10 @@ def paper(shown: str) -> dt.date | None:
 
 
 def test_an_online_day_shown_as_published_before_the_issue_month() -> None:
-    shown = "<ul><li>Received 12 June 2023</li><li>Published: 15 January 2024</li><li>Issue Date: April 2024</li></ul>"
+    shown = (
+        "<ul><li>Received 12 June 2023</li><li>Published: 15 January 2024</li>"
+        "<li>Issue Date: April 2024</li></ul>"
+    )
     assert paper(shown) == dt.date(2024, 1, 15)
 
 
