@@ -622,8 +622,9 @@ def date_from_lines(
     for indices, labelled in searches:
         for index in indices:
             day = _line_date(lines[index], labelled, index < (title_at or 0), now)
-            if day and labelled and title_at is not None and _revision_dated(lines[index].text):
-                return _shown_before(lines, title_at, index, now) or day
+            revised = labelled and title_at is not None and index in window
+            if day and revised and _revision_dated(lines[index].text):
+                return _shown_before(lines, title_at or 0, index, now) or day
             if day is None and not labelled and title_at is not None:
                 day = _clocked_short_date(lines, title_at, index, now)
             if day:
@@ -646,8 +647,9 @@ def _revision_dated(text: str) -> bool:
 def _shown_before(
     lines: list[Line], title_at: int, revised_at: int, now: dt.datetime | None
 ) -> dt.date | None:
-    """A date shown between the headline and a revision's label: the publication's (MERICS,
-    think tanks: the report's date under its title, 'Last updated' below the text)."""
+    """A date shown between the headline and a revision's label (both near the headline): the
+    publication's (MERICS, think tanks: the report's date under its title, 'Last updated'
+    below a short text)."""
     for line in lines[title_at + 1 : revised_at]:
         day = _line_date(line, False, False, now)
         if day:
@@ -666,6 +668,7 @@ _META_LINES = 2  # lines under the headline that hold its meta line (source, tim
 def _clocked_short_date(
     lines: list[Line], title_at: int, index: int, now: dt.datetime | None
 ) -> dt.date | None:
+    """The 'yy-mm-dd hh:mm' of the meta line right under the headline, as 20yy-mm-dd."""
     if not 0 < index - title_at <= _META_LINES or len(lines[index].text) > 80:
         return None
     match = _SHORT_CLOCKED.search(lines[index].text)
