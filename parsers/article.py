@@ -276,7 +276,7 @@ _NEXT_FIELD = re.compile(
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:本报|本報|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
     r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|评论员|编辑|作者)"
-    r"|[\u4e00-\u9fff]{2,10}?(?:记者|記者|通讯员|实习生))\s*"
+    r"|[\u4e00-\u9fff]{2,10}?(?:记者|記者|通讯员|实习生|评论员|評論員))\s*"
 )
 _REPORTED = "报道|報導|報道|报导"  # '…报道' closing a byline, as each script and region writes it
 _NAME_SUFFIX = re.compile(rf"(?:{_REPORTED}|摄影?|/摄|等|整理|编译|供稿|撰文|撰写|执笔|发自\S*)$")
@@ -323,8 +323,9 @@ _REPORTER_TIGHT = re.compile(
 _AUTHOR_SPACED = re.compile(
     r"(?:^|(?<=[\s(（【\[□■◎]))(?:作者|撰文|撰稿|执笔)\s+(?P<v>[^\s:：].*)$"
 )
-# '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name)
-_REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜]\s*)(?P<v>[^\s:：|｜].*)$")
+# '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name),
+# '南方日报记者/郭思琪 实习生/林可欣' (南方+: a slash after each role)
+_REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜/／]\s*)(?P<v>[^\s:：|｜/／].*)$")
 _BRACKET_REPORTER = re.compile(
     rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
 )
@@ -381,8 +382,21 @@ def _authors(
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _blog_owner(metadata)
-        or _editors(lines)
+        or ([] if _credits_staff(lines) else _editors(lines))
     )
+
+
+def _credits_staff(lines: list[Line]) -> bool:
+    """'作者：本报记者', '作者：求是网评论员': an author field naming the outlet's staff and no
+    person. The piece is the newsroom's own, so an '编辑：' beside it is one of its editors, not
+    the compiler of a repost."""
+    for line in lines:
+        match = _AUTHOR_LABEL.search(line.text) if len(line.text) <= 120 else None
+        if match:
+            value = _field_value(match["v"])
+            if value and not _ROLE_PREFIX.sub("", value).strip():
+                return True
+    return False
 
 
 def _without_outlet(names: list[str], metadata: PageMetadata) -> list[str]:
@@ -444,12 +458,32 @@ def _author_box(tree: lxml.html.HtmlElement | None) -> list[str]:
     for box in _AUTHOR_BOXES(tree):
         if any(_outside_article(a) for a in box.iterancestors()) or _outside_article(box):
             continue
-        items = box.xpath("descendant-or-self::a | descendant-or-self::button")
-        texts = [clean_space(_text_without_notes(item)) for item in items[:30]]
-        names = [t for t in texts if t]
-        if names and all(_valid_name(n, loose=False) for n in names):
-            return _unique(names)
+        names = _box_names(box)
+        if names:
+            return _unique([*names, *_marked_siblings(box)])
     return []
+
+
+def _box_names(box: lxml.html.HtmlElement) -> list[str]:
+    """The names of a box's links, when each is one (none when any is not)."""
+    items = box.xpath("descendant-or-self::a | descendant-or-self::button")
+    texts = [clean_space(_text_without_notes(item)) for item in items[:30]]
+    names = [t for t in texts if t]
+    return names if names and all(_valid_name(n, loose=False) for n in names) else []
+
+
+def _marked_siblings(box: lxml.html.HtmlElement) -> list[str]:
+    """'<a class="author">A</a> in Chengdu and <a class="author">B</a> in Beijing' (FT, news
+    themes): each author's own link is marked, not the byline holding them; the marked links
+    after the first under the same parent are the other authors."""
+    if box.tag != "a":
+        return []
+    marks = (box.get("class") or "").split()
+    names: list[str] = []
+    for sibling in box.itersiblings("a"):
+        if marks and set(marks) == set((sibling.get("class") or "").split()):
+            names += _box_names(sibling)
+    return names
 
 
 def _outside_article(element: lxml.html.HtmlElement) -> bool:
@@ -503,9 +537,10 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
     near = range(start, min(len(lines), start + 16))
     order = [*near, *(i for i in range(len(lines)) if i not in near)]
     for position, index in enumerate(order):
-        if lines[index].link:  # a menu item or related link ('记者江湖'), never a byline
-            continue
-        names = _byline_names(lines[index].text)
+        if lines[index].link:  # a menu item or related link ('记者江湖'), never a byline...
+            names = _linked_byline(lines[index].text)  # ...unless a reporter's profile link
+        else:
+            names = _byline_names(lines[index].text)
         if names:
             # a byline can run over consecutive lines (本报实习生 甲 乙 / 本报记者 丙 丁)
             for follow in order[position + 1 : position + 3]:
@@ -513,6 +548,23 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
                     names += _byline_names(lines[follow].text)
             return _unique(names)
     return []
+
+
+# '界面新闻记者 | 赵晨阳' as one link to the reporter's profile page: a role, a bar, colon or
+# slash, then names alone (a related story's '记者江湖', a menu's '记者站' have no such mark).
+_LINKED_ROLE = re.compile(
+    rf"^[\u4e00-\u9fff]{{0,8}}?(?:{_ROLES}|作者)\s*[|｜:：/／]\s*(?P<v>[^|｜:：/／]{{2,30}})$"
+)
+
+
+def _linked_byline(text: str) -> list[str]:
+    """The names of a byline that is a link as a whole, when every word after the role is one."""
+    match = _LINKED_ROLE.match(text)
+    if not match:
+        return []
+    names = _name_run(match["v"])
+    words = [w for w in re.split(r"[\s、，,]+", match["v"]) if w and w not in _CONJUNCTION]
+    return names if len(names) == len(words) else []
 
 
 # Every byline pattern below needs one of these words: lines without any are skipped cheaply.
@@ -540,7 +592,7 @@ def _byline_names(text: str) -> list[str]:
     for pattern in (_AUTHOR_LABEL, _WEN_LABEL):
         match = pattern.search(text)
         if match:
-            names = split_names(_field_value(match["v"]), loose=True)
+            names = split_names(_without_marks(_field_value(match["v"])), loose=True)
             if names:
                 return names
     match = _AUTHOR_SPACED.search(text) if len(text) < 60 else None
@@ -554,6 +606,18 @@ def _byline_names(text: str) -> list[str]:
         if 2 <= len(value) <= 40:
             return [value]
     return _reporters(text) or _other_bylines(text)
+
+
+# '刘思远1 黄佳琪2 孙嘉树1,3': a paper's author line whose affiliation superscripts run into
+# the names in the page's text. No Chinese name holds a digit; a lone handle may ('用户7721'),
+# so the marks are dropped only when two names or more carry them.
+_AFFILIATION_MARK = re.compile(r"(?<=[\u4e00-\u9fff])\d[\d,，*∗†‡]*(?=[\s、，,;；]|$)")
+
+
+def _without_marks(value: str) -> str:
+    if len(_AFFILIATION_MARK.findall(value)) < 2:
+        return value
+    return _AFFILIATION_MARK.sub("", value)
 
 
 _BYLINE_MARKS = "◎□■●"
@@ -599,7 +663,10 @@ _MORE_NAMES = re.compile(
 
 
 # '（中央社記者林育瑄台北5日電）': the reporter, then the place and day the wire was filed.
-_WIRE_DATELINE = re.compile(r"(?:记者|記者)(?P<v>[\u4e00-\u9fff、]{4,20}?)\d{1,2}日(?:电|電)")
+# '（中央社記者邱柏諺上海14日專電）': a correspondent's special dispatch (专电) from abroad.
+_WIRE_DATELINE = re.compile(
+    r"(?:记者|記者)(?P<v>[\u4e00-\u9fff、]{4,20}?)\d{1,2}日(?:专|專)?(?:电|電)"
+)
 
 
 def _wire_reporters(text: str) -> list[str]:
@@ -653,7 +720,11 @@ def _name_run(value: str) -> list[str]:
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
     value = _PADDED_NAME.sub(_unpad, value.strip())
     for token in re.split(r"[\s、，,/／:：]+", value):  # 李四／台北報導, 实习记者：张三
-        token = _ROLE_PREFIX.sub("", token)
+        bare = _ROLE_PREFIX.sub("", token)
+        # a role glued to a word ('编辑若干名') names a person only by a common surname
+        if bare and bare != token and not _looks_like_person(bare):
+            break
+        token = bare
         if not token or token in _CONJUNCTION:
             continue
         if _DATELINE.search(token):  # '北京报道', '发自成都': the place the report is filed from

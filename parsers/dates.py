@@ -26,6 +26,7 @@ from parsers.metadata import (
     Line,
     PageMetadata,
     clean_space,
+    in_teaser,
     jsonld_first,
     jsonld_text,
     load_tree,
@@ -347,7 +348,7 @@ def find_published_date(
         date_written(lines, now)
         or date_signed(lines, now)
         or date_of_issue(lines, title_at, now)
-        or date_from_metadata(metadata, tree, now)
+        or date_from_metadata(metadata, tree, now, lines)
     )
     if found:
         return found
@@ -512,12 +513,17 @@ def _tree_or_none(page: str | bytes) -> lxml.html.HtmlElement | None:
 
 
 def date_from_metadata(
-    metadata: PageMetadata, tree: lxml.html.HtmlElement, now: dt.datetime | None = None
+    metadata: PageMetadata,
+    tree: lxml.html.HtmlElement,
+    now: dt.datetime | None = None,
+    lines: list[Line] | None = None,
 ) -> dt.date | None:
     """Dates the page declares: citation_*/DC/OpenGraph/CMS <meta>, JSON-LD, <time> markup.
 
     A first date of only a month ('citation_publication_date: 2024/3', an issue) gives way to
-    the next declared day in that month (the online date: the day the paper came out)."""
+    the next declared day in that month (the online date: the day the paper came out), or to an
+    earlier day that the page itself shows as the paper's publication ('Published: 15 January
+    2024' above 'Issue Date: April 2024': online first, months before the issue)."""
     month: dt.date | None = None
     for value in _declared_dates(metadata, tree):
         day = parse_date(value, now=now)
@@ -527,9 +533,20 @@ def date_from_metadata(
             month = day
             continue
         if month is not None and (day.year, day.month) != (month.year, month.month):
-            return month
+            return day if day < month and _shown_published(day, lines or [], now) else month
         return day
     return month
+
+
+def _shown_published(day: dt.date, lines: list[Line], now: dt.datetime | None) -> bool:
+    """Whether a line of the page labels `day` as the publication date ('Published: <day>')."""
+    for line in lines:
+        label = _PUBLISHED_LABEL.search(line.text) if len(line.text) <= 300 else None
+        if label and any(
+            m.day == day and not m.widget for m in find_dates(line.text[label.end() :], now)[:1]
+        ):
+            return True
+    return False
 
 
 _MONTH_ONLY_VALUE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*月?")
@@ -544,7 +561,7 @@ def _declared_dates(metadata: PageMetadata, tree: lxml.html.HtmlElement) -> Iter
     for name in sel.META_DATES_WEB:
         yield from metadata.meta.get(name, [])
     for element in _MARKED(tree):  # one XPath pass in C instead of a Python loop over spans
-        if _marked_published(element):
+        if _marked_published(element) and not in_teaser(element, metadata):
             yield element.get("datetime") or element.get("title") or element.text_content()
 
 
@@ -605,9 +622,63 @@ def date_from_lines(
     for indices, labelled in searches:
         for index in indices:
             day = _line_date(lines[index], labelled, index < (title_at or 0), now)
+            revised = labelled and title_at is not None and index in window
+            if day and revised and _revision_dated(lines[index].text):
+                return _shown_before(lines, title_at or 0, index, now) or day
+            if day is None and not labelled and title_at is not None:
+                day = _clocked_short_date(lines, title_at, index, now)
             if day:
                 return day
     return None
+
+
+# 'Last updated 20 November 2023', '更新时间：…': the date of a revision, not of the publication.
+_REVISED = re.compile(r"更新|修改|修订|\b(?:updated|modified|revised)\b", re.I)
+
+
+def _revision_dated(text: str) -> bool:
+    """Whether the first date on a line is labelled only as a revision's (no publication label
+    before it)."""
+    found = find_dates(text[:160])
+    head = text[: found[0].start] if found else ""
+    return bool(_REVISED.search(head)) and not _PUBLISHED_LABEL.search(head)
+
+
+def _shown_before(
+    lines: list[Line], title_at: int, revised_at: int, now: dt.datetime | None
+) -> dt.date | None:
+    """A date shown between the headline and a revision's label (both near the headline): the
+    publication's (MERICS, think tanks: the report's date under its title, 'Last updated'
+    below a short text)."""
+    for line in lines[title_at + 1 : revised_at]:
+        day = _line_date(line, False, False, now)
+        if day:
+            return day
+    return None
+
+
+# '24-03-07 10:15': a mobile template's two-digit year, with the time, on the meta line under
+# the headline. Only there, and only with its time, is it read as a date (20yy-mm-dd).
+_SHORT_CLOCKED = re.compile(
+    r"(?<![\d:/.-])(?P<y>\d{2})-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)\s+[0-2]?\d:[0-5]\d(?![\d-])"
+)
+_META_LINES = 2  # lines under the headline that hold its meta line (source, time, reads)
+
+
+def _clocked_short_date(
+    lines: list[Line], title_at: int, index: int, now: dt.datetime | None
+) -> dt.date | None:
+    """The 'yy-mm-dd hh:mm' of the meta line right under the headline, as 20yy-mm-dd."""
+    if not 0 < index - title_at <= _META_LINES or len(lines[index].text) > 80:
+        return None
+    match = _SHORT_CLOCKED.search(lines[index].text)
+    if not match:
+        return None
+    try:
+        day = dt.date(2000 + int(match["y"]), int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+    return day if plausible(day, now, MIN_TEXT_YEAR) else None
 
 
 # '作者：老城记事 | 2005-07-03 22:10 | 阅读(132)': a date on the byline line is the post's, as

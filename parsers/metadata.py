@@ -267,7 +267,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
         data.title_tag = clean_space(title.text_content()) or None
     for tag in ("h1", "h2"):  # '<h1>主标题<br>副标题</h1>' keeps the space the page shows
         data.headings += [t for t in (_heading_text(h) for h in tree.iter(tag)) if t]
-    data.jsonld = [*_article_objects(tree), *_microdata_objects(tree)]
+    data.jsonld = [*_article_objects(tree), *_microdata_objects(tree, data)]
     return data
 
 
@@ -311,14 +311,43 @@ MICRODATA_KEYS = {
 }  # fmt: skip
 
 
-def _microdata_objects(tree: lxml.html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _microdata_objects(tree: lxml.html.HtmlElement, page: PageMetadata) -> Iterator[dict[str, Any]]:
     """Article-like microdata items (zhihu's Answer, a CMS's BlogPosting) as JSON-LD-shaped
     dicts, so that authors and dates declared only this way are read like JSON-LD's: an item's
-    own properties, a nested Person or Organization by its name."""
+    own properties, a nested Person or Organization by its name. A teaser of another article
+    (a '相关阅读' card) is not the page's."""
     for item in _MICRODATA_ITEMS(tree):
         kind = (item.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
         if kind in sel.JSONLD_ARTICLE_TYPES:
-            yield {"@type": kind, **_microdata_properties(item)}
+            found = {"@type": kind, **_microdata_properties(item)}
+            if not _teaser(item, found, page):
+                yield found
+
+
+def in_teaser(element: lxml.html.HtmlElement, page: PageMetadata) -> bool:
+    """Whether `element` is a property of an article item that is a teaser of another article."""
+    owner = _NEAREST_ITEM(element) if element.get("itemscope") is None else [element]
+    if not owner:
+        return False
+    item = owner[0]
+    kind = (item.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+    if kind not in sel.JSONLD_ARTICLE_TYPES:
+        return False
+    return _teaser(item, _microdata_properties(item), page)
+
+
+_ITEM_LINKS = lxml.etree.XPath(".//a[@href][@itemprop='url' or ancestor::*[@itemprop='headline']]")
+
+
+def _teaser(item: lxml.html.HtmlElement, found: dict[str, Any], page: PageMetadata) -> bool:
+    """A card or related-story list marked up as articles: the item's headline links to the
+    other article, and is neither the page's heading nor in its <title>. (A blog theme that
+    links the page's own headline to its permalink keeps that headline.)"""
+    headline = found.get("headline") or found.get("name")
+    if not isinstance(headline, str) or not _ITEM_LINKS(item):
+        return False
+    shown = [page.title_tag or "", *page.headings[:1]]
+    return not any(headline in text for text in shown if text)
 
 
 def _microdata_properties(item: lxml.html.HtmlElement) -> dict[str, Any]:
