@@ -193,7 +193,9 @@ def store_document(
     if norm is None:
         norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
-    if existing is not None and record.extra.get(PAGE_UNREAD):
+    if existing is not None and (
+        record.extra.get(PAGE_UNREAD) or _another_sources(existing, source)
+    ):
         _seen_unread(existing, ctx, result)
         return
     if existing is not None:
@@ -595,9 +597,22 @@ def _version_values(
 def _seen_unread(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
     """A stored document whose page could not be read this run, listed with what its listing
     says: still there (a removed one is back), but the listing's shorter title and summary are
-    not a new version of the page (the fetch failure is in the source's warnings)."""
+    not a new version of the page (the fetch failure is in the source's warnings). Also another
+    source's record of the document (_another_sources): seen there, not a new version."""
     result.touched.add(doc.id)
     _report_unchanged(doc, _see(doc, ctx.now), result)
+
+
+def _another_sources(doc: Document, source: str) -> bool:
+    """True when a record of `source` at `doc`'s address is another source's rendering of it.
+
+    Two sources can name one address (Crossref and OpenAlex give a work's landing page; two
+    sections of a site list one article) with different renderings of it (an abstract or none,
+    a summary or the page): were each to rewrite the document, every run would report it
+    updated twice, its content flipping. Its own source follows its edits; another's record
+    only fills in a document whose own page was never read (a feed entry's title alone).
+    """
+    return doc.source != source and not (doc.extra or {}).get(PAGE_UNREAD)
 
 
 def _report_unchanged(doc: Document, came_back: bool, result: StoreResult) -> None:

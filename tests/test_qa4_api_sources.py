@@ -1,0 +1,111 @@
+"""One work found by two API sources (Crossref and OpenAlex) at one address, run after run.
+
+Both kinds give the DOI resolver URL as the work's `url` and the publisher's landing page as its
+`canonical_url`, so the two records are one stored document. They carry different renderings
+(Crossref an abstract, OpenAlex often none): the second source stored must not rewrite the
+first's document each run, which listed one document twice in a report's `updated` and then
+reported it updated every run after, its abstract dropped and restored in turn.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from agglowatch.config import Config, load_config
+from tests.test_pipeline_e2e import ROOT, exported, run_once
+
+ABSTRACT = (
+    "Urban agglomerations are the main spatial carriers of new urbanization in China. This "
+    "paper evaluates the high-quality development of the Yangtze River Delta urban "
+    "agglomeration with an entropy weight model and finds gaps in coordinated innovation."
+)
+TITLE = "High-quality development of the Yangtze River Delta urban agglomeration"
+DOI = "10.1234/ua.2024.001"
+
+
+def crossref_answer(landing: str) -> dict[str, Any]:
+    item = {
+        "DOI": DOI,
+        "title": [TITLE],
+        "abstract": f"<jats:p>{ABSTRACT}</jats:p>",
+        "author": [{"given": "Chuanglin", "family": "Fang"}],
+        "issued": {"date-parts": [[2024, 2, 1]]},
+        "indexed": {"date-parts": [[2024, 3, 1]]},
+        "resource": {"primary": {"URL": landing}},
+    }
+    message = {"items": [item], "next-cursor": "end", "total-results": 1}
+    return {"status": "ok", "message-type": "work-list", "message": message}
+
+
+def openalex_answer(landing: str) -> dict[str, Any]:
+    work = {
+        "id": "https://openalex.org/W1",
+        "doi": f"https://doi.org/{DOI}",
+        "title": TITLE,
+        "publication_date": "2024-02-01",
+        "primary_location": {"landing_page_url": landing},
+        "abstract_inverted_index": None,
+        "authorships": [{"author": {"display_name": "Chuanglin Fang"}}],
+    }
+    return {"meta": {"count": 1, "next_cursor": None}, "results": [work]}
+
+
+def serve_apis(httpserver: HTTPServer) -> None:
+    landing = httpserver.url_for("/article/1")
+
+    def answer(build: Any) -> Any:
+        def handler(request: Request) -> Response:
+            first = request.args.get("cursor") == "*"
+            body = build(landing) if first else {"status": "ok", "message": {"items": []}}
+            return Response(json.dumps(body), content_type="application/json")
+
+        return handler
+
+    httpserver.expect_request("/cr/works").respond_with_handler(answer(crossref_answer))
+    httpserver.expect_request("/oa/works").respond_with_handler(answer(openalex_answer))
+
+
+def api_config(tmp_path: Path, db_url: str, httpserver: HTTPServer) -> Config:
+    text = f"""
+database: {db_url}
+output: {tmp_path / "out"}
+seeds: {ROOT / "seeds"}
+themes: {ROOT / "themes.yaml"}
+fetch: {{allow_private_addresses: true, per_host_delay: 0, backoff: 0.01, respect_robots: false}}
+sources:
+  - name: cr
+    kind: crossref
+    query: urban agglomeration
+    base_url: {httpserver.url_for("/cr")}
+  - name: oa
+    kind: openalex
+    search: urban agglomeration
+    base_url: {httpserver.url_for("/oa")}
+"""
+    path = tmp_path / "agglowatch.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def test_one_work_from_two_apis_is_new_once_and_not_rewritten_by_the_other(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    serve_apis(httpserver)
+    config = api_config(tmp_path, db_url, httpserver)
+
+    first = run_once(config)
+    assert [doc["title"] for doc in first["new"]] == [TITLE]
+    assert first["updated"] == []  # the document is in the report once, as new
+    for _ in range(2):  # nothing changed at either API: nothing to report
+        later = run_once(config)
+        assert later["updated"] == [] and later["new"] == []
+        assert later["totals"]["unchanged"] == 2
+
+    (doc,) = exported(config)
+    assert doc["abstract"] == ABSTRACT and ABSTRACT in doc["text"]
+    assert doc["version"] == 1 and doc["doi"] == DOI
