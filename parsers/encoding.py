@@ -139,9 +139,12 @@ def _mislabelled_utf8(content: bytes, declared: str) -> bool:
 
 
 def detect(content: bytes) -> str:
-    """Guess the charset of undeclared (or wrongly declared) bytes; prefers UTF-8, then GB18030."""
+    """Guess the charset of undeclared (or wrongly declared) bytes; prefers UTF-8, then GB18030
+    (unless the bytes are plainly Japanese or Korean: _japanese_or_korean)."""
     if _decodes_cleanly(content, "utf-8"):
         return "utf-8"
+    if (other := _japanese_or_korean(content)) is not None:
+        return other
     if _decodes_cleanly(content, "gb18030"):
         if _kana_rich(content) and _decodes_cleanly(content, "euc_jp"):
             return "euc_jp"  # (Big5 reads as kana too, but never cleanly as EUC-JP)
@@ -184,6 +187,39 @@ def _kana_rich(content: bytes) -> bool:
     text = content[:100_000].decode("gb18030", errors="replace")
     cjk = len(_KANA_OR_HAN.findall(text))
     return cjk > 0 and len(_KANA.findall(text)) >= KANA_SHARE * cjk
+
+
+# GB18030 reads Shift_JIS, EUC-JP and EUC-KR bytes "cleanly" too, as nonsense Chinese (EUC-KR's
+# Hangul block is GB2312's commonest hanzi). What tells them apart is the script they decode to in
+# their own codec: Japanese text is full of hiragana (particles, endings), which Chinese never is;
+# Korean is Hangul written with spaces between words, while GB Chinese read as EUC-KR (which it
+# can be, Hangul and all) has no spaces between its "words".
+_OTHER_CJK_SAMPLE = 100_000
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANGUL_THEN_SPACE = re.compile("[\uac00-\ud7a3][ \u00a0]")
+_CJK_LETTER = re.compile("[\u3041-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
+HIRAGANA_SHARE = 0.1  # Japanese prose: 0.3-0.5 of its letters; GB Chinese read as Japanese: ~0
+HANGUL_SHARE = 0.5  # of the letters, in Korean read as EUC-KR: ~1.0
+HANGUL_SPACING = 0.1  # spaces per syllable: Korean 0.25-0.35; GB Chinese read as EUC-KR: < 0.02
+
+
+def _japanese_or_korean(content: bytes) -> str | None:
+    """cp932 (Shift_JIS), euc_jp or cp949 (EUC-KR) when the bytes read as that language in it."""
+    sample = content[:_OTHER_CJK_SAMPLE]
+    for codec in ("cp932", "euc_jp"):
+        if _decodes_cleanly(sample, codec):
+            text = sample.decode(codec, errors="replace")
+            letters = len(_CJK_LETTER.findall(text))
+            if letters and len(_HIRAGANA.findall(text)) >= HIRAGANA_SHARE * letters:
+                return codec
+    if _decodes_cleanly(sample, "cp949"):
+        text = sample.decode("cp949", errors="replace")
+        letters, hangul = len(_CJK_LETTER.findall(text)), len(_HANGUL.findall(text))
+        spaced = len(_HANGUL_THEN_SPACE.findall(text))
+        if hangul and hangul >= HANGUL_SHARE * letters and spaced >= HANGUL_SPACING * hangul:
+            return "cp949"
+    return None
 
 
 HIGH_BYTE_SHARE = 0.2  # Chinese pages: 0.5-0.8 of their bytes; Latin-1 European pages: < 0.05

@@ -1,0 +1,85 @@
+"""Japanese and Korean pages behind a wrong charset label decode as what they are.
+
+GB18030 reads Shift_JIS, EUC-JP and EUC-KR bytes without a single error, so a Japanese or Korean
+page whose label was wrong (a server's default utf-8 or iso-8859-1) was stored as nonsense
+Chinese: mojibake titles in the run report, a wrong language, no match for any term. And the
+Chinese pages the tests ship, in GBK, must still read as GBK.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from parsers.encoding import decode_body
+from tests.e2e_site import Site
+from tests.test_pipeline_e2e import ROOT, run_once
+from tests.test_rounds_of_change import digest_now, html_config
+
+JA_TITLE = "首都圏の都市集積と新しいインフラ"
+JA = (
+    "日本の首都圏では、新しいインフラの整備が急速に進んでいます。政府は二〇三〇年までに、"
+    "データセンターと高速通信網を全国に広げる計画を発表しました。専門家は、地域間の協力と"
+    "公共サービスの共有が重要だと指摘しています。"
+)
+KO_TITLE = "수도권 도시집적과 신인프라"
+KO = (
+    "정부는 수도권과 지방의 균형 발전을 위해 새로운 교통망을 구축하고, 데이터 센터를 지방 "
+    "도시에 분산 배치하는 계획을 발표했다. 전문가들은 지역 간 협력과 공공 서비스 공유가 "
+    "중요하다고 지적했다."
+)
+
+
+def page(title: str, text: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>{text}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("label", ["utf-8", "iso-8859-1", None])
+@pytest.mark.parametrize(
+    ("title", "text", "codec"),
+    [(JA_TITLE, JA, "shift_jis"), (JA_TITLE, JA, "euc_jp"), (KO_TITLE, KO, "euc_kr")],
+)
+def test_japanese_and_korean_under_a_wrong_label(
+    title: str, text: str, codec: str, label: str | None
+) -> None:
+    content_type = f"text/html; charset={label}" if label else "text/html"
+    decoded, used = decode_body(page(title, text).encode(codec), content_type)
+    assert text in decoded and title in decoded, used
+
+
+def chinese_fixture_texts() -> list[str]:
+    """The Chinese texts of the shipped page fixtures (decoded as the parser reads them)."""
+    texts = []
+    for path in sorted((ROOT / "tests" / "fixtures").rglob("*.html")):
+        text, _ = decode_body(path.read_bytes())
+        if sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 50:
+            texts.append(text)
+    return texts
+
+
+def test_chinese_pages_in_gbk_are_never_taken_for_japanese_or_korean() -> None:
+    texts = chinese_fixture_texts()
+    assert len(texts) >= 20
+    for text in texts:
+        data = text.encode("gb18030", errors="ignore")
+        decoded, codec = decode_body(data, "text/html")
+        assert codec == "gb18030" and decoded == data.decode("gb18030")
+
+
+def test_a_shift_jis_page_behind_a_utf8_header_is_reported_in_japanese(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    site = Site(httpserver)
+    site.put("/copies/", "<html><body></body></html>")
+    site.put("/news/", '<html><body><a href="/news/ja.html">ja</a></body></html>')
+    site.put("/news/ja.html", page(JA_TITLE, JA).encode("shift_jis"), "text/html; charset=utf-8")
+    site.install()
+    config = html_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    report = run_once(config)
+    assert [doc["title"] for doc in report["new"]] == [JA_TITLE]
+    assert digest_now(config)["stats"]["documents"] == 1
