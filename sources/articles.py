@@ -104,7 +104,7 @@ async def fetch_or_fallback(
             fetcher, url, source=source, fields=fields, fallback=fallback, now=now
         )
     except AgglowatchError as exc:
-        fetcher.stats.errors.append(f"{url}: {exc}")
+        fetcher.stats.errors.append(_naming(url, exc))
         if _gone(exc) and fallback is not None and not (fallback.text or "").strip():
             return None  # a dead link with a title only is no document (retried next run)
     except Exception as exc:  # a parser bug on one odd page must not lose the whole source
@@ -118,6 +118,12 @@ async def fetch_or_fallback(
         return None
     extra = {**fallback.extra, PAGE_UNREAD: True}
     return dataclasses.replace(fallback, listing_url=url, extra=extra)
+
+
+def _naming(url: str, exc: AgglowatchError) -> str:
+    """The warning for a page that failed, naming its URL once (most messages start with it)."""
+    message = str(exc)
+    return message if message.startswith(url) else f"{url}: {message}"
 
 
 def _gone(exc: AgglowatchError) -> bool:
