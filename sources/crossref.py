@@ -151,7 +151,12 @@ def later(configured: str | None, start: dt.date) -> str:
 
 
 def works_harvest(ctx: SourceContext, paged: Paged, window: dt.date) -> Harvest:
-    records = paged.records
+    """The works read, each once: cursor pages overlap when the index moves meanwhile, and a
+    work stored twice in one run would be counted new and then unchanged."""
+    first: dict[str, DocumentRecord] = {}
+    for record in paged.records:
+        first.setdefault(record.url, record)
+    records = list(first.values())
     return Harvest(
         source=ctx.config.name,
         documents=records,

@@ -109,3 +109,33 @@ def test_one_work_from_two_apis_is_new_once_and_not_rewritten_by_the_other(
     (doc,) = exported(config)
     assert doc["abstract"] == ABSTRACT and ABSTRACT in doc["text"]
     assert doc["version"] == 1 and doc["doi"] == DOI
+
+
+def test_a_work_repeated_on_the_next_cursor_page_is_counted_once(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """Cursor pages can overlap (the index moves while one pages through it): a work on two
+    pages is one item of the run, new once, not new and then unchanged in the same report."""
+    landing = httpserver.url_for("/article/1")
+    item = crossref_answer(landing)["message"]["items"][0]
+    other = {**item, "DOI": "10.1234/ua.2024.002", "title": ["Innovation in Beijing-Tianjin-Hebei"]}
+    other["abstract"] = (
+        "Patent co-applications show that Beijing dominates the knowledge flows of the "
+        "Beijing-Tianjin-Hebei urban agglomeration while Hebei lags behind."
+    )
+    other["resource"] = {"primary": {"URL": httpserver.url_for("/article/2")}}
+    pages = {"*": ([item], "c2"), "c2": ([item, other], "c3"), "c3": ([], "c4")}
+
+    def handler(request: Request) -> Response:
+        items, cursor = pages[request.args["cursor"]]
+        message = {"items": items, "next-cursor": cursor, "total-results": 3}
+        return Response(json.dumps({"status": "ok", "message": message}))
+
+    httpserver.expect_request("/cr/works").respond_with_handler(handler)
+    httpserver.expect_request("/oa/works").respond_with_json({"meta": {"count": 0}, "results": []})
+    config = api_config(tmp_path, db_url, httpserver)
+
+    report = run_once(config)
+    crossref = report["sources"][0]
+    assert (crossref["items"], crossref["new"]) == (2, 2)
+    assert report["totals"]["new"] == 2 and report["totals"]["unchanged"] == 0
