@@ -139,3 +139,15 @@ def test_a_work_repeated_on_the_next_cursor_page_is_counted_once(
     crossref = report["sources"][0]
     assert (crossref["items"], crossref["new"]) == (2, 2)
     assert report["totals"]["new"] == 2 and report["totals"]["unchanged"] == 0
+
+
+def test_an_html_error_page_in_place_of_json_is_named_in_the_report(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    page = "<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body>x"
+    httpserver.expect_request("/cr/works").respond_with_data(page, content_type="text/html")
+    httpserver.expect_request("/oa/works").respond_with_data("<html><body><p>Please log in")
+    config = api_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", httpserver)
+    errors = {s["name"]: s["error"] for s in run_once(config)["sources"]}
+    assert "HTML page ('503 Service Unavailable')" in errors["cr"]
+    assert "HTML page ('Please log in')" in errors["oa"] and "base_url" in errors["oa"]
