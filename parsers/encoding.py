@@ -110,6 +110,8 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
                 declared = "utf-8"
             elif declared == "cp1252" and _mostly_high_bytes(content):
                 declared = detect(content)
+            elif declared in _GB_OR_BIG5:
+                declared = _gb_or_big5(content, declared)
             return content.decode(declared, errors=_ERRORS), declared
     guessed = detect(content)
     return content.decode(guessed, errors=_ERRORS), guessed
@@ -229,8 +231,27 @@ _ASCII_BYTES = bytes(range(0x80))
 def _mostly_high_bytes(content: bytes) -> bool:
     """True when bytes labelled Latin-1 are too dense in non-ASCII to be Latin-1 text."""
     sample = content[:100_000]
-    high = len(sample.translate(None, _ASCII_BYTES))  # the bytes >= 0x80, counted in C
-    return bool(sample) and high > HIGH_BYTE_SHARE * len(sample)
+    return bool(sample) and _high_bytes(sample) > HIGH_BYTE_SHARE * len(sample)
+
+
+def _high_bytes(content: bytes) -> int:
+    """How many of the first 100,000 bytes are >= 0x80 (counted in C)."""
+    return len(content[:100_000].translate(None, _ASCII_BYTES))
+
+
+_GB_OR_BIG5 = ("gb18030", "big5hkscs")
+GB_BIG5_EVIDENCE = 200  # high bytes (about 100 characters) before a GB/Big5 label is doubted
+
+
+def _gb_or_big5(content: bytes, declared: str) -> str:
+    """The declared GB or Big5 charset, unless the bytes read cleanly in the other too and are
+    plainly that one: GB18030 reads nearly any Big5 page "cleanly" (as nonsense simplified
+    Chinese), so a Taiwan or Hong Kong page behind a server's default gbk label was mojibake.
+    Real GBK pages seldom read cleanly as Big5, and charset_normalizer then keeps them GB."""
+    other = _GB_OR_BIG5[1] if declared == _GB_OR_BIG5[0] else _GB_OR_BIG5[0]
+    if _high_bytes(content) < GB_BIG5_EVIDENCE or not _decodes_cleanly(content, other):
+        return declared  # a few characters are no evidence against the label
+    return "big5hkscs" if _big5_rather_than_gb(content) else "gb18030"
 
 
 def _big5_rather_than_gb(content: bytes) -> bool:

@@ -1,4 +1,4 @@
-"""Japanese and Korean pages behind a wrong charset label decode as what they are.
+"""Japanese, Korean, Big5 and GBK pages behind a wrong charset label decode as what they are.
 
 GB18030 reads Shift_JIS, EUC-JP and EUC-KR bytes without a single error, so a Japanese or Korean
 page whose label was wrong (a server's default utf-8 or iso-8859-1) was stored as nonsense
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from parsers.encoding import decode_body
+from parsers.encoding import GB_BIG5_EVIDENCE, decode_body
 from tests.e2e_site import Site
 from tests.test_pipeline_e2e import ROOT, run_once
 from tests.test_rounds_of_change import digest_now, html_config
@@ -83,3 +83,45 @@ def test_a_shift_jis_page_behind_a_utf8_header_is_reported_in_japanese(
     report = run_once(config)
     assert [doc["title"] for doc in report["new"]] == [JA_TITLE]
     assert digest_now(config)["stats"]["documents"] == 1
+
+
+TW = (
+    "長江中游城市群是以武漢、長沙、南昌為中心的特大型城市群，近年來三省共同推進基礎設施互聯互通，"
+    "城際鐵路網路不斷完善，區域協同發展取得明顯成效。規劃還提出要加強生態環境共保聯治。"
+)
+ZH = (
+    "长江中游城市群是以武汉、长沙、南昌为中心的特大型城市群，近年来三省共同推进基础设施互联互通，"
+    "城际铁路网络不断完善，区域协同发展取得明显成效。规划还提出要加强生态环境共保联治。"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "header", "meta"),
+    [
+        (TW, "big5", "gbk", None),  # a server's default label on a Big5 page
+        (TW, "big5", "gbk", "big5"),  # the header and the page's own <meta> disagree
+        (TW, "big5", None, "gb2312"),  # a template's wrong <meta>
+        (ZH, "gbk", "big5", None),
+        (ZH, "gbk", "big5", "gbk"),
+    ],
+)
+def test_gb_and_big5_under_each_others_label(
+    text: str, codec: str, header: str | None, meta: str | None
+) -> None:
+    head = f'<meta charset="{meta}">' if meta else ""
+    paragraphs = f"<p>{text}</p>" * 3
+    body = f"<html><head>{head}<title>城市群</title></head><body>{paragraphs}</body></html>"
+    content_type = f"text/html; charset={header}" if header else "text/html"
+    decoded, used = decode_body(body.encode(codec), content_type)
+    assert text in decoded, used
+
+
+@pytest.mark.parametrize("label", ["gbk", "big5"])
+def test_gbk_pages_stay_gbk_under_either_label(label: str) -> None:
+    """Pages with text enough to doubt a label by (a few characters are left to their label)."""
+    for text in chinese_fixture_texts():
+        data = text.encode("gb18030", errors="ignore")
+        if sum(1 for byte in data if byte >= 0x80) < GB_BIG5_EVIDENCE:
+            continue
+        decoded, codec = decode_body(data, f"text/html; charset={label}")
+        assert codec == "gb18030" and decoded == data.decode("gb18030")
