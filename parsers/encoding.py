@@ -105,6 +105,8 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
         if content.startswith(bom):
             return content.decode(codec, errors=_ERRORS), codec
     for declared in (charset_from_content_type(content_type), sniff_declared(content)):
+        if declared and _wide_without_zeros(content, declared):
+            continue  # a UTF-16/32 label on 8-bit bytes (a misconfigured server)
         if declared and _decodes_cleanly(content, declared):
             if declared != "utf-8" and _mislabelled_utf8(content, declared):
                 declared = "utf-8"
@@ -117,6 +119,16 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
     return content.decode(guessed, errors=_ERRORS), guessed
 
 
+_WIDE = ("utf_16", "utf-16", "utf_32", "utf-32")
+
+
+def _wide_without_zeros(content: bytes, declared: str) -> bool:
+    """True for a UTF-16/32 label on bytes with no zero byte: any HTML in UTF-16 or UTF-32 has
+    them (its ASCII markup is half or three quarters zeros), and UTF-16 reads any even number
+    of bytes "cleanly", as nonsense."""
+    return declared.startswith(_WIDE) and b"\x00" not in content[:4096]
+
+
 # Valid UTF-8 multi-byte sequences needed to overrule a declared charset. Two-byte CJK charsets
 # need more: a few GBK characters can form valid UTF-8 by chance (C3 A9 is 脙 in GBK, é in UTF-8).
 _UTF8_EVIDENCE_CJK = 8
@@ -127,7 +139,7 @@ _UTF8_LEAD = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 def _mislabelled_utf8(content: bytes, declared: str) -> bool:
     """True when bytes declared as `declared` are plainly UTF-8 (see the module docstring)."""
-    if declared.startswith(("utf_16", "utf-16", "utf_32", "utf-32")):
+    if declared.startswith(_WIDE):
         return False
     needed = _UTF8_EVIDENCE_CJK if declared in _CJK_CODECS else _UTF8_EVIDENCE
     sample = content[:500_000]

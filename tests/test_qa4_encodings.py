@@ -125,3 +125,22 @@ def test_gbk_pages_stay_gbk_under_either_label(label: str) -> None:
             continue
         decoded, codec = decode_body(data, f"text/html; charset={label}")
         assert codec == "gb18030" and decoded == data.decode("gb18030")
+
+
+@pytest.mark.parametrize("label", ["utf-16", "utf-16le", "UTF-32"])
+def test_a_utf16_label_on_8bit_bytes_is_not_believed(label: str) -> None:
+    body = f"<html><head><title>城市群</title></head><body><p>{ZH}</p></body></html>"
+    for codec in ("gbk", "utf-8"):
+        decoded, used = decode_body(body.encode(codec), f"text/html; charset={label}")
+        assert ZH in decoded, (codec, used)
+
+
+def test_bomless_utf16_behind_its_label_still_reads() -> None:
+    body = f"<html><head><title>城市群</title></head><body><p>{ZH}</p></body></html>"
+    for codec, label in (
+        ("utf-16-le", "utf-16le"),
+        ("utf-16-le", "utf-16"),
+        ("utf-16-be", "utf-16be"),
+    ):
+        decoded, _ = decode_body(body.encode(codec), f"text/html; charset={label}")
+        assert ZH in decoded, label
