@@ -151,3 +151,43 @@ def test_an_html_error_page_in_place_of_json_is_named_in_the_report(
     errors = {s["name"]: s["error"] for s in run_once(config)["sources"]}
     assert "HTML page ('503 Service Unavailable')" in errors["cr"]
     assert "HTML page ('Please log in')" in errors["oa"] and "base_url" in errors["oa"]
+
+
+def test_a_first_run_cut_by_a_failing_page_is_read_again_whole(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """The first run reads the whole answer (no date window, by relevance): when a later page
+    fails, the window must not move on to today, or the works past it are never read."""
+    landing = httpserver.url_for("/article/1")
+    first = crossref_answer(landing)["message"]["items"][0]
+    second = {**first, "DOI": "10.1234/ua.2024.002", "title": ["Innovation in Jing-Jin-Ji"]}
+    second["abstract"] = (
+        "Patent co-applications show Beijing leads the knowledge flows of the region."
+    )
+    second["resource"] = {"primary": {"URL": httpserver.url_for("/article/2")}}
+    down = {"page2": True}
+    queries: list[dict[str, str]] = []
+
+    def handler(request: Request) -> Response:
+        queries.append(dict(request.args))
+        cursor = request.args["cursor"]
+        if cursor == "c2" and down["page2"]:
+            return Response("busy", status=503)
+        items, nxt = {"*": ([first], "c2"), "c2": ([second], "c3")}.get(cursor, ([], "c4"))
+        message = {"items": items, "next-cursor": nxt, "total-results": 2}
+        return Response(json.dumps({"status": "ok", "message": message}))
+
+    httpserver.expect_request("/cr/works").respond_with_handler(handler)
+    httpserver.expect_request("/oa/works").respond_with_json({"meta": {"count": 0}, "results": []})
+    config = api_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", httpserver)
+
+    cut = run_once(config)
+    assert [doc["title"] for doc in cut["new"]] == [TITLE]
+    assert any("paging stopped" in w for w in cut["sources"][0]["warnings"])
+
+    down["page2"] = False
+    queries.clear()
+    again = run_once(config)
+    assert [doc["title"] for doc in again["new"]] == ["Innovation in Jing-Jin-Ji"]
+    assert all("from-index-date" not in q.get("filter", "") for q in queries), queries
+    assert len(exported(config)) == 2
