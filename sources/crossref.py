@@ -134,11 +134,13 @@ def window_start(ctx: SourceContext, overlap: dt.timedelta = dt.timedelta(0)) ->
 def next_window(
     start: dt.date | None, paged: Paged, today: dt.date, overlap: dt.timedelta = dt.timedelta(0)
 ) -> dt.date | None:
-    """Next run's window start: today when all was read, else where the sorted reading stopped;
-    None (open again) when the first, open reading failed part way: sorted by relevance, it
-    cannot be resumed, and a window from today would never read the works past the failure."""
-    if paged.failed and start is None:
-        return None
+    """Next run's window start: today when all was read, else where the sorted reading stopped.
+    A reading that failed part way and cannot resume past `start` is done again from `start`
+    (None, open, for the first run's reading by relevance): a window from today would never
+    read the works past the failure."""
+    resumable = start is not None and paged.last_date is not None and paged.last_date > start
+    if paged.failed and not resumable:
+        return start
     if paged.exhausted or start is None:
         return today - overlap
     if paged.last_date is not None and paged.last_date > start:

@@ -9,6 +9,7 @@ reported it updated every run after, its abstract dropped and restored in turn.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from agglowatch.config import Config, load_config
+from sources.crossref import Paged, next_window
 from tests.test_pipeline_e2e import ROOT, exported, run_once
 
 ABSTRACT = (
@@ -191,3 +193,12 @@ def test_a_first_run_cut_by_a_failing_page_is_read_again_whole(
     assert [doc["title"] for doc in again["new"]] == ["Innovation in Jing-Jin-Ji"]
     assert all("from-index-date" not in q.get("filter", "") for q in queries), queries
     assert len(exported(config)) == 2
+
+
+def test_a_windowed_reading_that_failed_before_passing_its_start_keeps_its_start() -> None:
+    start, today = dt.date(2024, 5, 1), dt.date(2024, 6, 1)
+    stuck = Paged(failed=True, last_date=start)  # every work read so far has the start's date
+    assert next_window(start, stuck, today) == start
+    moved = Paged(failed=True, last_date=dt.date(2024, 5, 9))  # sorted: resume from there
+    assert next_window(start, moved, today) == dt.date(2024, 5, 9)
+    assert next_window(start, Paged(exhausted=True), today) == today
