@@ -146,6 +146,9 @@ LINE_PREFIXES: tuple[str, ...] = (
     "作者:",
     "记者:",
     "浏览次数",
+    "浏览量",
+    "访问次数",
+    "点击次数",
     "点击数",
     "点击量",
     "阅读量",
@@ -223,6 +226,14 @@ LINE_CONTAINS: tuple[str, ...] = (
     "分享到:",
     "浏览次数:",
     "阅读次数:",
+    # visit counters, which tick between runs: "【打印】【关闭】 访问量:3111"
+    "访问量:",
+    "访问次数:",
+    "浏览量:",
+    "点击数:",
+    "点击量:",
+    "点击次数:",
+    "阅读量:",
 )
 
 # Regular expressions a whole short line must match to be chrome.

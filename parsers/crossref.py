@@ -44,6 +44,11 @@ class WorkPage:
 
 def load_json_object(content: bytes, url: str) -> dict[str, Any]:
     """Parse a JSON body that must be an object; ParseError otherwise."""
+    if (page := _html_instead(content)) is not None:
+        raise ParseError(
+            f"{url}: not JSON: the answer is an HTML page ({page!r}): the API is down or "
+            "refusing us, or base_url is not the API's address"
+        )
     try:
         data = json.loads(content)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -51,6 +56,22 @@ def load_json_object(content: bytes, url: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ParseError(f"{url}: expected a JSON object, got {type(data).__name__}")
     return data
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _html_instead(content: bytes) -> str | None:
+    """What an HTML page served in place of JSON says (its title, else its first words)."""
+    head = content[:20_000].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace")
+    if not head.startswith("<"):
+        return None
+    title = _TITLE.search(head)
+    words = strip_markup(title.group(1) if title else _SCRIPT.sub(" ", head))
+    return words[:120] or "empty"
+
+
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
 def parse_works(content: bytes, url: str, *, source: str, today: dt.date | None = None) -> WorkPage:

@@ -105,14 +105,28 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
         if content.startswith(bom):
             return content.decode(codec, errors=_ERRORS), codec
     for declared in (charset_from_content_type(content_type), sniff_declared(content)):
+        if declared and _wide_without_zeros(content, declared):
+            continue  # a UTF-16/32 label on 8-bit bytes (a misconfigured server)
         if declared and _decodes_cleanly(content, declared):
             if declared != "utf-8" and _mislabelled_utf8(content, declared):
                 declared = "utf-8"
             elif declared == "cp1252" and _mostly_high_bytes(content):
                 declared = detect(content)
+            elif declared in _GB_OR_BIG5:
+                declared = _gb_or_big5(content, declared)
             return content.decode(declared, errors=_ERRORS), declared
     guessed = detect(content)
     return content.decode(guessed, errors=_ERRORS), guessed
+
+
+_WIDE = ("utf_16", "utf-16", "utf_32", "utf-32")
+
+
+def _wide_without_zeros(content: bytes, declared: str) -> bool:
+    """True for a UTF-16/32 label on bytes with no zero byte: any HTML in UTF-16 or UTF-32 has
+    them (its ASCII markup is half or three quarters zeros), and UTF-16 reads any even number
+    of bytes "cleanly", as nonsense."""
+    return declared.startswith(_WIDE) and b"\x00" not in content[:4096]
 
 
 # Valid UTF-8 multi-byte sequences needed to overrule a declared charset. Two-byte CJK charsets
@@ -125,7 +139,7 @@ _UTF8_LEAD = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 def _mislabelled_utf8(content: bytes, declared: str) -> bool:
     """True when bytes declared as `declared` are plainly UTF-8 (see the module docstring)."""
-    if declared.startswith(("utf_16", "utf-16", "utf_32", "utf-32")):
+    if declared.startswith(_WIDE):
         return False
     needed = _UTF8_EVIDENCE_CJK if declared in _CJK_CODECS else _UTF8_EVIDENCE
     sample = content[:500_000]
@@ -139,9 +153,12 @@ def _mislabelled_utf8(content: bytes, declared: str) -> bool:
 
 
 def detect(content: bytes) -> str:
-    """Guess the charset of undeclared (or wrongly declared) bytes; prefers UTF-8, then GB18030."""
+    """Guess the charset of undeclared (or wrongly declared) bytes; prefers UTF-8, then GB18030
+    (unless the bytes are plainly Japanese or Korean: _japanese_or_korean)."""
     if _decodes_cleanly(content, "utf-8"):
         return "utf-8"
+    if (other := _japanese_or_korean(content)) is not None:
+        return other
     if _decodes_cleanly(content, "gb18030"):
         if _kana_rich(content) and _decodes_cleanly(content, "euc_jp"):
             return "euc_jp"  # (Big5 reads as kana too, but never cleanly as EUC-JP)
@@ -186,6 +203,39 @@ def _kana_rich(content: bytes) -> bool:
     return cjk > 0 and len(_KANA.findall(text)) >= KANA_SHARE * cjk
 
 
+# GB18030 reads Shift_JIS, EUC-JP and EUC-KR bytes "cleanly" too, as nonsense Chinese (EUC-KR's
+# Hangul block is GB2312's commonest hanzi). What tells them apart is the script they decode to in
+# their own codec: Japanese text is full of hiragana (particles, endings), which Chinese never is;
+# Korean is Hangul written with spaces between words, while GB Chinese read as EUC-KR (which it
+# can be, Hangul and all) has no spaces between its "words".
+_OTHER_CJK_SAMPLE = 100_000
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANGUL_THEN_SPACE = re.compile("[\uac00-\ud7a3][ \u00a0]")
+_CJK_LETTER = re.compile("[\u3041-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
+HIRAGANA_SHARE = 0.1  # Japanese prose: 0.3-0.5 of its letters; GB Chinese read as Japanese: ~0
+HANGUL_SHARE = 0.5  # of the letters, in Korean read as EUC-KR: ~1.0
+HANGUL_SPACING = 0.1  # spaces per syllable: Korean 0.25-0.35; GB Chinese read as EUC-KR: < 0.02
+
+
+def _japanese_or_korean(content: bytes) -> str | None:
+    """cp932 (Shift_JIS), euc_jp or cp949 (EUC-KR) when the bytes read as that language in it."""
+    sample = content[:_OTHER_CJK_SAMPLE]
+    for codec in ("cp932", "euc_jp"):
+        if _decodes_cleanly(sample, codec):
+            text = sample.decode(codec, errors="replace")
+            letters = len(_CJK_LETTER.findall(text))
+            if letters and len(_HIRAGANA.findall(text)) >= HIRAGANA_SHARE * letters:
+                return codec
+    if _decodes_cleanly(sample, "cp949"):
+        text = sample.decode("cp949", errors="replace")
+        letters, hangul = len(_CJK_LETTER.findall(text)), len(_HANGUL.findall(text))
+        spaced = len(_HANGUL_THEN_SPACE.findall(text))
+        if hangul and hangul >= HANGUL_SHARE * letters and spaced >= HANGUL_SPACING * hangul:
+            return "cp949"
+    return None
+
+
 HIGH_BYTE_SHARE = 0.2  # Chinese pages: 0.5-0.8 of their bytes; Latin-1 European pages: < 0.05
 _ASCII_BYTES = bytes(range(0x80))
 
@@ -193,8 +243,27 @@ _ASCII_BYTES = bytes(range(0x80))
 def _mostly_high_bytes(content: bytes) -> bool:
     """True when bytes labelled Latin-1 are too dense in non-ASCII to be Latin-1 text."""
     sample = content[:100_000]
-    high = len(sample.translate(None, _ASCII_BYTES))  # the bytes >= 0x80, counted in C
-    return bool(sample) and high > HIGH_BYTE_SHARE * len(sample)
+    return bool(sample) and _high_bytes(sample) > HIGH_BYTE_SHARE * len(sample)
+
+
+def _high_bytes(content: bytes) -> int:
+    """How many of the first 100,000 bytes are >= 0x80 (counted in C)."""
+    return len(content[:100_000].translate(None, _ASCII_BYTES))
+
+
+_GB_OR_BIG5 = ("gb18030", "big5hkscs")
+GB_BIG5_EVIDENCE = 200  # high bytes (about 100 characters) before a GB/Big5 label is doubted
+
+
+def _gb_or_big5(content: bytes, declared: str) -> str:
+    """The declared GB or Big5 charset, unless the bytes read cleanly in the other too and are
+    plainly that one: GB18030 reads nearly any Big5 page "cleanly" (as nonsense simplified
+    Chinese), so a Taiwan or Hong Kong page behind a server's default gbk label was mojibake.
+    Real GBK pages seldom read cleanly as Big5, and charset_normalizer then keeps them GB."""
+    other = _GB_OR_BIG5[1] if declared == _GB_OR_BIG5[0] else _GB_OR_BIG5[0]
+    if _high_bytes(content) < GB_BIG5_EVIDENCE or not _decodes_cleanly(content, other):
+        return declared  # a few characters are no evidence against the label
+    return "big5hkscs" if _big5_rather_than_gb(content) else "gb18030"
 
 
 def _big5_rather_than_gb(content: bytes) -> bool:

@@ -15,8 +15,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from agglowatch.config import FieldSelectors
 from agglowatch.errors import (
@@ -104,7 +106,7 @@ async def fetch_or_fallback(
             fetcher, url, source=source, fields=fields, fallback=fallback, now=now
         )
     except AgglowatchError as exc:
-        fetcher.stats.errors.append(f"{url}: {exc}")
+        fetcher.stats.errors.append(_naming(url, exc))
         if _gone(exc) and fallback is not None and not (fallback.text or "").strip():
             return None  # a dead link with a title only is no document (retried next run)
     except Exception as exc:  # a parser bug on one odd page must not lose the whole source
@@ -118,6 +120,12 @@ async def fetch_or_fallback(
         return None
     extra = {**fallback.extra, PAGE_UNREAD: True}
     return dataclasses.replace(fallback, listing_url=url, extra=extra)
+
+
+def _naming(url: str, exc: AgglowatchError) -> str:
+    """The warning for a page that failed, naming its URL once (most messages start with it)."""
+    message = str(exc)
+    return message if message.startswith(url) else f"{url}: {message}"
 
 
 def _gone(exc: AgglowatchError) -> bool:
@@ -149,6 +157,8 @@ async def fetch_document(
         page = await fetcher.get(target, accept=ACCEPT)
     if page.not_modified:
         return None
+    if (where := redirected_away(url, page.final_url)) is not None:
+        raise ErrorPageError(f"{url}: redirects to {where} {page.final_url}; not stored", url)
     digest = hashlib.sha256(page.content).hexdigest()
     if digest == previous_hash:
         return None
@@ -160,6 +170,39 @@ async def fetch_document(
     record.listing_url = url
     note_validators(fetcher.validators, url, content_hash=digest)
     return record
+
+
+_INDEX_FILE = re.compile(r"/(?:index|default|home)\.[a-z]+$", re.IGNORECASE)
+
+
+def redirected_away(url: str, final_url: str) -> str | None:
+    """'the site's home page' or 'the section page' when following `url` ended on one of them.
+
+    Sites take an article down by redirecting its address to the home page or to the section
+    above it: that page is no article of the listing (stored, it was a junk document, reported
+    new). An article's path under the section is deeper than the page it lands on; a page that
+    moved lands at its new address, never above its old one.
+    """
+    if final_url == url:
+        return None
+    old, new = urlsplit(url), urlsplit(final_url)
+    old_path, new_path = _folder(old.path), _folder(new.path)
+    if not new_path.endswith("/") or len(old_path) <= len(new_path):
+        return None
+    if new_path == "/":
+        return "the site's home page"
+    same_site = _host(old.hostname) == _host(new.hostname)
+    return "the section page" if same_site and old_path.startswith(new_path) else None
+
+
+def _folder(path: str) -> str:
+    """A path with its index file (index.html, default.aspx...) taken off: '/news/index.htm'
+    is the page '/news/'."""
+    return _INDEX_FILE.sub("/", path or "/")
+
+
+def _host(name: str | None) -> str:
+    return (name or "").lower().removeprefix("www.")
 
 
 def note_validators(validators: dict[str, Validators], url: str, **changes: Any) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from agglowatch.errors import FetchError
+from sources.mediatype import media_type
 
 PIECE = 64 * 1024
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -27,7 +28,7 @@ class _Inflater:
     """Streaming gzip/deflate decoder, lazy and bounded, tolerant of the usual server mistakes."""
 
     def __init__(self, coding: str) -> None:
-        self._coding = coding
+        self._coding = "gzip" if coding == "x-gzip" else coding
         self._decoder: zlib._Decompress | None = None
         self._passthrough = False
         self._finished = False  # the stream ended; whatever follows is ignored
@@ -51,14 +52,19 @@ class _Inflater:
                 yield piece
 
     def _start(self, data: bytes) -> None:
-        if self._coding == "deflate":
-            # "deflate" is meant to be zlib-wrapped, but many servers send raw deflate.
-            wrapped = len(data) < 2 or (data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0)
-            self._decoder = zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
-        elif data.startswith(_GZIP_MAGIC) or len(data) < 2:
+        """The decoder the first bytes call for, whatever the label says: servers label gzip
+        "deflate" and zlib "gzip", send raw deflate as "deflate", or plain bytes as "gzip"."""
+        deflate = self._coding == "deflate"
+        if data.startswith(_GZIP_MAGIC) or (len(data) < 2 and self._coding == "gzip"):
             self._decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        elif self._coding == SNIFF:
+            self._passthrough = True  # not gzip: the page as it came
+        elif _zlib_wrapped(data) or (len(data) < 2 and deflate):
+            self._decoder = zlib.decompressobj(zlib.MAX_WBITS)
+        elif deflate:
+            self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
         else:
-            self._passthrough = True  # labelled gzip but not gzip: take the bytes as they are
+            self._passthrough = True  # labelled gzip but not compressed: the bytes as they are
 
     def _next_member(self, rest: bytes) -> bytes:
         if not rest:
@@ -68,6 +74,18 @@ class _Inflater:
             return rest
         self._finished = True  # trailing garbage after the stream: ignored, as browsers do
         return b""
+
+
+def _zlib_wrapped(data: bytes) -> bool:
+    """A zlib header (RFC 1950): deflate method, check bits making the first two bytes % 31."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+# The innermost "coding" of an HTML page: gzip bytes still there after the declared codings (a
+# page gzipped twice and labelled once, or a pre-compressed file served with no label) are
+# inflated once more, as curl and browsers do; anything else passes through.
+SNIFF = "sniff"
+_SNIFFED_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def _decoded(inflaters: Sequence[_Inflater], data: bytes) -> Iterator[bytes]:
@@ -118,6 +136,8 @@ async def read_capped(
     """
     inflaters = [_Inflater(c) for c in reversed(content_codings(response, shown))]
     declared = _declared_length(response) if not inflaters else None
+    if media_type(response.headers.get("content-type")) in _SNIFFED_TYPES:
+        inflaters.append(_Inflater(SNIFF))
     buffer = bytearray()
     try:
         prefix = min(HEAD_BYTES, limit)

@@ -32,6 +32,7 @@ class Paged:
 
     records: list[DocumentRecord] = field(default_factory=list)
     exhausted: bool = False  # the API said there is no more (not max_results, not a failure)
+    failed: bool = False  # a page after the first failed: paging stopped there
     last_date: dt.date | None = None
     warnings: list[str] = field(default_factory=list)
 
@@ -98,6 +99,7 @@ async def page_works(
             if cursor == "*":
                 raise
             paged.warnings.append(f"paging stopped after {read} works: {exc}")
+            paged.failed = True
             ctx.fetcher.stats.errors.append(f"{url} (cursor {cursor[:20]}): {exc}")
             return paged
         read += page.size
@@ -114,7 +116,10 @@ async def page_works(
 
 
 def window_start(ctx: SourceContext, overlap: dt.timedelta = dt.timedelta(0)) -> dt.date | None:
-    """Where this run's window begins: the saved `from_date`, else the last success, else open."""
+    """Where this run's window begins: the saved `from_date`, else the last success, else open
+    (also when the saved `from_date` is None: the first, open reading is still to finish)."""
+    if "from_date" in ctx.state and ctx.state["from_date"] is None:
+        return None
     saved = ctx.state.get("from_date")
     if isinstance(saved, str):
         try:
@@ -128,8 +133,14 @@ def window_start(ctx: SourceContext, overlap: dt.timedelta = dt.timedelta(0)) ->
 
 def next_window(
     start: dt.date | None, paged: Paged, today: dt.date, overlap: dt.timedelta = dt.timedelta(0)
-) -> dt.date:
-    """Next run's window start: today when all was read, else where the sorted reading stopped."""
+) -> dt.date | None:
+    """Next run's window start: today when all was read, else where the sorted reading stopped.
+    A reading that failed part way and cannot resume past `start` is done again from `start`
+    (None, open, for the first run's reading by relevance): a window from today would never
+    read the works past the failure."""
+    resumable = start is not None and paged.last_date is not None and paged.last_date > start
+    if paged.failed and not resumable:
+        return start
     if paged.exhausted or start is None:
         return today - overlap
     if paged.last_date is not None and paged.last_date > start:
@@ -150,14 +161,19 @@ def later(configured: str | None, start: dt.date) -> str:
     return max(own, start).isoformat() if own else start.isoformat()
 
 
-def works_harvest(ctx: SourceContext, paged: Paged, window: dt.date) -> Harvest:
-    records = paged.records
+def works_harvest(ctx: SourceContext, paged: Paged, window: dt.date | None) -> Harvest:
+    """The works read, each once: cursor pages overlap when the index moves meanwhile, and a
+    work stored twice in one run would be counted new and then unchanged."""
+    first: dict[str, DocumentRecord] = {}
+    for record in paged.records:
+        first.setdefault(record.url, record)
+    records = list(first.values())
     return Harvest(
         source=ctx.config.name,
         documents=records,
         listed_urls=list(dict.fromkeys(r.url for r in records)),
         stats=ctx.fetcher.stats,
-        state={**ctx.state, "from_date": window.isoformat()},
+        state={**ctx.state, "from_date": window.isoformat() if window else None},
         warnings=paged.warnings,
         dates_unparsed=sum(1 for r in records if r.published is None),
     )

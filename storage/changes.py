@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agglowatch.textnorm import fold
+from dedupe.normalise import is_chrome
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\n+")
 _EXCERPTS = 3
@@ -18,9 +19,11 @@ _EXCERPT_CHARS = 160
 
 
 def sentences(text: str) -> list[str]:
-    """Split into sentences (Chinese and Latin punctuation, line breaks); drop tiny fragments."""
+    """Split into sentences (Chinese and Latin punctuation, line breaks); drop tiny fragments
+    and site chrome (a visit counter, a print/close bar: what dedupe leaves out of a text's
+    hash, so that a counter ticking is no edit, nor part of a real edit's excerpts)."""
     parts = (part.strip() for part in _SENTENCE_END.split(text))
-    return [part for part in parts if len(part) >= 4]
+    return [part for part in parts if len(part) >= 4 and not is_chrome(fold(part))]
 
 
 def text_changes(old_text: str, new_text: str, key: Callable[[str], str] = fold) -> dict[str, Any]:

@@ -193,11 +193,13 @@ def store_document(
     if norm is None:
         norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
-    if existing is not None and record.extra.get(PAGE_UNREAD):
+    if existing is not None and (
+        record.extra.get(PAGE_UNREAD) or _another_sources(existing, source, norm)
+    ):
         _seen_unread(existing, ctx, result)
         return
     if existing is not None:
-        _update_existing(session, existing, norm, ctx, result)
+        _update_or_take_over(session, existing, source, norm, ctx, result)
         return
     duplicate = find_duplicate(session, norm, ctx.deduper, batch)
     may_move, may_be_issue = _may_move(duplicate, ctx), _may_be_issue(duplicate, norm)
@@ -595,9 +597,52 @@ def _version_values(
 def _seen_unread(doc: Document, ctx: StoreContext, result: StoreResult) -> None:
     """A stored document whose page could not be read this run, listed with what its listing
     says: still there (a removed one is back), but the listing's shorter title and summary are
-    not a new version of the page (the fetch failure is in the source's warnings)."""
+    not a new version of the page (the fetch failure is in the source's warnings). Also another
+    source's record of the document (_another_sources): seen there, not a new version."""
     result.touched.add(doc.id)
     _report_unchanged(doc, _see(doc, ctx.now), result)
+
+
+def _another_sources(doc: Document, source: str, norm: NormalisedDocument) -> bool:
+    """True when a record of `source` at `doc`'s address is another source's rendering of it,
+    which only sees the document.
+
+    Two sources can name one address (Crossref and OpenAlex give a work's landing page; two
+    sections of a site list one article) with different renderings of it (an abstract or none,
+    a summary or the page): were each to rewrite the document, every run would report it
+    updated twice, its content flipping. Its own source follows its edits; another's record
+    takes the document over only when it is richer (_richer), and fills in a document whose
+    own page was never read (a feed entry's title alone).
+    """
+    if doc.source == source or (doc.extra or {}).get(PAGE_UNREAD):
+        return False
+    return not _richer(doc, norm)
+
+
+def _richer(doc: Document, norm: NormalisedDocument) -> bool:
+    """The record has all of the document's text and more (an abstract where it had none)."""
+    if doc.text_hash == norm.text_hash or not norm.record.text.strip():
+        return False
+    change = text_changes(doc.text, norm.record.text)
+    return bool(change["added"]) and not change["removed"]
+
+
+def _update_or_take_over(
+    session: Session,
+    doc: Document,
+    source: str,
+    norm: NormalisedDocument,
+    ctx: StoreContext,
+    result: StoreResult,
+) -> None:
+    """_update_existing, by the document's own source or by a richer one taking it over; a
+    document first stored this same run is listed new, not also updated."""
+    first_seen_now = doc.source != source and doc.first_run_id == ctx.run_id
+    doc.source = source
+    listed = len(result.updated)
+    _update_existing(session, doc, norm, ctx, result)
+    if first_seen_now:
+        del result.updated[listed:]
 
 
 def _report_unchanged(doc: Document, came_back: bool, result: StoreResult) -> None:
