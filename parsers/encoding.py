@@ -19,9 +19,8 @@ density: Chinese text is mostly high bytes, Latin-1 text (accents here and there
 Undeclared Big5 always reads "cleanly" as GB18030 (every Big5 pair is a valid GBK pair), so when
 both decode, charset_normalizer (limited to the two) chooses. Undeclared Latin-1 and Shift_JIS
 read "cleanly" as GB18030 too, but as rare extension characters: GB18030 is taken only when most
-two-byte pairs are GB2312's symbols and hanzi, and bytes whose GB18030 reading is full of kana
-are EUC-JP (its kana rows are GB2312's). Undeclared EUC-KR still reads as GB18030 (its hangul
-occupy GB2312's hanzi rows; a page that declares it is read right).
+two-byte pairs are GB2312's symbols and hanzi; Japanese and Korean are told by the script they
+read as in their own codecs (_japanese_or_korean).
 """
 
 from __future__ import annotations
@@ -160,8 +159,6 @@ def detect(content: bytes) -> str:
     if (other := _japanese_or_korean(content)) is not None:
         return other
     if _decodes_cleanly(content, "gb18030"):
-        if _kana_rich(content) and _decodes_cleanly(content, "euc_jp"):
-            return "euc_jp"  # (Big5 reads as kana too, but never cleanly as EUC-JP)
         if _decodes_cleanly(content, "big5hkscs") and _big5_rather_than_gb(content):
             return "big5hkscs"
         if _plausible_gb(content):
@@ -177,9 +174,6 @@ def detect(content: bytes) -> str:
 # few of.
 _GB_PAIR = re.compile(rb"[\x81-\xfe][\x40-\xfe]")
 GB_COMMON_SHARE = 0.6  # of the pairs; Chinese pages: 0.95 and more
-KANA_SHARE = 0.15  # of the kana and hanzi read as GB18030; Japanese text: 0.3-0.6, Chinese ~0
-_KANA = re.compile("[\u3040-\u30ff]")
-_KANA_OR_HAN = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def _plausible_gb(content: bytes) -> bool:
@@ -195,14 +189,6 @@ def _plausible_gb(content: bytes) -> bool:
     return int(np.count_nonzero(common)) >= GB_COMMON_SHARE * leads.size
 
 
-def _kana_rich(content: bytes) -> bool:
-    """True when the bytes read as GB18030 are Japanese: EUC-JP's kana rows are GB2312's kana
-    rows, so kana come out right while the kanji come out as other hanzi."""
-    text = content[:100_000].decode("gb18030", errors="replace")
-    cjk = len(_KANA_OR_HAN.findall(text))
-    return cjk > 0 and len(_KANA.findall(text)) >= KANA_SHARE * cjk
-
-
 # GB18030 reads Shift_JIS, EUC-JP and EUC-KR bytes "cleanly" too, as nonsense Chinese (EUC-KR's
 # Hangul block is GB2312's commonest hanzi). What tells them apart is the script they decode to in
 # their own codec: Japanese text is full of hiragana (particles, endings), which Chinese never is;
@@ -216,6 +202,8 @@ _CJK_LETTER = re.compile("[\u3041-\u30ff\u3400-\u9fff\uac00-\ud7a3]")
 HIRAGANA_SHARE = 0.1  # Japanese prose: 0.3-0.5 of its letters; GB Chinese read as Japanese: ~0
 HANGUL_SHARE = 0.5  # of the letters, in Korean read as EUC-KR: ~1.0
 HANGUL_SPACING = 0.1  # spaces per syllable: Korean 0.25-0.35; GB Chinese read as EUC-KR: < 0.02
+# Hiragana or Hangul needed at all: a few GBK words in an English page read as a few "syllables"
+OTHER_CJK_EVIDENCE = 20
 
 
 def _japanese_or_korean(content: bytes) -> str | None:
@@ -225,13 +213,15 @@ def _japanese_or_korean(content: bytes) -> str | None:
         if _decodes_cleanly(sample, codec):
             text = sample.decode(codec, errors="replace")
             letters = len(_CJK_LETTER.findall(text))
-            if letters and len(_HIRAGANA.findall(text)) >= HIRAGANA_SHARE * letters:
+            hiragana = len(_HIRAGANA.findall(text))
+            if hiragana >= max(OTHER_CJK_EVIDENCE, HIRAGANA_SHARE * letters):
                 return codec
     if _decodes_cleanly(sample, "cp949"):
         text = sample.decode("cp949", errors="replace")
         letters, hangul = len(_CJK_LETTER.findall(text)), len(_HANGUL.findall(text))
         spaced = len(_HANGUL_THEN_SPACE.findall(text))
-        if hangul and hangul >= HANGUL_SHARE * letters and spaced >= HANGUL_SPACING * hangul:
+        enough = hangul >= max(OTHER_CJK_EVIDENCE, HANGUL_SHARE * letters)
+        if enough and spaced >= HANGUL_SPACING * hangul:
             return "cp949"
     return None
 
