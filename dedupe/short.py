@@ -12,22 +12,19 @@ A missing title is no evidence either way.
 
 from __future__ import annotations
 
-import numpy as np
-
 from dedupe.normalise import match_text
-from dedupe.shingles import shingles
+from dedupe.shingles import Hashes, jaccard_parts, shingles
 
 TITLE_OVERLAP = 0.5  # of the shorter title's pairs found in the other
 
 
 def titles_agree(title: str, other: str) -> bool:
     """True when two documents with a short shared text may be one publication by their titles."""
-    mine, theirs = _pairs(title), _pairs(other)
-    if mine.size == 0 or theirs.size == 0:
+    common, mine, theirs = jaccard_parts(_pairs(title), _pairs(other))
+    if mine == 0 or theirs == 0:
         return True
-    common = np.intersect1d(mine, theirs, assume_unique=True).size
-    return common >= TITLE_OVERLAP * min(mine.size, theirs.size)
+    return common >= TITLE_OVERLAP * min(mine, theirs)
 
 
-def _pairs(title: str) -> np.ndarray:
+def _pairs(title: str) -> Hashes:
     return shingles(match_text(title), han_n=2, word_n=2)
