@@ -155,7 +155,8 @@ def band_keys(minhash: Hashes, num_perm: int, short: bool = False) -> list[int]:
 
 @lru_cache(maxsize=16)
 def _band_persons(num_perm: int, short: bool = False) -> tuple[bytes, ...]:
-    """Each band's blake2b personalisation (band number and shape), made once per num_perm."""
+    """Each band's blake2b personalisation (band number, shape and shortness), made once per
+    num_perm and shortness."""
     bands, rows = lsh_params(num_perm)
     kind = "as" if short else "aw"
     return tuple(f"{kind}{num_perm}.{rows}.{number}".encode()[:16] for number in range(bands))

@@ -106,10 +106,12 @@ def canonical_url(url: str) -> str:
 
 def _without_dot_segments(path: str) -> str:
     """`path` with its "." and ".." segments resolved; untouched when it has none (most)."""
-    if "." not in path or not any(seg in (".", "..") for seg in path.split("/")):
+    if "." not in path:
+        return path
+    segments = path.split("/")
+    if not any(seg in (".", "..") for seg in segments):
         return path
     kept: list[str] = []
-    segments = path.split("/")
     for seg in segments[1:] if path.startswith("/") else segments:
         if seg == "..":
             if kept:
