@@ -210,14 +210,14 @@ def _japanese_or_korean(content: bytes) -> str | None:
     """cp932 (Shift_JIS), euc_jp or cp949 (EUC-KR) when the bytes read as that language in it."""
     sample = content[:_OTHER_CJK_SAMPLE]
     for codec in ("cp932", "euc_jp"):
-        if _decodes_cleanly(sample, codec):
-            text = sample.decode(codec, errors="replace")
+        text = _clean_reading(sample, codec)
+        if text is not None:
             letters = len(_CJK_LETTER.findall(text))
             hiragana = len(_HIRAGANA.findall(text))
             if hiragana >= max(OTHER_CJK_EVIDENCE, HIRAGANA_SHARE * letters):
                 return codec
-    if _decodes_cleanly(sample, "cp949"):
-        text = sample.decode("cp949", errors="replace")
+    text = _clean_reading(sample, "cp949")
+    if text is not None:
         letters, hangul = len(_CJK_LETTER.findall(text)), len(_HANGUL.findall(text))
         spaced = len(_HANGUL_THEN_SPACE.findall(text))
         enough = hangul >= max(OTHER_CJK_EVIDENCE, HANGUL_SHARE * letters)
@@ -264,16 +264,21 @@ def _big5_rather_than_gb(content: bytes) -> bool:
 
 def _decodes_cleanly(content: bytes, codec: str, tolerance: float = 0.001) -> bool:
     """True when the bytes read in `codec` with (almost) no errors."""
+    return _clean_reading(content, codec, tolerance) is not None
+
+
+def _clean_reading(content: bytes, codec: str, tolerance: float = 0.001) -> str | None:
+    """The first 500,000 bytes read in `codec` (U+FFFD for the odd bad byte), or None when
+    they do not read (almost) without errors."""
     sample = content[:500_000]
     try:
-        sample.decode(codec)
-        return True
+        return sample.decode(codec)
     except UnicodeDecodeError:
         pass
     except LookupError:
-        return False
+        return None
     decoded = sample.decode(codec, errors="replace")
-    return decoded.count("\ufffd") <= max(2, int(len(decoded) * tolerance))
+    return decoded if decoded.count("\ufffd") <= max(2, int(len(decoded) * tolerance)) else None
 
 
 BINARY_SAMPLE = 8000  # characters looked at
