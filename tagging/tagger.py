@@ -69,6 +69,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache, partial
 
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
@@ -721,15 +722,12 @@ class _Group:
             subject = self._is_subject(found, named, share, sentences, crowd.abroad)
             subject = subject or (bool(found.own) and _devoted(found, crowd))
             subject = subject or (bool(crowd.proposals) and _proposed(found, crowd))
-            passage = not subject and _paragraph_on(found, folded, crowd)
-            subject = subject or passage
+            on_passage = cache(partial(_paragraph_on, found, folded, crowd))  # at most once
+            subject = subject or on_passage()
             announced = bool(found.topics - {folded.sentences - 1}) and not crowd.abroad
             subject = subject or announced
             subject = subject and not _slogan(found, folded, self.goals[position])
-            subject = subject and not (
-                _closing_intent(found, folded)
-                and not (passage or _paragraph_on(found, folded, crowd))
-            )
+            subject = subject and not (_closing_intent(found, folded) and not on_passage())
             subject = subject and not _framing(found, folded)
             subject = subject and not (crowd.speech and _one_sentence(found))
             subject = subject and not (
