@@ -317,7 +317,7 @@ def _microdata_objects(tree: lxml.html.HtmlElement, page: PageMetadata) -> Itera
     own properties, a nested Person or Organization by its name. A teaser of another article
     (a '相关阅读' card) is not the page's."""
     for item in _MICRODATA_ITEMS(tree):
-        kind = (item.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
+        kind = _item_kind(item)
         if kind in sel.JSONLD_ARTICLE_TYPES:
             found = {"@type": kind, **_microdata_properties(item)}
             if not _teaser(item, found, page):
@@ -330,10 +330,15 @@ def in_teaser(element: lxml.html.HtmlElement, page: PageMetadata) -> bool:
     if not owner:
         return False
     item = owner[0]
-    kind = (item.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
-    if kind not in sel.JSONLD_ARTICLE_TYPES:
+    if _item_kind(item) not in sel.JSONLD_ARTICLE_TYPES:
         return False
     return _teaser(item, _microdata_properties(item), page)
+
+
+def _item_kind(item: lxml.html.HtmlElement) -> str:
+    """A microdata item's type, as JSON-LD names it: 'https://schema.org/NewsArticle' is
+    'newsarticle'."""
+    return (item.get("itemtype") or "").strip().rstrip("/").rsplit("/", 1)[-1].lower()
 
 
 _ITEM_LINKS = lxml.etree.XPath(".//a[@href][@itemprop='url' or ancestor::*[@itemprop='headline']]")
