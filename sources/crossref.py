@@ -171,7 +171,7 @@ def works_harvest(ctx: SourceContext, paged: Paged, window: dt.date | None) -> H
     return Harvest(
         source=ctx.config.name,
         documents=records,
-        listed_urls=list(dict.fromkeys(r.url for r in records)),
+        listed_urls=list(first),
         stats=ctx.fetcher.stats,
         state={**ctx.state, "from_date": window.isoformat() if window else None},
         warnings=paged.warnings,
