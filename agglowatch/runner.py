@@ -265,13 +265,13 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
         ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
     )
     store_ctx.prepare = ctx.prepare
-    listed = list(harvest.listed_urls)
-    listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
+    gone = frozenset(canonical_url(url) for url in harvest.stats.gone)
+    listed = _present(harvest, gone)
     if source.kind not in store.NO_REMOVAL_KINDS:  # an incremental API lists only what is new
         store_ctx.listed = frozenset(canonical_url(url) for url in listed)
     result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     result.removed, listed_unchanged = store.mark_missing(
-        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx, result
+        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx, result, gone
     )
     result.unchanged += listed_unchanged
     source_state.save_validators(session, source.name, fetched.validators, fetched.before, now)
@@ -281,6 +281,14 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     outcome.new = len(result.new)
     _heartbeat(session, ctx, now)
     return SourceReport(outcome, result)
+
+
+def _present(harvest: Harvest, gone: frozenset[str]) -> list[str]:
+    """The URLs the listing names and its documents have, less pages that are `gone` (404, 410,
+    a redirect to the home page): a listing that still links to them keeps no document alive."""
+    listed = list(harvest.listed_urls)
+    listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
+    return [url for url in listed if canonical_url(url) not in gone] if gone else listed
 
 
 def fail_source(ctx: RunContext, source: Any, error: BaseException) -> SourceReport:
