@@ -265,7 +265,7 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
         ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
     )
     store_ctx.prepare = ctx.prepare
-    gone = frozenset(canonical_url(url) for url in harvest.stats.gone)
+    gone = _gone_pages(harvest)
     listed = _present(harvest, gone)
     if source.kind not in store.NO_REMOVAL_KINDS:  # an incremental API lists only what is new
         store_ctx.listed = frozenset(canonical_url(url) for url in listed)
@@ -281,6 +281,14 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     outcome.new = len(result.new)
     _heartbeat(session, ctx, now)
     return SourceReport(outcome, result)
+
+
+def _gone_pages(harvest: Harvest) -> frozenset[str]:
+    """Canonical URLs of the listed pages gone this run (404, 410, a redirect home), or none when
+    every listed page is: a site answering 404 for all its articles is broken, not emptied."""
+    gone = frozenset(canonical_url(url) for url in harvest.stats.gone)
+    listed = {canonical_url(url) for url in harvest.listed_urls}
+    return gone if gone and listed - gone else frozenset()
 
 
 def _present(harvest: Harvest, gone: frozenset[str]) -> list[str]:

@@ -21,6 +21,13 @@ from tests.test_rounds_of_change import article, html_config, listing
 
 PATHS = ["/news/a1.html", "/news/a2.html", "/news/a3.html"]
 TITLES = ["Chengdu-Chongqing builds new infrastructure", "Bay Area labs", "Middle Yangtze rail"]
+LIVE = "/news/live.html"  # an article that stays up
+LIVE_BODY = [
+    "Harbin and Changchun are offering housing subsidies and start-up loans to keep graduates "
+    "in the northeast, where cities of the urban agglomeration are losing people.",
+    "Planners say a shrinking population calls for compact development and better services in "
+    "existing neighbourhoods instead of new districts on the edge of town.",
+]
 
 
 class Gone(Redirecting):
@@ -39,9 +46,10 @@ def news_site(server: HTTPServer) -> Gone:
     site.moves, site.dead = {}, {}
     site.put("/", HOME)
     site.put("/copies/", listing([]))
-    site.put("/news/", listing(PATHS))
+    site.put("/news/", listing([*PATHS, LIVE]))
     for path, title, body in zip(PATHS, TITLES, BODIES, strict=True):
         site.put(path, article(title, body))
+    site.put(LIVE, article("Harbin-Changchun keeps its graduates", LIVE_BODY))
     site.install()
     return site
 
@@ -55,7 +63,7 @@ def test_a_listed_article_whose_page_is_gone_is_removed_then_back(
 ) -> None:
     site = news_site(httpserver)
     config = html_config(tmp_path, db_url, site, removed_after=2)
-    assert run_once(config)["totals"]["new"] == 3
+    assert run_once(config)["totals"]["new"] == 4
 
     site.dead = {"/news/a1.html": 404, "/news/a2.html": 410}
     site.moves = {"/news/a3.html": "/"}  # the listing still names all three
@@ -63,7 +71,12 @@ def test_a_listed_article_whose_page_is_gone_is_removed_then_back(
     assert first["removed"] == [] and first["new"] == [] and first["updated"] == []
     assert sorted(d["url"] for d in second["removed"]) == [site.url(p) for p in PATHS]
     assert third["removed"] == [] and third["totals"]["removed"] == 0  # reported once
-    assert set(statuses(config).values()) == {"removed"}
+    assert statuses(config) == {
+        "a1.html": "removed",
+        "a2.html": "removed",
+        "a3.html": "removed",
+        "live.html": "active",
+    }
 
     site.dead, site.moves = {}, {}  # the pages are back
     back = run_once(config)
@@ -84,6 +97,19 @@ def test_a_feed_entry_whose_page_answers_410_is_removed(
     reports = [run_once(config) for _ in range(4)]
     assert [r["totals"]["removed"] for r in reports] == [0, 0, 1, 0]
     assert statuses(config) == {"p1.html": "active", "p2.html": "removed"}
+
+
+def test_every_listed_page_gone_is_a_broken_site_not_removals(
+    httpserver: HTTPServer, tmp_path: Path, db_url: str
+) -> None:
+    """A site answering 404 for every article its listing names is broken, not emptied."""
+    site = news_site(httpserver)
+    config = html_config(tmp_path, db_url, site, removed_after=2)
+    run_once(config)
+    site.dead = dict.fromkeys([*PATHS, LIVE], 404)
+    reports = [run_once(config) for _ in range(3)]
+    assert [r["totals"]["removed"] for r in reports] == [0, 0, 0]
+    assert set(statuses(config).values()) == {"active"}
 
 
 def test_a_page_failing_with_a_server_error_is_not_removed(
