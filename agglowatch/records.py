@@ -67,11 +67,17 @@ class FetchStats:
     errors: list[str] = field(
         default_factory=list
     )  # per-item problems that did not stop the source
+    # listed pages that are gone (404, 410, an error page, a redirect to the home page): missing
+    # from the site this run though the listing still names them
+    gone: list[str] = field(default_factory=list)
 
 
 # extra key: the record is what a listing (a feed entry) says of a page that could not be read
 # this run. It may stand in for a document never stored, never for a stored page's version.
 PAGE_UNREAD = "page_unread"
+# extra key, with PAGE_UNREAD: the page is gone (FetchStats.gone); the entry never sees a stored
+# document, which is counted missing from its listing instead
+PAGE_GONE = "page_gone"
 
 
 @dataclass(slots=True)

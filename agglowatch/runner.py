@@ -33,7 +33,7 @@ from sources.articles import PREPARE
 from sources.base import PageFetcher, SourceContext, kind_for
 from sources.http import Fetcher
 from sources.registry import load_kinds
-from storage import runs, source_state, store
+from storage import digest_store, runs, source_state, store
 from storage.db import make_engine, session_factory, transaction, upgrade
 from storage.models import Document, Run, SeedDocument
 from storage.seeds import sync_seeds
@@ -56,6 +56,9 @@ class RunContext:
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
     prepare: PrepareSpec | None = None  # how parse workers prepare records (dedupe.prepare)
+    # How far the clock is behind the last digest's end (it went back): added to the times the
+    # run stamps on documents, so that the next digests show what it finds (clock_behind)
+    behind: dt.timedelta = dt.timedelta(0)
     # One source's store at a time: each sees what the sources before it committed, so copies of
     # one article harvested by several sources at once are found as duplicates of each other.
     store_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -104,6 +107,12 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
     ctx.notes.extend(f"closed run {run_id} left unfinished as failed" for run_id in stale)
     with factory() as session:
         runs.acquire_leases(session, [s.name for s in sources], holder, now)
+        ctx.behind = clock_behind(session, now)
+    if ctx.behind:
+        ctx.notes.append(
+            f"the clock is {ctx.behind} behind the last digest's end (it went back): documents"
+            " are stamped from that end, for the next digests to show them"
+        )
     try:
         _sync_seeds(config, factory)
         with transaction(factory) as session:
@@ -113,6 +122,17 @@ def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> Ru
         raise
     gc.freeze()  # see release()
     return ctx
+
+
+def clock_behind(session: Session, now: dt.datetime) -> dt.timedelta:
+    """How far `now` is behind the end of the last digest (zero when it is not).
+
+    A digest covers [its watermark, now); documents stamped before the watermark, by a clock
+    set back after a digest was built (a clock that ran fast, corrected), were never in any
+    digest's window, and were never shown.
+    """
+    mark = digest_store.watermark(session)
+    return max(mark - now, dt.timedelta(0)) if mark is not None else dt.timedelta(0)
 
 
 def load_tagger(config: Config) -> tuple[Tagger, PrepareSpec]:
@@ -262,16 +282,16 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     now = utcnow()
     harvest = fetched.harvest
     store_ctx = store.StoreContext(
-        ctx.run_id, now, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
+        ctx.run_id, now + ctx.behind, ctx.tagger, _deduper(session, ctx), ctx.config.removed_after
     )
     store_ctx.prepare = ctx.prepare
-    listed = list(harvest.listed_urls)
-    listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
+    gone = _gone_pages(harvest)
+    listed = _present(harvest, gone)
     if source.kind not in store.NO_REMOVAL_KINDS:  # an incremental API lists only what is new
         store_ctx.listed = frozenset(canonical_url(url) for url in listed)
     result = store.store_documents(session, source.name, harvest.documents, store_ctx)
     result.removed, listed_unchanged = store.mark_missing(
-        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx, result
+        session, source.name, source.kind, listed, harvest.complete_listing, store_ctx, result, gone
     )
     result.unchanged += listed_unchanged
     source_state.save_validators(session, source.name, fetched.validators, fetched.before, now)
@@ -281,6 +301,22 @@ def _store_in(session: Session, ctx: RunContext, source: Any, fetched: Fetched) 
     outcome.new = len(result.new)
     _heartbeat(session, ctx, now)
     return SourceReport(outcome, result)
+
+
+def _gone_pages(harvest: Harvest) -> frozenset[str]:
+    """Canonical URLs of the listed pages gone this run (404, 410, a redirect home), or none when
+    every listed page is: a site answering 404 for all its articles is broken, not emptied."""
+    gone = frozenset(canonical_url(url) for url in harvest.stats.gone)
+    listed = {canonical_url(url) for url in harvest.listed_urls}
+    return gone if gone and listed - gone else frozenset()
+
+
+def _present(harvest: Harvest, gone: frozenset[str]) -> list[str]:
+    """The URLs the listing names and its documents have, less pages that are `gone` (404, 410,
+    a redirect to the home page): a listing that still links to them keeps no document alive."""
+    listed = list(harvest.listed_urls)
+    listed += [url for d in harvest.documents for url in (d.url, d.listing_url) if url]
+    return [url for url in listed if canonical_url(url) not in gone] if gone else listed
 
 
 def fail_source(ctx: RunContext, source: Any, error: BaseException) -> SourceReport:

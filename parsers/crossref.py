@@ -20,6 +20,9 @@ from agglowatch.records import DocumentRecord
 from parsers.language import detect_language
 
 DOI_RESOLVER = "https://doi.org/"
+# A publisher dates a work in its own time zone, up to a day ahead of the run's UTC day (Beijing
+# is from 16:00 UTC); as for pages (parsers.dates), only a date beyond that is in the future.
+DATE_AHEAD = dt.timedelta(days=1)
 _DATE_FIELDS = ("published-online", "published-print", "issued", "published")
 _BREAK = re.compile(r"</?(?:jats:)?(?:p|sec|list-item|title)\b[^>]*>", re.IGNORECASE)
 _HEADING = re.compile(
@@ -141,9 +144,14 @@ def best_date(item: dict[str, Any], today: dt.date) -> dt.date | None:
         parts = _parts(item.get(name))
         if parts:
             value = date_parts(item.get(name))
-            if value is not None and value <= today:
+            if value is not None and not_in_future(value, today):
                 found.append((-len(parts), value))
     return min(found)[1] if found else None
+
+
+def not_in_future(day: dt.date, today: dt.date) -> bool:
+    """`day` is no later than `today` in the time zone furthest ahead (DATE_AHEAD)."""
+    return day <= today + DATE_AHEAD
 
 
 def date_parts(value: Any) -> dt.date | None:

@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord
-from parsers.crossref import DOI_RESOLVER, WorkPage, load_json_object, strip_markup
+from parsers.crossref import (
+    DOI_RESOLVER,
+    WorkPage,
+    load_json_object,
+    not_in_future,
+    strip_markup,
+)
 from parsers.language import detect_language
 
 MAX_ABSTRACT_WORDS = 20_000  # an inverted index claiming more positions is not an abstract
@@ -60,7 +66,7 @@ def work_to_record(work: Any, source: str, *, today: dt.date | None = None) -> D
         raise ParseError(f"OpenAlex work without title or URL: {_text(work.get('id')) or '?'}")
     abstract = rebuild_abstract(work.get("abstract_inverted_index")) or None
     published = _date(work.get("publication_date"))
-    if published is not None and published > (today or dt.date.today()):
+    if published is not None and not not_in_future(published, today or dt.date.today()):
         published = None
     language = _text(work.get("language")).lower()[:2] or None
     return DocumentRecord(

@@ -28,7 +28,7 @@ from agglowatch.errors import (
     HTTPStatusError,
     ParseError,
 )
-from agglowatch.records import PAGE_UNREAD, DocumentRecord, FetchedPage, Validators
+from agglowatch.records import PAGE_GONE, PAGE_UNREAD, DocumentRecord, FetchedPage, Validators
 from dedupe.prepare import PrepareSpec, attach
 from parsers import pool as parse_pool
 from parsers.article import extract_article
@@ -101,13 +101,17 @@ async def fetch_or_fallback(
     now: dt.datetime | None = None,
 ) -> DocumentRecord | None:
     """fetch_document, with any failure recorded and the fallback (if any) returned instead."""
+    gone = False
     try:
         record = await fetch_document(
             fetcher, url, source=source, fields=fields, fallback=fallback, now=now
         )
     except AgglowatchError as exc:
         fetcher.stats.errors.append(_naming(url, exc))
-        if _gone(exc) and fallback is not None and not (fallback.text or "").strip():
+        gone = _gone(exc)
+        if gone:
+            fetcher.stats.gone.append(url)
+        if gone and fallback is not None and not (fallback.text or "").strip():
             return None  # a dead link with a title only is no document (retried next run)
     except Exception as exc:  # a parser bug on one odd page must not lose the whole source
         log.exception("unexpected error on %s", url)
@@ -118,7 +122,7 @@ async def fetch_or_fallback(
         return record
     if fallback is None:
         return None
-    extra = {**fallback.extra, PAGE_UNREAD: True}
+    extra = {**fallback.extra, PAGE_UNREAD: True, **({PAGE_GONE: True} if gone else {})}
     return dataclasses.replace(fallback, listing_url=url, extra=extra)
 
 
@@ -155,10 +159,10 @@ async def fetch_document(
         if hops == MAX_REFRESHES:
             raise FetchError(f"{url}: more than {MAX_REFRESHES} meta refreshes (a loop?)", url)
         page = await fetcher.get(target, accept=ACCEPT)
+    if (where := redirected_away(url, page.final_url)) is not None:  # even to an unchanged page
+        raise ErrorPageError(f"{url}: redirects to {where} {page.final_url}; not stored", url)
     if page.not_modified:
         return None
-    if (where := redirected_away(url, page.final_url)) is not None:
-        raise ErrorPageError(f"{url}: redirects to {where} {page.final_url}; not stored", url)
     digest = hashlib.sha256(page.content).hexdigest()
     if digest == previous_hash:
         return None

@@ -25,6 +25,7 @@ from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session, load_only
 
 from agglowatch.records import (
+    PAGE_GONE,
     PAGE_UNREAD,
     DocumentRecord,
     DuplicateRef,
@@ -193,6 +194,8 @@ def store_document(
     if norm is None:
         norm = _normalised(record, ctx)
     existing = find_existing(session, norm, batch)
+    if existing is not None and record.extra.get(PAGE_GONE):
+        return  # its page is gone: not seen here, counted missing by mark_missing
     if existing is not None and (
         record.extra.get(PAGE_UNREAD) or _another_sources(existing, source, norm)
     ):
@@ -811,11 +814,13 @@ def mark_missing(
     complete: bool,
     ctx: StoreContext,
     result: StoreResult,
+    gone: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], int]:
     """Count runs in a row a document is missing from its listing; `removed` at the limit.
 
     A windowed listing (a feed, the first pages of a site) drops old items as new ones arrive;
-    only documents at least as recent as the oldest listed one count as missing there.
+    only documents at least as recent as the oldest listed one count as missing there, and
+    those it still names whose page is `gone` (canonical URLs: 404, 410, a redirect home).
     Returns the removed documents and how many listed ones were not re-parsed (unchanged).
     """
     if kind in NO_REMOVAL_KINDS:
@@ -831,7 +836,10 @@ def mark_missing(
     for doc in active:
         if doc.canonical_url in listed or doc.listing_url in listed:
             continue
-        if not complete and (oldest is None or doc.published is None or doc.published < oldest):
+        named = doc.canonical_url in gone or doc.listing_url in gone
+        if not (complete or named) and (
+            oldest is None or doc.published is None or doc.published < oldest
+        ):
             continue
         doc.missing_runs += 1
         if doc.missing_runs >= ctx.removed_after:
