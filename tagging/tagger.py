@@ -60,6 +60,12 @@ text about several things gives a side topic a short paragraph; round 7 asked fo
 passage on a theme is never taken for a closing plan; nor is a closing statement of what comes
 next ("将继续…", "plans to") when the theme's words, even supporting ones, already named it in
 SPREAD_SENTENCES earlier sentences: the text was about it before it said what comes next.
+
+Round 10: a paragraph of GAPPED_PARAGRAPH sentences or more in which all but one name a theme is
+a passage on it (a writer does not repeat the subject in every sentence); two distinct supporting
+terms of a theme in the title, with the theme named in the text, make it the subject as a full
+term there would ("重庆汽车产业智能化转型：打造…产业集群"); and in an advertisement (sales words,
+`advert`) a theme named in one sentence is sales talk, as it is a slogan in a speech.
 """
 
 from __future__ import annotations
@@ -94,6 +100,7 @@ REGION_LEAD_WEIGHT = 1.0  # regions: per distinct term in the lead, on top of ev
 PAGE_UNITS = 3000.0  # regions: mentions are diluted by the square root of the length in pages
 SUPPORT_SHARE = 0.3  # a theme named only by supporting words: in this share of the sentences
 SUPPORTED_TERMS = 3  # ... and, with no title naming it, this many distinct ones in as many
+TITLE_SUPPORTS = 2  # distinct supporting terms in the title that name the theme like a full term
 ENUMERATION_ITEMS = 5  # a sentence of this many items or more is a list (of topics, of goals)
 ENUMERATION_PART = 0.5  # ... and what it names counts for this part of a sentence
 SPORT_SHARE = 0.3  # a document naming sport (leisure) words in this share of its sentences
@@ -191,6 +198,7 @@ _FRAME_ENDINGS = ("背景下", "目标下", "目标要求下", "大背景下")
 FULL = 1.0  # the weight of a full term (supporting terms weigh the taxonomy's support_weight)
 NAME_SPAN = 16  # characters: the bracketed span (years, a number) after a document's name
 PARAGRAPH_SENTENCES = 2  # a paragraph of this many sentences, each naming a theme, is on it
+GAPPED_PARAGRAPH = 3  # ... and one of this many or more, all but one of them naming it
 MENU_ITEMS = 4  # a line of this many "|"-separated items ...
 MENU_ITEM_CHARS = 30  # ... each at most this long, is a navigation menu
 _ZONE = "\x00"  # between title, keywords and stream: no term contains it, none matches across
@@ -398,6 +406,7 @@ class Crowd:
     sentences: int = 0
     leisure: bool = False  # about the weather, a meal or a trip: cities are where, not what
     speech: bool = False  # a speech or the report of one: one sentence on a theme is a slogan
+    # (and in an advertisement, sales talk: see _advert)
     compared: set[int] = field(default_factory=set)  # sentences comparing the title's region
     setting: bool = False  # a share-market report or a clinical or laboratory study
     themed: bool = False  # some theme is applied (set once the themes are scored)
@@ -437,7 +446,7 @@ class Crowd:
         about_leisure = leisure is not None and len(leisure.sentences) >= max(
             LEISURE_SENTENCES, SPORT_SHARE * folded.sentences
         )
-        speech = (CONTEXT, 4) in evidence
+        speech = (CONTEXT, 4) in evidence or _advert(evidence.get((CONTEXT, 6)))
         setting = evidence.get((CONTEXT, 5))
         about_setting = setting is not None and (
             bool(setting.title) or len(setting.sentences) >= SPORT_SHARE * max(1, folded.sentences)
@@ -466,6 +475,15 @@ class Crowd:
             about_setting,
             proposals=_proposal_sentences(folded),
         )
+
+
+def _advert(found: _Evidence | None) -> bool:
+    """Sales words (售楼处, 首付, "show flat") in LEISURE_SENTENCES sentences or more, or in the
+    title: an advertisement, where a theme named in one sentence is sales talk, as it is a slogan
+    in a speech ("杭州都市圈一体化和城际铁路的建设，也让板块的未来价值值得期待")."""
+    if found is None:
+        return False
+    return bool(found.title) or len(found.sentences) >= LEISURE_SENTENCES
 
 
 def _spoken_of(found: _Evidence) -> set[int]:
@@ -830,14 +848,18 @@ def _paragraph_on(found: _Evidence, folded: _Folded, crowd: Crowd) -> bool:
     """A paragraph of PARAGRAPH_SENTENCES sentences or more in which every sentence names the theme
     by its own terms, one of them in full ("超充网络也在为城市减排出力。… 新能源汽车 … 减少二氧化碳
     排放 … 光伏、风电 …"; "…成为内需市场与外部市场相互贯通的关键节点。…让国内大循环和对外开放在
-    这里交汇。"): a passage on the theme, however thinly each sentence names it and however long
-    the rest of the text (abroad: never)."""
+    这里交汇。"), or one of GAPPED_PARAGRAPH sentences or more in which all but one do (a writer
+    does not name the subject in every sentence of a longer paragraph: "…城乡融合发展的重要切入点。
+    一方面…引导制造业向县域转移；另一方面提升县城…"): a passage on the theme, however thinly each
+    sentence names it and however long the rest of the text (abroad: never)."""
     if crowd.abroad or not found.full_term or len(found.own) < PARAGRAPH_SENTENCES:
         return False
     naming = {sentence for sentence, _ in found.own}
     for sentence in found.full_term.keys() & naming:
         first, last = _paragraph(folded, sentence)
-        if last - first + 1 >= PARAGRAPH_SENTENCES and naming.issuperset(range(first, last + 1)):
+        size = last - first + 1
+        missing = size - len(naming.intersection(range(first, last + 1)))
+        if size >= PARAGRAPH_SENTENCES and missing <= (size >= GAPPED_PARAGRAPH):
             return True
     return False
 
@@ -945,9 +967,13 @@ def _one_sentence(found: _Evidence) -> bool:
 def _supported(found: _Evidence, sentences: int) -> bool:
     """Supporting words only: a subject when the title (or keywords) names one and several of
     them run through the text (in several sentences, a large share of it) - not when a paper
-    about something else uses "big data" and "artificial intelligence" as its tools."""
+    about something else uses "big data" and "artificial intelligence" as its tools - or when the
+    title names TITLE_SUPPORTS distinct ones and the text names the theme too: a headline says in
+    several everyday words what a full term would ("重庆汽车产业智能化转型：打造…产业集群")."""
     if not (found.title or found.keywords):
         return _supported_throughout(found, sentences)
+    if len(found.title) >= TITLE_SUPPORTS and found.sentences:
+        return True
     naming = len(found.sentences)
     distinct = len(found.weight)
     return distinct >= 2 and naming >= SPREAD_SENTENCES and naming >= SUPPORT_SHARE * sentences

@@ -121,7 +121,9 @@ class Context(_Strict):
     make no region unless the title or keywords name it or a region's own name is used. In a
     weather report, a restaurant review or a travel guide (leisure words all through it) a city is
     where it rains or where to eat: it makes no region. In a speech (or a report of one) a theme
-    named in one sentence only is a slogan of the occasion. In a share-market report or a clinical
+    named in one sentence only is a slogan of the occasion, and so it is in an advertisement
+    (a flat, a car, a course for sale: its words in two sentences), where it is sales talk
+    ("杭州都市圈一体化…让板块的未来价值值得期待"). In a share-market report or a clinical
     or laboratory study (setting words all through it, or in its title) that is about no theme,
     a city is where the exchange, the hospital or the cohort is: member cities make no region.
     """
@@ -138,9 +140,12 @@ class Context(_Strict):
     speech_en: list[EnTerm] = Field(default_factory=list)
     setting_zh: list[ZhTerm] = Field(default_factory=list)
     setting_en: list[EnTerm] = Field(default_factory=list)
+    advert_zh: list[ZhTerm] = Field(default_factory=list)
+    advert_en: list[EnTerm] = Field(default_factory=list)
 
     def entries(self) -> list[Entry]:
-        """Home (0), abroad (1), sport (2), leisure (3), speech (4) and setting (5) as entries,
+        """Home (0), abroad (1), sport (2), leisure (3), speech (4), setting (5) and advert (6)
+        as entries,
         so that one automaton matches them."""
         out = []
         for name, zh, en in (
@@ -150,6 +155,7 @@ class Context(_Strict):
             ("leisure", self.leisure_zh, self.leisure_en),
             ("speech", self.speech_zh, self.speech_en),
             ("setting", self.setting_zh, self.setting_en),
+            ("advert", self.advert_zh, self.advert_en),
         ):
             out.append(
                 Entry.model_construct(

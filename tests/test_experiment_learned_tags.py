@@ -68,3 +68,33 @@ def test_no_fit_of_a_batch_sees_its_documents(monkeypatch: pytest.MonkeyPatch) -
     assert all(not grams & (held_out | later) for grams in seen)
     assert result.documents == 2 and result.train == 8
     assert result.stats["a rules"].recall == 1.0
+
+
+def test_leave_one_split_out_trains_on_every_other_split() -> None:
+    train, test = experiment.leave_out(_documents(), "holdout10")
+    assert {d.split for d in test} == {"holdout10"}
+    assert {d.split for d in train} == set(SPLITS) - {"holdout10"}  # later batches too
+
+
+def test_no_loso_fit_sees_the_held_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--loso: the one fit of a held split never sees its documents; no threshold is fitted."""
+    seen: list[set[str]] = []
+    fit = experiment.fit
+
+    def spy(docs: list[Counter[str]], labels: list[set[str]], ids: list[str]) -> experiment.Model:
+        seen.append({gram for counts in docs for gram in counts if gram.startswith("w:doc")})
+        return fit(docs, labels, ids)
+
+    monkeypatch.setattr(experiment, "fit", spy)
+    documents = _documents()
+    rules = {d.id: set(d.themes) for d in documents}
+    old = {d.id: set() for d in documents if d.split == "holdout10"}
+    result = experiment.run_loso(documents, "holdout10", rules, old, ["innovation", "urbanization"])
+    held_out = {f"w:{d.id}" for d in documents if d.split == "holdout10"}
+    assert len(seen) == 1 and not seen[0] & held_out
+    assert "w:doc11" in seen[0]  # holdout11, written later, is trained on
+    assert result.documents == 2 and result.train == 10
+    assert result.stats["a' old rules"].recall == 0.0  # the old rules given: none found
+    assert set(experiment.LOSO_THRESHOLDS) <= {
+        float(name.split("+")[1]) for name in result.stats if name.startswith("c' old+")
+    }
