@@ -12,7 +12,8 @@ only them) and no 责任编辑 beside it makes it a newsroom role. An element wh
 the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The issuing body of
 a government notice (发文机关) is its corporate author. A forum thread's author is its first
 post's poster, the profile link a few lines above that post's bare '发表于 <date>'. Microdata
-items (itemscope) count as JSON-LD.
+items (itemscope) count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a
+footer) credits another story, unless that chrome holds the headline too.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from parsers.metadata import (
     PageMetadata,
     clean_space,
     element_text,
+    headline_chrome,
     jsonld_first,
     jsonld_names,
     jsonld_text,
@@ -535,7 +537,12 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
     """Authors named in the visible byline, searching near the title first, then the whole page."""
     start = 0 if title_at is None else max(0, title_at - 2)
     near = range(start, min(len(lines), start + 16))
-    order = [*near, *(i for i in range(len(lines)) if i not in near)]
+    header = headline_chrome(lines, title_at)
+    order = [
+        i
+        for i in (*near, *(i for i in range(len(lines)) if i not in near))
+        if not lines[i].chrome or i in header  # a side bar's hot list credits other stories
+    ]
     for position, index in enumerate(order):
         if lines[index].link:  # a menu item or related link ('记者江湖'), never a byline...
             names = _linked_byline(lines[index].text)  # ...unless a reporter's profile link

@@ -26,6 +26,7 @@ from parsers.metadata import (
     Line,
     PageMetadata,
     clean_space,
+    headline_chrome,
     in_teaser,
     jsonld_first,
     jsonld_text,
@@ -613,6 +614,7 @@ def date_from_lines(
     """Labelled dates near the title, any date just under it, then labelled dates anywhere."""
     start = 0 if title_at is None else max(0, title_at - 2)
     window = range(start, min(len(lines), start + 14))
+    header = headline_chrome(lines, title_at)
     searches = (
         (window, True),
         (window, False) if title_at is not None else (range(0), False),
@@ -621,6 +623,8 @@ def date_from_lines(
     )
     for indices, labelled in searches:
         for index in indices:
+            if not labelled and lines[index].chrome and index not in header:
+                continue  # a side bar's list dates the stories it links to
             day = _line_date(lines[index], labelled, index < (title_at or 0), now)
             revised = labelled and title_at is not None and index in window
             if day and revised and _revision_dated(lines[index].text):

@@ -164,23 +164,15 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "published",
         "02_county_gov.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 4)",
-    (
-        "authors",
-        "03_xinhua2015.html",
-    ): "blind miss, not yet worked on: gives ['韩洁', '刘铮', '刘洋']",
-    ("authors", "07_conference.html"): "blind miss, not yet worked on: gives ['刘洋']",
     ("authors", "08_sohu_org.html"): "blind miss, not yet worked on: gives ['刘洋']",
     (
         "authors",
         "09_thinktank.html",
     ): "blind miss, not yet worked on: gives ['XX发展研究院城市与区域课题组']",
-    ("authors", "10_rmrb_renzhongping.html"): "blind miss, not yet worked on: gives ['刘洋']",
-    ("authors", "16_takungpao_urlonly.html"): "blind miss, not yet worked on: gives ['黃潔']",
     (
         "published",
         "16_takungpao_urlonly.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
-    ("authors", "17_macau_gov.html"): "blind miss, not yet worked on: gives ['黃潔']",
     ("authors", "18_zaobao.html"): "blind miss, not yet worked on: gives ['刘洋']",
     (
         "published",
