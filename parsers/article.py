@@ -10,10 +10,11 @@ editor) is never an author, nor is an author <meta> naming the page's editor or 
 '编辑：' who compiled a reposted piece is kept only when the page names nobody else (reposts credit
 only them) and no 责任编辑 beside it makes it a newsroom role. An element whose class or id marks
 the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The issuing body of
-a government notice (发文机关) is its corporate author. A forum thread's author is its first
-post's poster, the profile link a few lines above that post's bare '发表于 <date>'. Microdata
-items (itemscope) count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a
-footer) credits another story, unless that chrome holds the headline too.
+a government notice (发文机关) is its corporate author, unless its 文号 field is empty (a
+release the portal posts). A forum thread's author is its first post's poster, the profile
+link a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope) count as
+JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer) credits another story,
+unless that chrome holds the headline too.
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ from agglowatch.config import FieldSelectors
 from agglowatch.errors import ConfigError, ParseError
 from agglowatch.records import DocumentRecord
 from parsers import selectors as sel
-from parsers.dates import find_published_date, parse_date, signature, title_index
+from parsers.dates import (
+    document_issuers,
+    find_published_date,
+    parse_date,
+    signature,
+    title_index,
+    unnumbered,
+)
 from parsers.encoding import looks_binary
 from parsers.language import detect_language, normalise_language
 from parsers.metadata import (
@@ -352,7 +360,7 @@ def _authors(
     declared = _declared_authors(metadata)
     if declared:
         return declared
-    byline = _without_outlet(find_byline(lines, title_at), metadata)
+    byline = _without_issuer(_without_outlet(find_byline(lines, title_at), metadata), lines)
     if byline:
         return byline
     signed = signature(lines)  # a notice signed by the body that issued it
@@ -386,6 +394,15 @@ def _authors(
         or _blog_owner(metadata)
         or ([] if _credits_staff(lines) else _editors(lines))
     )
+
+
+def _without_issuer(names: list[str], lines: list[Line]) -> list[str]:
+    """A page whose 文号 field is empty posts a release, not a numbered document: the body its
+    发布机构 field names posted it and is no corporate author."""
+    if not names or not unnumbered(lines):
+        return names
+    issuers = document_issuers(lines)
+    return [name for name in names if name not in issuers]
 
 
 def _credits_staff(lines: list[Line]) -> bool:

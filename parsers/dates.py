@@ -425,11 +425,27 @@ def document_issuers(lines: list[Line]) -> set[str]:
     return issuers
 
 
+# '文号：' and a value that holds no number ('国办发〔2024〕21号'): nothing, '无', or the next cell
+# ('名称：…', the headline) that a 政务公开 table's empty field runs into.
+_NUMBER_FIELD = re.compile(r"(?:^|\s)(?:文号|文\s号|发文字号|發文字號)\s*[:：]\s*(?P<v>\S{0,24})")
+_NUMBER_VALUE = re.compile(r"\d\s*[号號]")
+
+
+def unnumbered(lines: list[Line]) -> bool:
+    """Whether the page's 文号 field is empty: the portal posts a release, not a numbered
+    document, so its 落款 neither dates it (its 发布日期 does) nor names a corporate author."""
+    for line in lines:
+        match = _NUMBER_FIELD.search(line.text) if "号" in line.text else None
+        if match and not _NUMBER_VALUE.search(match["v"]):
+            return True
+    return False
+
+
 def signature(lines: list[Line], now: dt.datetime | None = None) -> tuple[str, dt.date] | None:
     """A notice's signature (落款): its issuing body alone on a line, then a date alone on the
-    next, the last such pair on the page."""
+    next, the last such pair on the page (none on a page whose 文号 field is empty)."""
     issuers = document_issuers(lines)
-    if not issuers:
+    if not issuers or unnumbered(lines):
         return None
     for index in range(len(lines) - 2, -1, -1):  # the signature closes the document
         if lines[index].text in issuers and _SIGNATURE_DATE.fullmatch(lines[index + 1].text):

@@ -159,11 +159,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "published",
         "01_epaper_gbk.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
-    ("authors", "02_county_gov.html"): "blind miss, not yet worked on: gives ['刘洋']",
-    (
-        "published",
-        "02_county_gov.html",
-    ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 4)",
     ("authors", "08_sohu_org.html"): "blind miss, not yet worked on: gives ['刘洋']",
     (
         "authors",

@@ -1,6 +1,6 @@
 """The rules blind set 9 (tests/test_parse_sites9.py) led to, each on a synthetic page of its
 own, beside a control that does not trigger it: a side bar's hot list, whose reporter and date
-are another story's."""
+are another story's; a notice whose 文号 field is empty (a release, dated by its 发布日期)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,31 @@ def test_a_byline_in_the_header_that_holds_the_headline_is_kept() -> None:
     )
     record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
     assert (record.authors, record.published) == (["王敏"], dt.date(2024, 3, 7))
+
+
+# --- government notices --------------------------------------------------------------------------
+
+
+def county_notice(number: str) -> str:
+    """A 政务公开 table (issuer, posting day, 文号), the notice, its signature (落款)."""
+    return (
+        "<html><body><table><tr><td>发布机构：</td><td>某县人民政府办公室</td></tr>"
+        "<tr><td>发布日期：</td><td>2024-03-07</td>"
+        f"<td>文号：</td><td>{number}</td></tr></table>"
+        "<h1>关于印发《某县都市圈建设实施方案》的通知</h1>"
+        f"<p>各乡镇人民政府，县级各部门：</p>{FILLER}"
+        "<p>某县人民政府办公室</p><p>二〇二四年三月四日</p></body></html>"
+    )
+
+
+def test_a_notice_whose_document_number_is_empty_is_a_posted_release() -> None:
+    html = county_notice("")
+    record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+    assert (record.authors, record.published) == ([], dt.date(2024, 3, 7))
+
+
+def test_a_numbered_notice_is_still_by_and_of_its_signature() -> None:
+    # control: the same notice with its 文号 is the issuer's, dated when it was signed
+    html = county_notice("某府办发〔2024〕5号")
+    record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+    assert (record.authors, record.published) == (["某县人民政府办公室"], dt.date(2024, 3, 4))
