@@ -4,17 +4,17 @@ Precedence for every field: configured CSS selectors, then declared metadata (ci
 Core, JSON-LD, OpenGraph, Chinese CMS <meta>), then conventions of the visible text (bylines,
 labelled dates), then the `fallback` record (what a feed said).
 
-Authors: reporters and labelled authors (作者：, 记者, 文/, 执笔人, By ...) are authors; 来源 is
-the source, not an author (unless its value is a person's name); a 责任编辑 / 责编 (the desk
-editor) is never an author, nor is an author <meta> naming the page's editor or its source. An
-'编辑：' who compiled a reposted piece is kept only when the page names nobody else (reposts credit
-only them) and no 责任编辑 beside it makes it a newsroom role. An element whose class or id marks
-the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The issuing body of
-a government notice (发文机关) is its corporate author, unless its 文号 field is empty (a
-release the portal posts). A forum thread's author is its first post's poster, the profile
-link a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope) count as
-JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer) credits another story,
-unless that chrome holds the headline too.
+Authors: reporters and labelled authors (作者：, 记者, 特派员, 文/, 编译｜, 执笔人, By ...) are
+authors; 来源 is the source, not an author (unless its value is a person's name); a 责任编辑 /
+责编 (the desk editor) is never an author, nor is an author <meta> naming the page's editor or its
+source. An '编辑：' who compiled a reposted piece is kept only when the page names nobody else
+(reposts credit only them) and no 责任编辑 beside it makes it a newsroom role. An element whose
+class or id marks the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The
+issuing body of a government notice (发文机关) is its corporate author, unless its 文号 field is
+empty (a release the portal posts). A forum thread's author is its first post's poster, the
+profile link a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope)
+count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer) credits another
+story, unless that chrome holds the headline too.
 """
 
 from __future__ import annotations
@@ -317,7 +317,9 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 
 
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：·]\s*(?P<v>.*)$")
+# '文/李佳', '文｜赵一鸣': the writer's credit with a slash or bar; '编译｜刘晓': who wrote the
+# Chinese text of a foreign report is its author (a 翻译 of a quoted document is not).
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
@@ -597,7 +599,7 @@ _BYLINE_HINT = re.compile(
         _spaced(word)
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
-            "文", "来源", "出处", "发表", "发布", "张贴", "by",
+            "文", "编译", "編譯", "来源", "出处", "发表", "发布", "张贴", "by",
         )
     ),
     re.I,

@@ -159,7 +159,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "published",
         "01_epaper_gbk.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
-    ("authors", "08_sohu_org.html"): "blind miss, not yet worked on: gives ['刘洋']",
     (
         "authors",
         "09_thinktank.html",
@@ -168,7 +167,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "published",
         "16_takungpao_urlonly.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
-    ("authors", "18_zaobao.html"): "blind miss, not yet worked on: gives ['刘洋']",
     (
         "published",
         "20_cgtn.html",

@@ -1,10 +1,13 @@
 """The rules blind set 9 (tests/test_parse_sites9.py) led to, each on a synthetic page of its
 own, beside a control that does not trigger it: a side bar's hot list, whose reporter and date
-are another story's; a notice whose 文号 field is empty (a release, dated by its 发布日期)."""
+are another story's; a notice whose 文号 field is empty (a release, dated by its 发布日期); bylines
+(a compiler's '编译｜' credit, a correspondent abroad, '特派员', before the posting's label)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 
 from parsers.article import extract_article
 from tests.test_parse_sites4_rules import FILLER, NOW, page
@@ -67,3 +70,31 @@ def test_a_numbered_notice_is_still_by_and_of_its_signature() -> None:
     html = county_notice("某府办发〔2024〕5号")
     record = extract_article(html, "http://x.example/a.html", source="s", now=NOW)
     assert (record.authors, record.published) == (["某县人民政府办公室"], dt.date(2024, 3, 4))
+
+
+# --- bylines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("credit", "expected"),
+    [
+        ("编译｜刘晓", ["刘晓"]),  # who wrote the Chinese text of a foreign report
+        ("编译/王琳 李想", ["王琳", "李想"]),
+        ("（文中引用的报告摘要由周宁翻译）", []),  # a quoted document's translator
+        ("编译｜新华社", []),  # an outlet, no person
+    ],
+)
+def test_a_compilers_credit_with_a_bar(credit: str, expected: list[str]) -> None:
+    assert page(f"<p>{credit}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("中国特派员 韩咏红 发布 / 2024年3月7日 05:30 AM SGT", ["韩咏红"]),
+        ("駐京特派員 林美華 發布 / 2024年3月7日", ["林美華"]),
+        ("科技特派员 深入田间地头指导春耕", []),  # the role in prose, no name after it
+    ],
+)
+def test_a_correspondent_abroad_before_the_posting_label(byline: str, expected: list[str]) -> None:
+    assert page(f"<div class='byline'>{byline}</div>").authors == expected
