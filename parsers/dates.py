@@ -338,7 +338,7 @@ def find_published_date(
 ) -> dt.date | None:
     """A page's publication day: a government document's 成文日期 (or its signature), metadata,
     then labelled or near-title text, a script's publish-time variable, a citation of the issue
-    it first appeared in, the URL, htmldate."""
+    it first appeared in, the URL (then the canonical URL the page declares), htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
@@ -358,6 +358,7 @@ def find_published_date(
         or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
+        or _from_url(_declared_address(metadata), now)
         or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
 
@@ -817,6 +818,12 @@ def _from_url(url: str | None, now: dt.datetime | None) -> dt.date | None:
         if plausible(day, now, MIN_TEXT_YEAR):
             return day
     return None
+
+
+def _declared_address(metadata: PageMetadata) -> str | None:
+    """The address the page gives itself (<link rel=canonical>, og:url): a page served from a
+    dateless address (a mobile or share link) still has its date folders there."""
+    return metadata.canonical or metadata.first(sel.META_CANONICAL)
 
 
 def _from_htmldate(tree: lxml.html.HtmlElement, now: dt.datetime | None) -> dt.date | None:

@@ -165,10 +165,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ): "blind miss, not yet worked on: gives ['XX发展研究院城市与区域课题组']",
     (
         "published",
-        "16_takungpao_urlonly.html",
-    ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
-    (
-        "published",
         "20_cgtn.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 2, 28)",
     ("authors", "23_nature.html"): "blind miss, not yet worked on: gives ['Jane']",

@@ -1,7 +1,8 @@
 """The rules blind set 9 (tests/test_parse_sites9.py) led to, each on a synthetic page of its
 own, beside a control that does not trigger it: a side bar's hot list, whose reporter and date
 are another story's; a notice whose 文号 field is empty (a release, dated by its 发布日期); bylines
-(a compiler's '编译｜' credit, a correspondent abroad, '特派员', before the posting's label)."""
+(a compiler's '编译｜' credit, a correspondent abroad, '特派员', before the posting's label);
+the date folders of the canonical address."""
 
 from __future__ import annotations
 
@@ -98,3 +99,20 @@ def test_a_compilers_credit_with_a_bar(credit: str, expected: list[str]) -> None
 )
 def test_a_correspondent_abroad_before_the_posting_label(byline: str, expected: list[str]) -> None:
     assert page(f"<div class='byline'>{byline}</div>").authors == expected
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("canonical", "expected"),
+    [
+        ("https://www.tkww.hk/a/2024/0307/1234567.html", dt.date(2024, 3, 7)),
+        ("https://www.tkww.hk/a/1234567.html", None),  # no date folder in it either
+    ],
+)
+def test_the_date_folders_of_the_canonical_address(
+    canonical: str, expected: dt.date | None
+) -> None:
+    head = f"<link rel='canonical' href='{canonical}'>"
+    assert page("<p>來源：大公文匯網 | 責任編輯：鄭萍</p>", head=head).published == expected
