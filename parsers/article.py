@@ -13,8 +13,8 @@ class or id marks the author list (CNKI, ScienceDirect, think tanks) gives its l
 issuing body of a government notice (发文机关) is its corporate author, unless its 文号 field is
 empty (a release the portal posts). A forum thread's author is its first post's poster, the
 profile link a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope)
-count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer) credits another
-story, unless that chrome holds the headline too.
+count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer; unless that
+chrome holds the headline too) or under a 'Related' / '相关阅读' heading credits another story.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from parsers.metadata import (
     jsonld_text,
     load_tree,
     normalise_doi,
+    other_stories,
     page_lines,
     read_metadata,
 )
@@ -556,11 +557,11 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
     """Authors named in the visible byline, searching near the title first, then the whole page."""
     start = 0 if title_at is None else max(0, title_at - 2)
     near = range(start, min(len(lines), start + 16))
-    header = headline_chrome(lines, title_at)
-    order = [
+    header, others = headline_chrome(lines, title_at), other_stories(lines)
+    order = [  # a side bar's hot list and a 'Related' list credit other stories
         i
         for i in (*near, *(i for i in range(len(lines)) if i not in near))
-        if not lines[i].chrome or i in header  # a side bar's hot list credits other stories
+        if (not lines[i].chrome or i in header) and i not in others
     ]
     for position, index in enumerate(order):
         if lines[index].link:  # a menu item or related link ('记者江湖'), never a byline...

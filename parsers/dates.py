@@ -31,6 +31,7 @@ from parsers.metadata import (
     jsonld_first,
     jsonld_text,
     load_tree,
+    other_stories,
     page_lines,
     read_metadata,
 )
@@ -366,17 +367,19 @@ def find_published_date(
 def _shown_as_the_pages(
     day: dt.date | None, lines: list[Line], now: dt.datetime | None
 ) -> dt.date | None:
-    """htmldate's guess, unless the page shows that day only in its chrome (a sidebar's
-    '<span class="date">' dates another report it lists) or only as a manuscript's received or
-    revised date. A day the page shows nowhere came from its markup (<time datetime>): kept."""
+    """htmldate's guess, unless the page shows that day only in its chrome or a 'Related' list
+    (a sidebar's '<span class="date">' dates another report it lists) or only as a manuscript's
+    received or revised date. A day the page shows nowhere came from its markup (<time
+    datetime>): kept."""
     if day is None:
         return None
-    shown = False
-    for line in lines:
+    shown, others = False, other_stories(lines)
+    for index, line in enumerate(lines):
         for match in find_dates(line.text, now) if len(line.text) <= 300 else ():
             if match.day != day:
                 continue
-            if not line.chrome and not _after_manuscript_label(line.text, match):
+            elsewhere = line.chrome or index in others
+            if not elsewhere and not _after_manuscript_label(line.text, match):
                 return day
             shown = True
     return None if shown else day
@@ -631,7 +634,7 @@ def date_from_lines(
     """Labelled dates near the title, any date just under it, then labelled dates anywhere."""
     start = 0 if title_at is None else max(0, title_at - 2)
     window = range(start, min(len(lines), start + 14))
-    header = headline_chrome(lines, title_at)
+    header, others = headline_chrome(lines, title_at), other_stories(lines)
     searches = (
         (window, True),
         (window, False) if title_at is not None else (range(0), False),
@@ -640,8 +643,8 @@ def date_from_lines(
     )
     for indices, labelled in searches:
         for index in indices:
-            if not labelled and lines[index].chrome and index not in header:
-                continue  # a side bar's list dates the stories it links to
+            if not labelled and ((lines[index].chrome and index not in header) or index in others):
+                continue  # a side bar's or a 'Related' list dates the stories it links to
             day = _line_date(lines[index], labelled, index < (title_at or 0), now)
             revised = labelled and title_at is not None and index in window
             if day and revised and _revision_dated(lines[index].text):

@@ -232,6 +232,20 @@ def headline_chrome(lines: list[Line], title_at: int | None) -> range:
     return range(low, high + 1)
 
 
+def other_stories(lines: list[Line]) -> set[int]:
+    """Lines of the sections headed as other stories ('Related Articles', '相关阅读'), each up to
+    the next heading: 'China's science spending rises 12 Feb 2024 by Jane Qiu' is a related
+    story's byline and date, not the page's."""
+    found: set[int] = set()
+    inside = False
+    for index, line in enumerate(lines):
+        if line.heading:
+            inside = bool(sel.OTHER_STORIES.match(line.text))
+        elif inside:
+            found.add(index)
+    return found
+
+
 # --- <meta>, <link>, JSON-LD ---------------------------------------------------------------------
 
 

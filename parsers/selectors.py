@@ -164,6 +164,15 @@ CHROME_TOKENS = frozenset(
     }
 )  # fmt: skip
 
+# Headings over a list of other stories ('相关阅读', '热点推荐', 'Related Articles', 'Most Read'):
+# the bylines and dates under them are those stories'.
+OTHER_STORIES = re.compile(
+    r"^(?:相关|相關|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热点|熱點|热门|熱門|猜你喜欢|本版其他|更多"
+    r"|related|more\s+(?:from|on|stories)|most\s+(?:read|popular|viewed)|recommended"
+    r"|read\s+more|you\s+may\s+also\s+like)",
+    re.I,
+)
+
 # --- bylines -------------------------------------------------------------------------------------
 
 # Labels whose value is the author(s).

@@ -1,8 +1,8 @@
 """The rules blind set 9 (tests/test_parse_sites9.py) led to, each on a synthetic page of its
-own, beside a control that does not trigger it: a side bar's hot list, whose reporter and date
-are another story's; a notice whose 文号 field is empty (a release, dated by its 发布日期); bylines
-(a compiler's '编译｜' credit, a correspondent abroad, '特派员', before the posting's label);
-the date folders of the canonical address."""
+own, beside a control that does not trigger it: a side bar's hot list and a list headed as
+related stories, whose reporters and dates are other stories'; a notice whose 文号 field is
+empty (a release, dated by its 发布日期); bylines (a compiler's '编译｜' credit, a correspondent
+abroad, '特派员', before the posting's label); the date folders of the canonical address."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ HOT_ITEM = (
 )
 
 
-def hot_list(element: str = "aside") -> str:
-    """A hot list: each item a linked headline, its day and its reporter."""
-    return f"<{element} class='hot'><h3>热点推荐</h3><ul>{HOT_ITEM}</ul></{element}>"
+def hot_list(element: str = "aside", heading: str = "") -> str:
+    """A list of stories: each item a linked headline, its day and its reporter."""
+    return f"<{element} class='hot'>{heading}<ul>{HOT_ITEM}</ul></{element}>"
 
 
 def test_a_side_bars_hot_list_credits_another_story() -> None:
@@ -32,6 +32,21 @@ def test_a_side_bars_hot_list_credits_another_story() -> None:
     # control: the same credit and day in the page's own text are the page's
     record = page(f"{FILLER}{hot_list('div')}")
     assert (record.authors, record.published) == (["刘洋"], dt.date(2024, 3, 5))
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("<h3>相关阅读</h3>", ([], None)),
+        ("<h3>Related Articles</h3>", ([], None)),
+        ("<h3>会议纪要</h3>", (["刘洋"], dt.date(2024, 3, 5))),  # a section of the page's own
+    ],
+)
+def test_a_related_list_in_the_page_credits_another_story(
+    heading: str, expected: tuple[list[str], dt.date | None]
+) -> None:
+    record = page(f"{FILLER}{hot_list('div', heading)}")
+    assert (record.authors, record.published) == expected
 
 
 def test_a_byline_in_the_header_that_holds_the_headline_is_kept() -> None:
