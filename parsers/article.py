@@ -15,6 +15,7 @@ empty (a release the portal posts). A forum thread's author is its first post's 
 profile link a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope)
 count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer; unless that
 chrome holds the headline too) or under a 'Related' / '相关阅读' heading credits another story.
+A blog's <title> may name its writer after the headline ('Title - by Emily Carter - Blog').
 """
 
 from __future__ import annotations
@@ -394,6 +395,7 @@ def _authors(
         or _first_floor_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
+        or _titled_writer(metadata)
         or _blog_owner(metadata)
         or ([] if _credits_staff(lines) else _editors(lines))
     )
@@ -888,6 +890,17 @@ def _name_under_title(lines: list[Line], title_at: int | None) -> list[str]:
             )
         ):
             return [line.text]
+    return []
+
+
+def _titled_writer(metadata: PageMetadata) -> list[str]:
+    """'Title - by Emily Carter - Urban Notes' (Substack, Medium): a part of <title> after the
+    headline that names the writer. The headline's own 'By the numbers' is never read."""
+    for part in title_parts(metadata.title_tag or "")[1:]:
+        match = _ENGLISH_BY.match(part)
+        names = english_names(_field_value(match["v"])) if match else []
+        if names and all(_valid_name(name, loose=False) for name in names):
+            return names
     return []
 
 

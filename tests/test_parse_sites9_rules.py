@@ -2,7 +2,8 @@
 own, beside a control that does not trigger it: a side bar's hot list and a list headed as
 related stories, whose reporters and dates are other stories'; a notice whose 文号 field is
 empty (a release, dated by its 发布日期); bylines (a compiler's '编译｜' credit, a correspondent
-abroad, '特派员', before the posting's label); the date folders of the canonical address."""
+abroad, '特派员', before the posting's label; a writer named in <title> after the headline);
+the date folders of the canonical address."""
 
 from __future__ import annotations
 
@@ -114,6 +115,25 @@ def test_a_compilers_credit_with_a_bar(credit: str, expected: list[str]) -> None
 )
 def test_a_correspondent_abroad_before_the_posting_label(byline: str, expected: list[str]) -> None:
     assert page(f"<div class='byline'>{byline}</div>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Commuting in the Pearl River Delta - by Emily Carter - Urban Notes", ["Emily Carter"]),
+        (
+            "Commuting in the Pearl River Delta | by Li Wei and Anna Berg | Medium",
+            ["Li Wei", "Anna Berg"],
+        ),
+        ("Commuting in the Pearl River Delta - by the numbers - Urban Notes", []),  # no name
+    ],
+)
+def test_a_writer_named_in_the_title_after_the_headline(title: str, expected: list[str]) -> None:
+    html = (
+        f"<html><head><title>{title}</title></head><body><h1>{title.split(' - ')[0]}</h1>"
+        f"{FILLER}{FILLER}</body></html>"
+    )
+    assert extract_article(html, "http://x.example/p/a", source="s", now=NOW).authors == expected
 
 
 # --- dates ---------------------------------------------------------------------------------------
