@@ -1019,9 +1019,17 @@ def _valid_name(name: str, loose: bool) -> bool:
     return loose and bool(_HANDLE.fullmatch(name)) and not sel.ORGANISATION_SUFFIXES.search(name)
 
 
+# 'CF40研究部', 'XX发展研究院城市与区域课题组': Latin letters or digits opening an organisation's
+# Chinese name (an acronym, a placeholder).
+_ACRONYM = re.compile(r"^[A-Za-z0-9&]+(?=[\u4e00-\u9fff]{3})")
+
+
 def _names_a_unit(name: str) -> bool:
     """'综合统计处', '林业局', '城建科': an office's name, not a person's (a name ending in 科,
-    室, 院... is a short one after a surname: '李文科', '欧阳文院')."""
+    室, 院... is a short one after a surname: '李文科', '欧阳文院'). An acronym before it names
+    no person: its Chinese part is read."""
+    if _ACRONYM.match(name):
+        return sel.UNIT_SUFFIXES.search(name) is not None
     unit = sel.UNIT_SUFFIXES.search(name) if _HAS_HAN.match(name) else None
     if unit is None or len(name) < 3:
         return False

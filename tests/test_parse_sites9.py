@@ -160,10 +160,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "01_epaper_gbk.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
     (
-        "authors",
-        "09_thinktank.html",
-    ): "blind miss, not yet worked on: gives ['XX发展研究院城市与区域课题组']",
-    (
         "published",
         "20_cgtn.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 2, 28)",

@@ -2,7 +2,8 @@
 own, beside a control that does not trigger it: a side bar's hot list and a list headed as
 related stories, whose reporters and dates are other stories'; a notice whose 文号 field is
 empty (a release, dated by its 发布日期); bylines (a compiler's '编译｜' credit, a correspondent
-abroad, '特派员', before the posting's label; a writer named in <title> after the headline);
+abroad, '特派员', before the posting's label; a writer named in <title> after the headline; a
+unit's name opened by an acronym);
 the date folders of the canonical address."""
 
 from __future__ import annotations
@@ -134,6 +135,19 @@ def test_a_writer_named_in_the_title_after_the_headline(title: str, expected: li
         f"{FILLER}{FILLER}</body></html>"
     )
     assert extract_article(html, "http://x.example/p/a", source="s", now=NOW).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("作者：XX发展研究院城市与区域课题组", []),
+        ("作者：CCID研究院", []),
+        ("作者：Tony张", ["Tony张"]),  # a handle: no unit's name after the letters
+        ("作者：IT老兵说", ["IT老兵说"]),
+    ],
+)
+def test_an_acronym_before_a_units_name(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
 
 
 # --- dates ---------------------------------------------------------------------------------------
