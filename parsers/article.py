@@ -666,7 +666,7 @@ def _marked_names(text: str) -> list[str]:
 def _reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _REPORTER.finditer(text):
-        names += _name_run(match["v"])
+        names += _name_run(match["v"], role=text[match.start() : match.start("v")])
     if not names:  # a wire's dateline opens its first paragraph, however long that is
         names = _wire_reporters(text[:40])
     if not names and len(text) < 80:
@@ -742,10 +742,17 @@ def _unpad(match: re.Match[str]) -> str:
     return match[1] + match[2] if match[1] in sel.SURNAMES else match[0]
 
 
-def _name_run(value: str) -> list[str]:
+# '通讯员 鄂发改': a 通讯员 is often a department's press office, credited by a pen name (its
+# province's and its own short names) that no common surname opens.
+_CORRESPONDENT = re.compile(r"通讯员|通訊員")
+
+
+def _name_run(value: str, role: str = "") -> list[str]:
     """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']; '张伟 和 李娜'
-    -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one."""
+    -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one.
+    A 通讯员's name (after `role` or a role word in `value`) counts only as a person's."""
     names: list[str] = []
+    correspondent = bool(_CORRESPONDENT.search(role))
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
     value = _PADDED_NAME.sub(_unpad, value.strip())
     for token in re.split(r"[\s、，,/／:：]+", value):  # 李四／台北報導, 实习记者：张三
@@ -753,6 +760,8 @@ def _name_run(value: str) -> list[str]:
         # a role glued to a word ('编辑若干名') names a person only by a common surname
         if bare and bare != token and not _looks_like_person(bare):
             break
+        if bare != token:
+            correspondent = bool(_CORRESPONDENT.search(token[: len(token) - len(bare)]))
         token = bare
         if not token or token in _CONJUNCTION:
             continue
@@ -767,7 +776,8 @@ def _name_run(value: str) -> list[str]:
             break
         if not _valid_name(token, loose=False):
             break
-        names.append(token)
+        if not correspondent or _looks_like_person(token):
+            names.append(token)
     return names
 
 

@@ -154,7 +154,6 @@ CASES = [
 ]
 
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("authors", "01_epaper_gbk.html"): "blind miss, not yet worked on: gives ['陈凌墨', '鄂发改']",
     (
         "published",
         "01_epaper_gbk.html",

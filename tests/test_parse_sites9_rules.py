@@ -3,8 +3,8 @@ own, beside a control that does not trigger it: a side bar's hot list and a list
 related stories, whose reporters and dates are other stories'; a notice whose 文号 field is
 empty (a release, dated by its 发布日期); bylines (a compiler's '编译｜' credit, a correspondent
 abroad, '特派员', before the posting's label; a writer named in <title> after the headline; a
-unit's name opened by an acronym);
-the date folders of the canonical address."""
+unit's name opened by an acronym; a 通讯员's pen name); the date folders of the canonical
+address."""
 
 from __future__ import annotations
 
@@ -147,6 +147,19 @@ def test_a_writer_named_in_the_title_after_the_headline(title: str, expected: li
     ],
 )
 def test_an_acronym_before_a_units_name(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("湖北日报全媒记者 陈凌墨 通讯员 鄂发改", ["陈凌墨"]),  # a press office's pen name
+        ("通讯员 鄂发改 记者 陈凌墨", ["陈凌墨"]),
+        ("记者 陈凌墨 通讯员 王晓峰", ["陈凌墨", "王晓峰"]),  # a person
+        ("记者 鄂文华", ["鄂文华"]),  # a reporter is a person, whatever the surname
+    ],
+)
+def test_a_correspondents_pen_name_is_no_person(byline: str, expected: list[str]) -> None:
     assert page(f"<p>{byline}</p>").authors == expected
 
 
