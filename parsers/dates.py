@@ -338,8 +338,9 @@ def find_published_date(
     lines: list[Line] | None = None,
 ) -> dt.date | None:
     """A page's publication day: a government document's 成文日期 (or its signature), metadata,
-    then labelled or near-title text, a script's publish-time variable, a citation of the issue
-    it first appeared in, the URL (then the canonical URL the page declares), htmldate."""
+    then labelled or near-title text, an e-paper's issue date, a script's publish-time variable,
+    a citation of the issue it first appeared in, the URL (then the canonical URL the page
+    declares), htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
@@ -356,6 +357,7 @@ def find_published_date(
         return found
     return (
         date_from_lines(lines, title_at, now)
+        or date_of_edition(lines, title_at, now)
         or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
@@ -508,6 +510,25 @@ def date_of_issue(
 
 
 _MONTH_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
+# An e-paper's issue navigation: '上一期 下一期', '第A01版：要闻', '版面导航'.
+_EDITION_NAV = re.compile(r"上一期|下一期|版面导航|第\s*[A-Z]?\d{1,3}\s*版")
+_EDITION_REACH = 2  # lines after the masthead's date that may hold the issue navigation
+
+
+def date_of_edition(
+    lines: list[Line], title_at: int | None, now: dt.datetime | None = None
+) -> dt.date | None:
+    """'2024年03月07日 星期四 上一期 下一期' above the headline of a newspaper's e-paper page: the
+    date of the issue the article is printed in, beside the links to the other issues and
+    pages. A date above the headline without them may be a header's clock."""
+    for index in range(title_at or 0):
+        reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
+        if len(reach[0]) > 200 or not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+            continue
+        day = _first_day(reach[0], lines[index], True, now)
+        if day:
+            return day
+    return None
 
 
 def date_from_citation(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:

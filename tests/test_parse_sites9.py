@@ -156,10 +156,6 @@ CASES = [
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     (
         "published",
-        "01_epaper_gbk.html",
-    ): "blind miss, not yet worked on: gives datetime.date(2024, 3, 5)",
-    (
-        "published",
         "20_cgtn.html",
     ): "blind miss, not yet worked on: gives datetime.date(2024, 2, 28)",
 }

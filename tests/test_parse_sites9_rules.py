@@ -3,8 +3,8 @@ own, beside a control that does not trigger it: a side bar's hot list and a list
 related stories, whose reporters and dates are other stories'; a notice whose 文号 field is
 empty (a release, dated by its 发布日期); bylines (a compiler's '编译｜' credit, a correspondent
 abroad, '特派员', before the posting's label; a writer named in <title> after the headline; a
-unit's name opened by an acronym; a 通讯员's pen name); the date folders of the canonical
-address."""
+unit's name opened by an acronym; a 通讯员's pen name); dates (the date folders of the
+canonical address, an e-paper's issue date above the headline)."""
 
 from __future__ import annotations
 
@@ -178,3 +178,26 @@ def test_the_date_folders_of_the_canonical_address(
 ) -> None:
     head = f"<link rel='canonical' href='{canonical}'>"
     assert page("<p>來源：大公文匯網 | 責任編輯：鄭萍</p>", head=head).published == expected
+
+
+def epaper(masthead: str, pages: str) -> dt.date | None:
+    html = (
+        f"<html><body><div class='top'>{masthead}</div><div class='pages'>{pages}</div>"
+        f"<h1>长江中游城市群协同发展迈出新步伐</h1><p>湖北日报全媒记者 陈凌墨</p>{FILLER}{FILLER}"
+        "</body></html>"
+    )
+    return extract_article(html, "http://x.example/a.html", source="s", now=NOW).published
+
+
+@pytest.mark.parametrize(
+    ("masthead", "pages", "expected"),
+    [
+        ("2024年03月07日 星期四 <a>上一期</a> <a>下一期</a>", "", dt.date(2024, 3, 7)),
+        ("2024年03月07日 星期四", "<a>第A01版：要闻</a> <a>第A02版：要闻</a>", dt.date(2024, 3, 7)),
+        ("2024年03月07日 星期四", "<a>要闻</a> <a>经济</a>", None),  # a header's date, no issue
+    ],
+)
+def test_an_e_papers_issue_date_above_the_headline(
+    masthead: str, pages: str, expected: dt.date | None
+) -> None:
+    assert epaper(masthead, pages) == expected
