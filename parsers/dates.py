@@ -85,6 +85,8 @@ _ENGLISH = re.compile(
     rf"(?<![A-Za-z]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"
     rf"|(?<![\dA-Za-z])(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[A-Za-z]{{3,9}})\.?,?"
     rf"\s+(?P<y2>\d{{4}})(?!\d)"
+    # '08-Mar-2024' (CGTN, Oracle-style timestamps)
+    rf"|(?<![\dA-Za-z])(?P<d3>\d{{1,2}})-(?P<mon3>[A-Za-z]{{3}})-(?P<y3>\d{{4}})(?!\d)"
 )
 # '二〇二四年三月五日': the form a government document's signature (落款) writes its date in.
 _HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
@@ -208,13 +210,13 @@ def _match_day(match: re.Match[str]) -> dt.date | None:
         if ymd is None:
             return None
         year, month, day = ymd
-    elif groups.get("mon") or groups.get("mon2"):
-        month_name = (groups.get("mon") or groups.get("mon2") or "").lower()
+    elif groups.get("mon") or groups.get("mon2") or groups.get("mon3"):
+        month_name = (groups.get("mon") or groups.get("mon2") or groups.get("mon3") or "").lower()
         if month_name not in _MONTHS:
             return None
-        year = int(groups.get("y") or groups.get("y2") or 0)
+        year = int(groups.get("y") or groups.get("y2") or groups.get("y3") or 0)
         month = _MONTHS[month_name]
-        day = int(groups.get("d") or groups.get("d2") or 0)
+        day = int(groups.get("d") or groups.get("d2") or groups.get("d3") or 0)
     else:
         year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
     try:
@@ -669,7 +671,11 @@ def date_from_lines(
             day = _line_date(lines[index], labelled, index < (title_at or 0), now)
             revised = labelled and title_at is not None and index in window
             if day and revised and _revision_dated(lines[index].text):
-                return _shown_before(lines, title_at or 0, index, now) or day
+                return (
+                    _shown_before(lines, title_at or 0, index, now)
+                    or _published_by(lines[index + 1 : window.stop], day)
+                    or day
+                )
             if day is None and not labelled and title_at is not None:
                 day = _clocked_short_date(lines, title_at, index, now)
             if day:
@@ -700,6 +706,34 @@ def _shown_before(
         if day:
             return day
     return None
+
+
+def _published_by(lines: list[Line], revised: dt.date) -> dt.date | None:
+    """'Updated 10:24, 08-Mar-2024' over 'Published 03/07/2024' (CGTN): the publication date
+    labelled after a revision's, when it is not later. One whose day and month cannot be told
+    apart is the one reading not after the revision's day (none when both readings are)."""
+    for line in lines:
+        label = _PUBLISHED_LABEL.search(line.text) if len(line.text) <= 160 else None
+        if not label:
+            continue
+        value = line.text[label.end() :].lstrip(" :：")
+        match = _SLASHED.match(value)
+        readings = _slashed_readings(match) if match else {m.day for m in find_dates(value)[:1]}
+        readings = {day for day in readings if day.year >= MIN_TEXT_YEAR and day <= revised}
+        return readings.pop() if len(readings) == 1 else None
+    return None
+
+
+def _slashed_readings(match: re.Match[str]) -> set[dt.date]:
+    """Both days '03/07/2024' may be: 7 March (US) and 3 July."""
+    a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+    readings: set[dt.date] = set()
+    for month, day in ((a, b), (b, a)):
+        try:
+            readings.add(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return readings
 
 
 # '24-03-07 10:15': a mobile template's two-digit year, with the time, on the meta line under

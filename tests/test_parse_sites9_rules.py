@@ -4,7 +4,8 @@ related stories, whose reporters and dates are other stories'; a notice whose �
 empty (a release, dated by its 发布日期); bylines (a compiler's '编译｜' credit, a correspondent
 abroad, '特派员', before the posting's label; a writer named in <title> after the headline; a
 unit's name opened by an acronym; a 通讯员's pen name); dates (the date folders of the
-canonical address, an e-paper's issue date above the headline)."""
+canonical address, an e-paper's issue date above the headline, a publication date labelled
+under the revision's, a day and month that cannot be told apart)."""
 
 from __future__ import annotations
 
@@ -201,3 +202,25 @@ def test_an_e_papers_issue_date_above_the_headline(
     masthead: str, pages: str, expected: dt.date | None
 ) -> None:
     assert epaper(masthead, pages) == expected
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("Published 03/07/2024", dt.date(2024, 3, 7)),  # 3 July would be after the update
+        ("Published 2024-03-06", dt.date(2024, 3, 6)),
+        # 2 March or 3 February, both before the update; or a day after it: the update's day,
+        # as on a page that labels no publication
+        ("Published 03/02/2024", dt.date(2024, 3, 8)),
+        ("Published 2024-03-09", dt.date(2024, 3, 8)),
+    ],
+)
+def test_a_publication_date_labelled_under_the_revisions(
+    published: str, expected: dt.date | None
+) -> None:
+    body = (
+        "<div class='author'>By Chen Yifan in Shanghai</div>"
+        "<div class='date'>Updated 10:24, 08-Mar-2024 | comments 4</div>"
+        f"<span class='published'>{published}</span>"
+    )
+    assert page(body, h1="Yangtze River Delta launches unified data market").published == expected
