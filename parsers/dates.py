@@ -867,7 +867,10 @@ def _from_url(url: str | None, now: dt.datetime | None) -> dt.date | None:
     """/2023/0116/, /2023/01/16/, /t20230116_123.html, /2023-01-16/ in the URL path."""
     if not url:
         return None
-    path = unquote(urlsplit(url).path)
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:  # a declared canonical URL urllib cannot split ('http://[::1')
+        return None
     for match in sel.URL_DATE.finditer(path):
         try:
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))

@@ -224,3 +224,8 @@ def test_a_publication_date_labelled_under_the_revisions(
         f"<span class='published'>{published}</span>"
     )
     assert page(body, h1="Yangtze River Delta launches unified data market").published == expected
+
+
+def test_a_canonical_address_that_cannot_be_split_dates_nothing() -> None:
+    head = "<link rel='canonical' href='http://[::1/2024/0307/1.html'>"
+    assert page("<p>來源：大公文匯網</p>", head=head).published is None
