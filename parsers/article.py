@@ -4,15 +4,18 @@ Precedence for every field: configured CSS selectors, then declared metadata (ci
 Core, JSON-LD, OpenGraph, Chinese CMS <meta>), then conventions of the visible text (bylines,
 labelled dates), then the `fallback` record (what a feed said).
 
-Authors: reporters and labelled authors (作者：, 记者, 文/, 执笔人, By ...) are authors; 来源 is
-the source, not an author (unless its value is a person's name); a 责任编辑 / 责编 (the desk
-editor) is never an author, nor is an author <meta> naming the page's editor or its source. An
-'编辑：' who compiled a reposted piece is kept only when the page names nobody else (reposts credit
-only them) and no 责任编辑 beside it makes it a newsroom role. An element whose class or id marks
-the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The issuing body of
-a government notice (发文机关) is its corporate author. A forum thread's author is its first
-post's poster, the profile link a few lines above that post's bare '发表于 <date>'. Microdata
-items (itemscope) count as JSON-LD.
+Authors: reporters and labelled authors (作者：, 记者, 特派员, 文/, 编译｜, 执笔人, By ...) are
+authors; 来源 is the source, not an author (unless its value is a person's name); a 责任编辑 /
+责编 (the desk editor) is never an author, nor is an author <meta> naming the page's editor or its
+source. An '编辑：' who compiled a reposted piece is kept only when the page names nobody else
+(reposts credit only them) and no 责任编辑 beside it makes it a newsroom role. An element whose
+class or id marks the author list (CNKI, ScienceDirect, think tanks) gives its linked names. The
+issuing body of a government notice (发文机关) is its corporate author, unless its 文号 field is
+empty (a release the portal posts). A forum thread's author is its first post's poster, the
+profile link a few lines above that post's bare '发表于 <date>'. Microdata items (itemscope)
+count as JSON-LD. A byline in the page's chrome (a side bar's hot list, a footer; unless that
+chrome holds the headline too) or under a 'Related' / '相关阅读' heading credits another story.
+A blog's <title> may name its writer after the headline ('Title - by Emily Carter - Blog').
 """
 
 from __future__ import annotations
@@ -35,7 +38,14 @@ from agglowatch.config import FieldSelectors
 from agglowatch.errors import ConfigError, ParseError
 from agglowatch.records import DocumentRecord
 from parsers import selectors as sel
-from parsers.dates import find_published_date, parse_date, signature, title_index
+from parsers.dates import (
+    document_issuers,
+    find_published_date,
+    parse_date,
+    signature,
+    title_index,
+    unnumbered,
+)
 from parsers.encoding import looks_binary
 from parsers.language import detect_language, normalise_language
 from parsers.metadata import (
@@ -43,11 +53,13 @@ from parsers.metadata import (
     PageMetadata,
     clean_space,
     element_text,
+    headline_chrome,
     jsonld_first,
     jsonld_names,
     jsonld_text,
     load_tree,
     normalise_doi,
+    other_stories,
     page_lines,
     read_metadata,
 )
@@ -307,7 +319,9 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 
 
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))文\s*[/／|｜:：·]\s*(?P<v>.*)$")
+# '文/李佳', '文｜赵一鸣': the writer's credit with a slash or bar; '编译｜刘晓': who wrote the
+# Chinese text of a foreign report is its author (a 翻译 of a quoted document is not).
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
@@ -350,7 +364,7 @@ def _authors(
     declared = _declared_authors(metadata)
     if declared:
         return declared
-    byline = _without_outlet(find_byline(lines, title_at), metadata)
+    byline = _without_issuer(_without_outlet(find_byline(lines, title_at), metadata), lines)
     if byline:
         return byline
     signed = signature(lines)  # a notice signed by the body that issued it
@@ -381,9 +395,19 @@ def _authors(
         or _first_floor_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
+        or _titled_writer(metadata)
         or _blog_owner(metadata)
         or ([] if _credits_staff(lines) else _editors(lines))
     )
+
+
+def _without_issuer(names: list[str], lines: list[Line]) -> list[str]:
+    """A page whose 文号 field is empty posts a release, not a numbered document: the body its
+    发布机构 field names posted it and is no corporate author."""
+    if not names or not unnumbered(lines):
+        return names
+    issuers = document_issuers(lines)
+    return [name for name in names if name not in issuers]
 
 
 def _credits_staff(lines: list[Line]) -> bool:
@@ -535,7 +559,12 @@ def find_byline(lines: list[Line], title_at: int | None) -> list[str]:
     """Authors named in the visible byline, searching near the title first, then the whole page."""
     start = 0 if title_at is None else max(0, title_at - 2)
     near = range(start, min(len(lines), start + 16))
-    order = [*near, *(i for i in range(len(lines)) if i not in near)]
+    header, others = headline_chrome(lines, title_at), other_stories(lines)
+    order = [  # a side bar's hot list and a 'Related' list credit other stories
+        i
+        for i in (*near, *(i for i in range(len(lines)) if i not in near))
+        if (not lines[i].chrome or i in header) and i not in others
+    ]
     for position, index in enumerate(order):
         if lines[index].link:  # a menu item or related link ('记者江湖'), never a byline...
             names = _linked_byline(lines[index].text)  # ...unless a reporter's profile link
@@ -573,7 +602,7 @@ _BYLINE_HINT = re.compile(
         _spaced(word)
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
-            "文", "来源", "出处", "发表", "发布", "张贴", "by",
+            "文", "编译", "編譯", "来源", "出处", "发表", "发布", "张贴", "by",
         )
     ),
     re.I,
@@ -637,7 +666,7 @@ def _marked_names(text: str) -> list[str]:
 def _reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _REPORTER.finditer(text):
-        names += _name_run(match["v"])
+        names += _name_run(match["v"], role=text[match.start() : match.start("v")])
     if not names:  # a wire's dateline opens its first paragraph, however long that is
         names = _wire_reporters(text[:40])
     if not names and len(text) < 80:
@@ -713,10 +742,17 @@ def _unpad(match: re.Match[str]) -> str:
     return match[1] + match[2] if match[1] in sel.SURNAMES else match[0]
 
 
-def _name_run(value: str) -> list[str]:
+# '通讯员 鄂发改': a 通讯员 is often a department's press office, credited by a pen name (its
+# province's and its own short names) that no common surname opens.
+_CORRESPONDENT = re.compile(r"通讯员|通訊員")
+
+
+def _name_run(value: str, role: str = "") -> list[str]:
     """Leading tokens of `value` that are names: '彭冲 山东冠县报道' -> ['彭冲']; '张伟 和 李娜'
-    -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one."""
+    -> both; a two-character name padded to three ('王　浩', as newspapers print it) is one.
+    A 通讯员's name (after `role` or a role word in `value`) counts only as a person's."""
     names: list[str] = []
+    correspondent = bool(_CORRESPONDENT.search(role))
     value = re.split(r"[）)】\]]", value, maxsplit=1)[0]
     value = _PADDED_NAME.sub(_unpad, value.strip())
     for token in re.split(r"[\s、，,/／:：]+", value):  # 李四／台北報導, 实习记者：张三
@@ -724,6 +760,8 @@ def _name_run(value: str) -> list[str]:
         # a role glued to a word ('编辑若干名') names a person only by a common surname
         if bare and bare != token and not _looks_like_person(bare):
             break
+        if bare != token:
+            correspondent = bool(_CORRESPONDENT.search(token[: len(token) - len(bare)]))
         token = bare
         if not token or token in _CONJUNCTION:
             continue
@@ -738,7 +776,8 @@ def _name_run(value: str) -> list[str]:
             break
         if not _valid_name(token, loose=False):
             break
-        names.append(token)
+        if not correspondent or _looks_like_person(token):
+            names.append(token)
     return names
 
 
@@ -864,6 +903,17 @@ def _name_under_title(lines: list[Line], title_at: int | None) -> list[str]:
     return []
 
 
+def _titled_writer(metadata: PageMetadata) -> list[str]:
+    """'Title - by Emily Carter - Urban Notes' (Substack, Medium): a part of <title> after the
+    headline that names the writer. The headline's own 'By the numbers' is never read."""
+    for part in title_parts(metadata.title_tag or "")[1:]:
+        match = _ENGLISH_BY.match(part)
+        names = english_names(_field_value(match["v"])) if match else []
+        if names and all(_valid_name(name, loose=False) for name in names):
+            return names
+    return []
+
+
 def _blog_owner(metadata: PageMetadata) -> list[str]:
     """'张三的博客' in <title> or a heading, or a blog whose first heading is a person's name:
     a personal site's owner wrote what it publishes."""
@@ -979,9 +1029,17 @@ def _valid_name(name: str, loose: bool) -> bool:
     return loose and bool(_HANDLE.fullmatch(name)) and not sel.ORGANISATION_SUFFIXES.search(name)
 
 
+# 'CF40研究部', 'XX发展研究院城市与区域课题组': Latin letters or digits opening an organisation's
+# Chinese name (an acronym, a placeholder).
+_ACRONYM = re.compile(r"^[A-Za-z0-9&]+(?=[\u4e00-\u9fff]{3})")
+
+
 def _names_a_unit(name: str) -> bool:
     """'综合统计处', '林业局', '城建科': an office's name, not a person's (a name ending in 科,
-    室, 院... is a short one after a surname: '李文科', '欧阳文院')."""
+    室, 院... is a short one after a surname: '李文科', '欧阳文院'). An acronym before it names
+    no person: its Chinese part is read."""
+    if _ACRONYM.match(name):
+        return sel.UNIT_SUFFIXES.search(name) is not None
     unit = sel.UNIT_SUFFIXES.search(name) if _HAS_HAN.match(name) else None
     if unit is None or len(name) < 3:
         return False

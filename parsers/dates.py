@@ -26,10 +26,12 @@ from parsers.metadata import (
     Line,
     PageMetadata,
     clean_space,
+    headline_chrome,
     in_teaser,
     jsonld_first,
     jsonld_text,
     load_tree,
+    other_stories,
     page_lines,
     read_metadata,
 )
@@ -83,6 +85,8 @@ _ENGLISH = re.compile(
     rf"(?<![A-Za-z]){_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"
     rf"|(?<![\dA-Za-z])(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[A-Za-z]{{3,9}})\.?,?"
     rf"\s+(?P<y2>\d{{4}})(?!\d)"
+    # '08-Mar-2024' (CGTN, Oracle-style timestamps)
+    rf"|(?<![\dA-Za-z])(?P<d3>\d{{1,2}})-(?P<mon3>[A-Za-z]{{3}})-(?P<y3>\d{{4}})(?!\d)"
 )
 # '二〇二四年三月五日': the form a government document's signature (落款) writes its date in.
 _HAN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
@@ -206,13 +210,13 @@ def _match_day(match: re.Match[str]) -> dt.date | None:
         if ymd is None:
             return None
         year, month, day = ymd
-    elif groups.get("mon") or groups.get("mon2"):
-        month_name = (groups.get("mon") or groups.get("mon2") or "").lower()
+    elif groups.get("mon") or groups.get("mon2") or groups.get("mon3"):
+        month_name = (groups.get("mon") or groups.get("mon2") or groups.get("mon3") or "").lower()
         if month_name not in _MONTHS:
             return None
-        year = int(groups.get("y") or groups.get("y2") or 0)
+        year = int(groups.get("y") or groups.get("y2") or groups.get("y3") or 0)
         month = _MONTHS[month_name]
-        day = int(groups.get("d") or groups.get("d2") or 0)
+        day = int(groups.get("d") or groups.get("d2") or groups.get("d3") or 0)
     else:
         year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
     try:
@@ -336,8 +340,9 @@ def find_published_date(
     lines: list[Line] | None = None,
 ) -> dt.date | None:
     """A page's publication day: a government document's 成文日期 (or its signature), metadata,
-    then labelled or near-title text, a script's publish-time variable, a citation of the issue
-    it first appeared in, the URL, htmldate."""
+    then labelled or near-title text, an e-paper's issue date, a script's publish-time variable,
+    a citation of the issue it first appeared in, the URL (then the canonical URL the page
+    declares), htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
@@ -354,9 +359,11 @@ def find_published_date(
         return found
     return (
         date_from_lines(lines, title_at, now)
+        or date_of_edition(lines, title_at, now)
         or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
+        or _from_url(_declared_address(metadata), now)
         or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
 
@@ -364,17 +371,19 @@ def find_published_date(
 def _shown_as_the_pages(
     day: dt.date | None, lines: list[Line], now: dt.datetime | None
 ) -> dt.date | None:
-    """htmldate's guess, unless the page shows that day only in its chrome (a sidebar's
-    '<span class="date">' dates another report it lists) or only as a manuscript's received or
-    revised date. A day the page shows nowhere came from its markup (<time datetime>): kept."""
+    """htmldate's guess, unless the page shows that day only in its chrome or a 'Related' list
+    (a sidebar's '<span class="date">' dates another report it lists) or only as a manuscript's
+    received or revised date. A day the page shows nowhere came from its markup (<time
+    datetime>): kept."""
     if day is None:
         return None
-    shown = False
-    for line in lines:
+    shown, others = False, other_stories(lines)
+    for index, line in enumerate(lines):
         for match in find_dates(line.text, now) if len(line.text) <= 300 else ():
             if match.day != day:
                 continue
-            if not line.chrome and not _after_manuscript_label(line.text, match):
+            elsewhere = line.chrome or index in others
+            if not elsewhere and not _after_manuscript_label(line.text, match):
                 return day
             shown = True
     return None if shown else day
@@ -424,11 +433,27 @@ def document_issuers(lines: list[Line]) -> set[str]:
     return issuers
 
 
+# '文号：' and a value that holds no number ('国办发〔2024〕21号'): nothing, '无', or the next cell
+# ('名称：…', the headline) that a 政务公开 table's empty field runs into.
+_NUMBER_FIELD = re.compile(r"(?:^|\s)(?:文号|文\s号|发文字号|發文字號)\s*[:：]\s*(?P<v>\S{0,24})")
+_NUMBER_VALUE = re.compile(r"\d\s*[号號]")
+
+
+def unnumbered(lines: list[Line]) -> bool:
+    """Whether the page's 文号 field is empty: the portal posts a release, not a numbered
+    document, so its 落款 neither dates it (its 发布日期 does) nor names a corporate author."""
+    for line in lines:
+        match = _NUMBER_FIELD.search(line.text) if "号" in line.text else None
+        if match and not _NUMBER_VALUE.search(match["v"]):
+            return True
+    return False
+
+
 def signature(lines: list[Line], now: dt.datetime | None = None) -> tuple[str, dt.date] | None:
     """A notice's signature (落款): its issuing body alone on a line, then a date alone on the
-    next, the last such pair on the page."""
+    next, the last such pair on the page (none on a page whose 文号 field is empty)."""
     issuers = document_issuers(lines)
-    if not issuers:
+    if not issuers or unnumbered(lines):
         return None
     for index in range(len(lines) - 2, -1, -1):  # the signature closes the document
         if lines[index].text in issuers and _SIGNATURE_DATE.fullmatch(lines[index + 1].text):
@@ -487,6 +512,25 @@ def date_of_issue(
 
 
 _MONTH_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
+# An e-paper's issue navigation: '上一期 下一期', '第A01版：要闻', '版面导航'.
+_EDITION_NAV = re.compile(r"上一期|下一期|版面导航|第\s*[A-Z]?\d{1,3}\s*版")
+_EDITION_REACH = 2  # lines after the masthead's date that may hold the issue navigation
+
+
+def date_of_edition(
+    lines: list[Line], title_at: int | None, now: dt.datetime | None = None
+) -> dt.date | None:
+    """'2024年03月07日 星期四 上一期 下一期' above the headline of a newspaper's e-paper page: the
+    date of the issue the article is printed in, beside the links to the other issues and
+    pages. A date above the headline without them may be a header's clock."""
+    for index in range(title_at or 0):
+        reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
+        if len(reach[0]) > 200 or not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+            continue
+        day = _first_day(reach[0], lines[index], True, now)
+        if day:
+            return day
+    return None
 
 
 def date_from_citation(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
@@ -613,6 +657,7 @@ def date_from_lines(
     """Labelled dates near the title, any date just under it, then labelled dates anywhere."""
     start = 0 if title_at is None else max(0, title_at - 2)
     window = range(start, min(len(lines), start + 14))
+    header, others = headline_chrome(lines, title_at), other_stories(lines)
     searches = (
         (window, True),
         (window, False) if title_at is not None else (range(0), False),
@@ -621,10 +666,16 @@ def date_from_lines(
     )
     for indices, labelled in searches:
         for index in indices:
+            if not labelled and ((lines[index].chrome and index not in header) or index in others):
+                continue  # a side bar's or a 'Related' list dates the stories it links to
             day = _line_date(lines[index], labelled, index < (title_at or 0), now)
             revised = labelled and title_at is not None and index in window
             if day and revised and _revision_dated(lines[index].text):
-                return _shown_before(lines, title_at or 0, index, now) or day
+                return (
+                    _shown_before(lines, title_at or 0, index, now)
+                    or _published_by(lines[index + 1 : window.stop], day)
+                    or day
+                )
             if day is None and not labelled and title_at is not None:
                 day = _clocked_short_date(lines, title_at, index, now)
             if day:
@@ -655,6 +706,34 @@ def _shown_before(
         if day:
             return day
     return None
+
+
+def _published_by(lines: list[Line], revised: dt.date) -> dt.date | None:
+    """'Updated 10:24, 08-Mar-2024' over 'Published 03/07/2024' (CGTN): the publication date
+    labelled after a revision's, when it is not later. One whose day and month cannot be told
+    apart is the one reading not after the revision's day (none when both readings are)."""
+    for line in lines:
+        label = _PUBLISHED_LABEL.search(line.text) if len(line.text) <= 160 else None
+        if not label:
+            continue
+        value = line.text[label.end() :].lstrip(" :：")
+        match = _SLASHED.match(value)
+        readings = _slashed_readings(match) if match else {m.day for m in find_dates(value)[:1]}
+        readings = {day for day in readings if day.year >= MIN_TEXT_YEAR and day <= revised}
+        return readings.pop() if len(readings) == 1 else None
+    return None
+
+
+def _slashed_readings(match: re.Match[str]) -> set[dt.date]:
+    """Both days '03/07/2024' may be: 7 March (US) and 3 July."""
+    a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+    readings: set[dt.date] = set()
+    for month, day in ((a, b), (b, a)):
+        try:
+            readings.add(dt.date(year, month, day))
+        except ValueError:
+            continue
+    return readings
 
 
 # '24-03-07 10:15': a mobile template's two-digit year, with the time, on the meta line under
@@ -788,7 +867,10 @@ def _from_url(url: str | None, now: dt.datetime | None) -> dt.date | None:
     """/2023/0116/, /2023/01/16/, /t20230116_123.html, /2023-01-16/ in the URL path."""
     if not url:
         return None
-    path = unquote(urlsplit(url).path)
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:  # a declared canonical URL urllib cannot split ('http://[::1')
+        return None
     for match in sel.URL_DATE.finditer(path):
         try:
             day = dt.date(int(match[1]), int(match[2]), int(match[3]))
@@ -797,6 +879,12 @@ def _from_url(url: str | None, now: dt.datetime | None) -> dt.date | None:
         if plausible(day, now, MIN_TEXT_YEAR):
             return day
     return None
+
+
+def _declared_address(metadata: PageMetadata) -> str | None:
+    """The address the page gives itself (<link rel=canonical>, og:url): a page served from a
+    dateless address (a mobile or share link) still has its date folders there."""
+    return metadata.canonical or metadata.first(sel.META_CANONICAL)
 
 
 def _from_htmldate(tree: lxml.html.HtmlElement, now: dt.datetime | None) -> dt.date | None:

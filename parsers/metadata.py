@@ -217,6 +217,35 @@ def _join_labels(lines: list[Line]) -> list[Line]:
     return joined
 
 
+def headline_chrome(lines: list[Line], title_at: int | None) -> range:
+    """The chrome lines around a headline that is itself in a header outside any <article>:
+    that header shows the page's own byline and date. Every other chrome line (a side bar's hot
+    list, '标题 2024-03-05 记者 刘洋', a footer) names and dates other stories. Empty when the
+    headline is page text."""
+    if title_at is None or not lines[title_at].chrome:
+        return range(0)
+    low, high = title_at, title_at
+    while low > 0 and lines[low - 1].chrome:
+        low -= 1
+    while high + 1 < len(lines) and lines[high + 1].chrome:
+        high += 1
+    return range(low, high + 1)
+
+
+def other_stories(lines: list[Line]) -> set[int]:
+    """Lines of the sections headed as other stories ('Related Articles', '相关阅读'), each up to
+    the next heading: 'China's science spending rises 12 Feb 2024 by Jane Qiu' is a related
+    story's byline and date, not the page's."""
+    found: set[int] = set()
+    inside = False
+    for index, line in enumerate(lines):
+        if line.heading:
+            inside = bool(sel.OTHER_STORIES.match(line.text))
+        elif inside:
+            found.add(index)
+    return found
+
+
 # --- <meta>, <link>, JSON-LD ---------------------------------------------------------------------
 
 

@@ -164,6 +164,15 @@ CHROME_TOKENS = frozenset(
     }
 )  # fmt: skip
 
+# Headings over a list of other stories ('相关阅读', '热点推荐', 'Related Articles', 'Most Read'):
+# the bylines and dates under them are those stories'.
+OTHER_STORIES = re.compile(
+    r"^(?:相关|相關|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|热点|熱點|热门|熱門|猜你喜欢|本版其他|更多"
+    r"|related|more\s+(?:from|on|stories)|most\s+(?:read|popular|viewed)|recommended"
+    r"|read\s+more|you\s+may\s+also\s+like)",
+    re.I,
+)
+
 # --- bylines -------------------------------------------------------------------------------------
 
 # Labels whose value is the author(s).
@@ -218,6 +227,7 @@ ISSUER_LABELS = ("发文机关", "发布机构", "发文单位", "成文单位",
 REPORTER_ROLES = (
     "记者", "通讯员", "特约撰稿人", "特约撰稿", "特约评论员", "实习生", "见习记者", "特约记者",
     "記者", "通訊員", "實習生", "特約記者", "見習記者", "特約撰稿",
+    "特派员", "特派員",  # a paper's correspondent abroad ('中国特派员 韩咏红', 联合早报)
 )  # fmt: skip
 # Labels of a page's editors (desk or not): a name they give is never the page's author.
 EDITOR_LABELS = ("编辑", "责任编辑", "责编", "本文编辑", "編輯", "責任編輯", "Editor")
@@ -302,6 +312,9 @@ NOT_NAMES = frozenset(
         "记者",
         "编辑",
         "来源",
+        "发布",  # '特派员 韩咏红 发布 / 2024年3月7日': the posting's label after the name
+        "發布",
+        "更新",
         "staff",
         "none",
         "null",
