@@ -10,11 +10,14 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from agglowatch.config import FetchSettings
+from agglowatch.config import Config, FetchSettings, load_config
 from parsers import pool as parse_pool
 from parsers.pool import ParsePool
 from sources import articles
 from sources.http import Fetcher
+from tests.test_pipeline_e2e import run_once
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PARA = "<p>京津冀城市群协同创新共同体建设，推动新型基础设施和高质量发展。</p>\n"
 
@@ -55,3 +58,56 @@ def test_a_big_page_parses_without_stalling_the_other_sources_fetches(
     ticks, title = asyncio.run(go())
     assert title == "大报告"
     assert ticks >= 5, f"the event loop ran {ticks} times in 1 s of parsing"
+
+
+def feed_site_config(tmp_path: Path, httpserver: HTTPServer, body: bytes) -> Config:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        body, content_type="application/rss+xml"
+    )
+    text = f"""
+database: sqlite:///{tmp_path / "db.sqlite"}
+output: {tmp_path / "out"}
+seeds: {ROOT / "seeds"}
+themes: {ROOT / "themes.yaml"}
+fetch: {{allow_private_addresses: true, per_host_delay: 0, backoff: 0.01, respect_robots: false}}
+sources:
+  - name: news
+    kind: feed
+    url: {httpserver.url_for("/feed.xml")}
+"""
+    path = tmp_path / "agglowatch.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            b"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+            b"<item><title>a & b</link></item></channel></rss>",
+            "the feed's XML is broken (not well-formed (invalid token) at line 1, column",
+        ),
+        (
+            b"<rss version='2.0'><channel><item><title>a</title></item>"
+            b"<item><title>b</title></item></channel></rss>",
+            "the feed has 2 entries, but none links to a page",
+        ),
+    ],
+    ids=["invalid-xml", "no-links"],
+)
+def test_a_feed_nothing_could_be_read_from_is_an_error_saying_why(
+    httpserver: HTTPServer, tmp_path: Path, body: bytes, error: str
+) -> None:
+    """Before, both ran 'empty' with only 'the feed has no entries', as a feed with no items."""
+    report = run_once(feed_site_config(tmp_path, httpserver, body))
+    (news,) = report["sources"]
+    assert news["status"] == "error" and error in news["error"], news
+
+
+def test_a_well_formed_feed_without_items_stays_empty(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    body = b"<rss version='2.0'><channel><title>x</title></channel></rss>"
+    (news,) = run_once(feed_site_config(tmp_path, httpserver, body))["sources"]
+    assert news["status"] == "empty" and news["error"] is None, news
