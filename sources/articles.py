@@ -249,7 +249,14 @@ async def parse_page(
         html = page.text if page.text is not None else decode_body(page.content)[0]
         big = len(html) > BIG_HTML
         return await parse_pool.submit(
-            parse_html, html, url, source, fields=fields, fallback=fallback, now=now, spec=spec,
+            parse_html,
+            html,
+            url,
+            source,
+            fields=fields,
+            fallback=fallback,
+            now=now,
+            spec=spec,
             in_thread=big,
         )
     raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")

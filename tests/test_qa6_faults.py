@@ -15,7 +15,9 @@ from parsers import pool as parse_pool
 from parsers.pool import ParsePool
 from sources import articles
 from sources.http import Fetcher
+from tests.e2e_site import ARTICLE_EN, Site
 from tests.test_pipeline_e2e import run_once
+from tests.test_rounds_of_change import html_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,3 +113,57 @@ def test_a_well_formed_feed_without_items_stays_empty(
     body = b"<rss version='2.0'><channel><title>x</title></channel></rss>"
     (news,) = run_once(feed_site_config(tmp_path, httpserver, body))["sources"]
     assert news["status"] == "empty" and news["error"] is None, news
+
+
+LISTING_FAULTS = {
+    "empty": (b"", "text/html", "the server sent an empty page"),
+    "pdf": (
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF",
+        "application/pdf",
+        "application/pdf, not HTML",
+    ),
+    "image": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "text/html", "binary data"),
+    "soft-404": (
+        "<html><head><title>404 页面不存在</title></head><body><h1>页面不存在</h1>"
+        "<p>您访问的页面已删除，请返回首页。</p></body></html>".encode(),
+        "text/html; charset=utf-8",
+        "it is an error page (its title says",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(LISTING_FAULTS))
+def test_a_listing_that_is_no_listing_page_fails_its_source_saying_what(
+    httpserver: HTTPServer, tmp_path: Path, fault: str
+) -> None:
+    """Before, the source ran 'empty' with "the links selector found no article links (did the
+    site change its layout?)": the user was sent to the selector when the URL was the problem,
+    and an empty listing counts every document of the source missing, towards 'removed'."""
+    site = Site(httpserver)
+    site.put("/copies/", "<html><body></body></html>")
+    article = ARTICLE_EN.format(title="Urban clusters and new infrastructure", body="One.")
+    site.put("/news/", '<html><body><a href="/news/a.html">a</a></body></html>')
+    site.put("/news/a.html", article, "text/html; charset=utf-8")
+    site.install()
+    config = html_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site, removed_after=1)
+    assert run_once(config)["totals"]["new"] == 1
+    body, content_type, why = LISTING_FAULTS[fault]
+    site.put("/news/", body, content_type)
+    report = run_once(config)
+    news = report["sources"][0]
+    assert news["status"] == "error", (news["error"], news["warnings"])
+    assert why in news["error"] and "check the source's url" in news["error"], news["error"]
+    assert report["removed"] == []
+
+
+def test_a_listing_with_no_matching_links_still_points_at_the_selector(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    site = Site(httpserver)
+    site.put("/copies/", "<html><head><title>Copies</title></head><body><p>None yet.</p></body>")
+    site.put("/news/", "<html><head><title>News</title></head><body><p>Soon.</p></body></html>")
+    site.install()
+    config = html_config(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite'}", site)
+    news = run_once(config)["sources"][0]
+    assert news["status"] == "empty" and news["error"] is None
+    assert any("links selector" in w for w in news["warnings"]), news
