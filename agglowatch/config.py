@@ -251,6 +251,27 @@ class Config(Strict):
         return [known[n] for n in names]
 
 
+def check_paths(config: Config) -> None:
+    """The files and folders the config names, as far as a quick look can tell (the taxonomy's
+    contents are validated when a run loads it, before it writes anything): a missing themes
+    file or seeds folder is a ConfigError naming the key, at `check` and before a run starts."""
+    themes = config.path(config.themes)
+    try:
+        with themes.open("rb"):
+            pass
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or exc
+        raise ConfigError(f"themes: {themes}: {reason} (set 'themes' in agglowatch.yaml)") from None
+    seeds = config.path(config.seeds)
+    if not seeds.is_dir():
+        raise ConfigError(f"seeds: {seeds} is not a folder (set 'seeds' in agglowatch.yaml)")
+    output = config.path(config.output)
+    if output.exists() and not output.is_dir():
+        raise ConfigError(
+            f"output: {output} is a file, not a folder (set 'output' in agglowatch.yaml)"
+        )
+
+
 def _check_regex(value: str | None) -> str | None:
     if value is not None:
         try:

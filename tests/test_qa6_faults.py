@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
 
+from agglowatch.cli import app
 from agglowatch.config import Config, FetchSettings, load_config
+from agglowatch.errors import ConfigError
+from agglowatch.runner import open_run
 from parsers import pool as parse_pool
 from parsers.pool import ParsePool
 from sources import articles
@@ -167,3 +171,45 @@ def test_a_listing_with_no_matching_links_still_points_at_the_selector(
     news = run_once(config)["sources"][0]
     assert news["status"] == "empty" and news["error"] is None
     assert any("links selector" in w for w in news["warnings"]), news
+
+
+def broken_paths_config(tmp_path: Path, case: str) -> Path:
+    """A valid agglowatch.yaml whose themes file or seeds folder is wrong."""
+    themes, seeds = ROOT / "themes.yaml", ROOT / "seeds"
+    if case == "themes-missing":
+        themes = tmp_path / "nothere.yaml"
+    elif case == "seeds-missing":
+        seeds = tmp_path / "noseeds"
+    elif case == "themes-invalid":
+        themes = tmp_path / "themes.yaml"
+        themes.write_text("themes:\n  - id: x\n    bogus: 1\n", encoding="utf-8")
+    path = tmp_path / "agglowatch.yaml"
+    path.write_text(
+        f"database: sqlite:///{tmp_path / 'db.sqlite'}\noutput: {tmp_path / 'out'}\n"
+        f"themes: {themes}\nseeds: {seeds}\nsources: []\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "named"),
+    [("themes-missing", "themes: "), ("seeds-missing", "seeds: ")],
+)
+def test_check_and_run_refuse_a_missing_themes_file_or_seeds_folder(
+    tmp_path: Path, case: str, named: str
+) -> None:
+    """`check` said "configuration OK" and the run migrated a database before it failed."""
+    config = str(broken_paths_config(tmp_path, case))
+    for command in (["check"], ["run", "--json"]):
+        result = CliRunner().invoke(app, [*command, "--config", config])
+        assert result.exit_code == 2, (command, result.output)
+        assert named in result.output and "agglowatch.yaml" in result.output, result.output
+    assert not (tmp_path / "db.sqlite").exists()
+
+
+def test_a_run_with_an_invalid_taxonomy_writes_nothing(tmp_path: Path) -> None:
+    config = load_config(broken_paths_config(tmp_path, "themes-invalid"))
+    with pytest.raises(ConfigError, match='theme "x", field "bogus": unknown key'):
+        open_run(config, config.select())
+    assert not (tmp_path / "db.sqlite").exists() and not (tmp_path / "out").exists()
