@@ -191,6 +191,21 @@ class EmailSettings(Strict):
             raise ValueError("give 'host' (an SMTP server) or 'credentials_block'")
         return self
 
+    @model_validator(mode="after")
+    def _login_whole(self) -> EmailSettings:
+        """A login needs both halves: with one, no login was tried and the server refused the
+        digest ("530 Authentication required") at every send, each time queued again."""
+        if self.credentials_block:
+            return self  # the block may hold either half
+        if self.username and not self.password_env:
+            raise ValueError(
+                "'username' is set but no password: set 'password_env' to the name of the"
+                " environment variable that holds it (or use 'credentials_block')"
+            )
+        if self.password_env and not self.username:
+            raise ValueError("'password_env' is set but no 'username' to log in with")
+        return self
+
 
 DigestFormat = Literal["markdown", "html", "text", "json", "atom"]
 ALL_FORMATS: tuple[DigestFormat, ...] = ("markdown", "html", "text", "json", "atom")
