@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import idna
 import soupsieve
 import yaml
 from pydantic import (
@@ -39,7 +40,22 @@ def _check_url(value: str) -> str:
             f"{value!r} is not an absolute http:// or https:// URL with a host;"
             " write it in full, e.g. 'https://www.example.org/news/'"
         )
+    _check_idn(value, parts.hostname)
     return url
+
+
+def _check_idn(value: str, host: str) -> None:
+    """A non-ASCII host name must encode as the fetcher encodes it (IDNA 2008), or every run
+    fails the source with "not a valid URL" ('☃.net', a full-width dot...)."""
+    if host.isascii():
+        return
+    try:
+        idna.encode(host)
+    except idna.IDNAError as exc:
+        raise ValueError(
+            f"{value!r}: the host name {host!r} is not a valid internationalised domain name"
+            f" ({exc}); copy the address from the browser's address bar"
+        ) from None
 
 
 WebURL = Annotated[str, AfterValidator(_check_url)]

@@ -213,3 +213,30 @@ def test_a_run_with_an_invalid_taxonomy_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match='theme "x", field "bogus": unknown key'):
         open_run(config, config.select())
     assert not (tmp_path / "db.sqlite").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_host_name_the_fetcher_cannot_encode_is_a_configuration_error(tmp_path: Path) -> None:
+    """'http://☃.net/' passed the config and failed the source every run ("not a valid URL")."""
+    path = tmp_path / "agglowatch.yaml"
+    source = "sources:\n  - name: snow\n    kind: html\n    url: http://☃.net/\n"
+    path.write_text(source, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r'source "snow", field "url": .*not a valid intern'):
+        load_config(path)
+
+
+def test_an_idn_host_is_fetched_under_its_punycode_name(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/新闻/").respond_with_data("<p>好</p>", content_type="text/html")
+    asked: list[str] = []
+
+    async def resolver(host: str) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    async def go() -> str | None:
+        settings = FetchSettings(allow_private_addresses=True, respect_robots=False)
+        async with Fetcher(settings, resolver=resolver) as fetcher:
+            url = f"http://城市群.example:{httpserver.port}/新闻/"
+            return (await fetcher.for_source("idn").get(url)).text
+
+    assert asyncio.run(go()) == "<p>好</p>"
+    assert asked == ["xn--uis47l9y5a.example"]
