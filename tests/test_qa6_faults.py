@@ -240,3 +240,23 @@ def test_an_idn_host_is_fetched_under_its_punycode_name(httpserver: HTTPServer) 
 
     assert asyncio.run(go()) == "<p>好</p>"
     assert asked == ["xn--uis47l9y5a.example"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "named"),
+    [
+        ({"cron": "0 7 * * *", "timezone": "Asia/Shangai"}, "Asia/Shangai"),
+        ({"cron": "61 7 * * *"}, "61 7 * * *"),
+    ],
+    ids=["timezone", "cron"],
+)
+def test_a_bad_schedule_in_prefect_yaml_is_a_configuration_error(
+    entry: dict[str, str], named: str
+) -> None:
+    """A misspelt time zone escaped `serve` as a pydantic traceback (exit 1, not 2)."""
+    from flows.serve import deployment_specs, to_deployment
+
+    spec = {**deployment_specs()[0], "schedules": [entry]}
+    with pytest.raises(ConfigError, match=r"prefect\.yaml") as caught:
+        to_deployment(spec, "/tmp/agglowatch.yaml")
+    assert named in str(caught.value) and "errors.pydantic.dev" not in str(caught.value)
