@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import os
 import re
 from pathlib import Path
@@ -201,6 +202,18 @@ class EmailSettings(Strict):
     credentials_block: str | None = None
     timeout: float = Field(30.0, gt=0)
 
+    @field_validator("to")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("no recipient: list at least one address, e.g. [analyst@example.org]")
+        return [_check_address(address) for address in value]
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _check_address(value)
+
     @model_validator(mode="after")
     def _server_given(self) -> EmailSettings:
         if not self.host and not self.credentials_block:
@@ -301,6 +314,16 @@ def check_paths(config: Config) -> None:
         raise ConfigError(
             f"output: {output} is a file, not a folder (set 'output' in agglowatch.yaml)"
         )
+
+
+def _check_address(value: str) -> str:
+    """name@domain, optionally with a display name ("Monitor <m@example.org>"): a typo would
+    only show as the server's refusal at every send, each digest queued again."""
+    _, address = email.utils.parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain.strip(".") or any(c.isspace() for c in address):
+        raise ValueError(f"{value!r} is not an email address; write it as name@example.org")
+    return value.strip()
 
 
 def _check_regex(value: str | None) -> str | None:

@@ -98,3 +98,28 @@ def test_a_whole_login_or_a_block_loads(tmp_path: Path) -> None:
     whole = load_config(write(tmp_path, EMAIL + "    username: u\n    password_env: SMTP_PW\n"))
     block = load_config(write(tmp_path, EMAIL + "    credentials_block: smtp\n"))
     assert whole.digest.email is not None and block.digest.email is not None
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "message"),
+    [
+        ("    to: [analyst]\n    sender: m@example.org\n", "to", "'analyst' is not an email"),
+        ("    to: []\n    sender: m@example.org\n", "to", "no recipient"),
+        ("    to: [a@example.org]\n    sender: monitor.example.org\n", "sender", "not an email"),
+    ],
+    ids=["no-at", "nobody", "sender"],
+)
+def test_a_malformed_address_is_a_configuration_error(
+    tmp_path: Path, lines: str, field: str, message: str
+) -> None:
+    """Before, it loaded, and the server refused it at every send (each digest queued again)."""
+    text = f"digest:\n  email:\n    host: smtp.example.org\n{lines}"
+    with pytest.raises(ConfigError, match=rf'field "digest\.email\.{field}') as caught:
+        load_config(write(tmp_path, text))
+    assert message in str(caught.value)
+
+
+def test_an_intranet_address_and_a_display_name_load(tmp_path: Path) -> None:
+    text = "digest:\n  email:\n    host: mail\n    to: [team@localhost]\n    sender: M <m@mail>\n"
+    email = load_config(write(tmp_path, text)).digest.email
+    assert email is not None and email.to == ["team@localhost"] and email.sender == "M <m@mail>"
