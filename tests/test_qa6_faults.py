@@ -260,3 +260,50 @@ def test_a_bad_schedule_in_prefect_yaml_is_a_configuration_error(
     with pytest.raises(ConfigError, match=r"prefect\.yaml") as caught:
         to_deployment(spec, "/tmp/agglowatch.yaml")
     assert named in str(caught.value) and "errors.pydantic.dev" not in str(caught.value)
+
+
+API_REFUSALS = {
+    "crossref": {
+        "status": "failed",
+        "message-type": "validation-failure",
+        "message": [
+            {
+                "type": "filter-not-available",
+                "value": "from-pub-dat",
+                "message": "Filter from-pub-dat specified but there is no such filter",
+            }
+        ],
+    },
+    "openalex": {
+        "error": "Invalid query parameters error.",
+        "message": "publication_yr is not a valid field",
+    },
+}
+
+
+@pytest.mark.parametrize("kind", sorted(API_REFUSALS))
+def test_an_api_refusing_the_query_says_which_parameter_in_the_report(
+    httpserver: HTTPServer, tmp_path: Path, kind: str
+) -> None:
+    """A typo in `filter` gave only "400 Bad Request from <url>": the API's own explanation in
+    the answer's body was never read."""
+    httpserver.expect_request("/works").respond_with_json(API_REFUSALS[kind], status=400)
+    path = tmp_path / "agglowatch.yaml"
+    path.write_text(
+        f"""
+database: sqlite:///{tmp_path / "db.sqlite"}
+output: {tmp_path / "out"}
+seeds: {ROOT / "seeds"}
+themes: {ROOT / "themes.yaml"}
+fetch: {{allow_private_addresses: true, per_host_delay: 0, backoff: 0.01, respect_robots: false}}
+sources:
+  - name: api
+    kind: {kind}
+    base_url: {httpserver.url_for("/").rstrip("/")}
+""",
+        encoding="utf-8",
+    )
+    (api,) = run_once(load_config(path))["sources"]
+    said = "Filter from-pub-dat specified" if kind == "crossref" else "publication_yr is not a"
+    assert api["status"] == "error" and "400 BAD REQUEST" in api["error"].upper(), api
+    assert f"the server says: {said}" in api["error"], api["error"]
