@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from agglowatch.cli import app
 from agglowatch.config import Config, FetchSettings, load_config
-from agglowatch.errors import ConfigError
+from agglowatch.errors import ConfigError, FetchError
 from agglowatch.runner import open_run
 from parsers import pool as parse_pool
 from parsers.pool import ParsePool
@@ -307,3 +307,19 @@ sources:
     said = "Filter from-pub-dat specified" if kind == "crossref" else "publication_yr is not a"
     assert api["status"] == "error" and "400 BAD REQUEST" in api["error"].upper(), api
     assert f"the server says: {said}" in api["error"], api["error"]
+
+
+def test_a_host_that_does_not_resolve_is_named_with_what_to_check() -> None:
+    """RFC 6761 reserves .invalid: it never resolves. Nothing is sent, and the user is told to
+    look at the host name (before: only the resolver's "Name or service not known")."""
+
+    async def go() -> tuple[str, int]:
+        async with Fetcher(FetchSettings(retries=1, backoff=0)) as fetcher:
+            source = fetcher.for_source("dns")
+            with pytest.raises(FetchError) as caught:
+                await source.get("http://nosuchhost.invalid/news/")
+        return str(caught.value), source.stats.requests
+
+    message, requests = asyncio.run(go())
+    assert "cannot resolve host nosuchhost.invalid" in message, message
+    assert "check the host name in the URL" in message and requests == 0
