@@ -18,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from agglowatch.config import Config, load_config
+from agglowatch.config import Config, check_paths, load_config
 from agglowatch.errors import AgglowatchError, ConfigError, RunLockedError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -93,6 +93,7 @@ def run(
         from agglowatch.sharding import select_sources
 
         select_sources(settings, source, shard)  # unknown names fail here, before Prefect starts
+        check_paths(settings)
         from flows.launch import run_monitor
 
         report = _with_status(
@@ -146,6 +147,7 @@ def check(
     with exit_codes():
         settings = _config(config)
         selected = settings.select(source)
+        check_paths(settings)
         if not live:
             from agglowatch.check import print_config
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import email.utils
 import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import idna
 import soupsieve
 import yaml
 from pydantic import (
@@ -39,7 +41,22 @@ def _check_url(value: str) -> str:
             f"{value!r} is not an absolute http:// or https:// URL with a host;"
             " write it in full, e.g. 'https://www.example.org/news/'"
         )
+    _check_idn(value, parts.hostname)
     return url
+
+
+def _check_idn(value: str, host: str) -> None:
+    """A non-ASCII host name must encode as the fetcher encodes it (IDNA 2008), or every run
+    fails the source with "not a valid URL" ('☃.net', a full-width dot...)."""
+    if host.isascii():
+        return
+    try:
+        idna.encode(host)
+    except idna.IDNAError as exc:
+        raise ValueError(
+            f"{value!r}: the host name {host!r} is not a valid internationalised domain name"
+            f" ({exc}); copy the address from the browser's address bar"
+        ) from None
 
 
 WebURL = Annotated[str, AfterValidator(_check_url)]
@@ -185,10 +202,37 @@ class EmailSettings(Strict):
     credentials_block: str | None = None
     timeout: float = Field(30.0, gt=0)
 
+    @field_validator("to")
+    @classmethod
+    def _recipients(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("no recipient: list at least one address, e.g. [analyst@example.org]")
+        return [_check_address(address) for address in value]
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _check_address(value)
+
     @model_validator(mode="after")
     def _server_given(self) -> EmailSettings:
         if not self.host and not self.credentials_block:
             raise ValueError("give 'host' (an SMTP server) or 'credentials_block'")
+        return self
+
+    @model_validator(mode="after")
+    def _login_whole(self) -> EmailSettings:
+        """A login needs both halves: with one, no login was tried and the server refused the
+        digest ("530 Authentication required") at every send, each time queued again."""
+        if self.credentials_block:
+            return self  # the block may hold either half
+        if self.username and not self.password_env:
+            raise ValueError(
+                "'username' is set but no password: set 'password_env' to the name of the"
+                " environment variable that holds it (or use 'credentials_block')"
+            )
+        if self.password_env and not self.username:
+            raise ValueError("'password_env' is set but no 'username' to log in with")
         return self
 
 
@@ -249,6 +293,37 @@ class Config(Strict):
             names_text = ", ".join(map(repr, unknown))
             raise ConfigError(f"unknown source {names_text}; known: {', '.join(known) or 'none'}")
         return [known[n] for n in names]
+
+
+def check_paths(config: Config) -> None:
+    """The files and folders the config names, as far as a quick look can tell (the taxonomy's
+    contents are validated when a run loads it, before it writes anything): a missing themes
+    file or seeds folder is a ConfigError naming the key, at `check` and before a run starts."""
+    themes = config.path(config.themes)
+    try:
+        with themes.open("rb"):
+            pass
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or exc
+        raise ConfigError(f"themes: {themes}: {reason} (set 'themes' in agglowatch.yaml)") from None
+    seeds = config.path(config.seeds)
+    if not seeds.is_dir():
+        raise ConfigError(f"seeds: {seeds} is not a folder (set 'seeds' in agglowatch.yaml)")
+    output = config.path(config.output)
+    if output.exists() and not output.is_dir():
+        raise ConfigError(
+            f"output: {output} is a file, not a folder (set 'output' in agglowatch.yaml)"
+        )
+
+
+def _check_address(value: str) -> str:
+    """name@domain, optionally with a display name ("Monitor <m@example.org>"): a typo would
+    only show as the server's refusal at every send, each digest queued again."""
+    _, address = email.utils.parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain.strip(".") or any(c.isspace() for c in address):
+        raise ValueError(f"{value!r} is not an email address; write it as name@example.org")
+    return value.strip()
 
 
 def _check_regex(value: str | None) -> str | None:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from agglowatch.config import Config
+from agglowatch.config import Config, check_paths
 from agglowatch.errors import AgglowatchError
 from agglowatch.records import Harvest, SourceOutcome, Validators
 from agglowatch.run_report import build_report
@@ -91,13 +91,15 @@ def open_database(config: Config) -> tuple[Engine, sessionmaker[Session]]:
 
 
 def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> RunContext:
-    """Migrate, close dead runs, take the sources' leases, load seeds, record the run."""
+    """Migrate, close dead runs, take the sources' leases, load seeds, record the run.
+    The taxonomy and the seeds folder are checked first: a bad one writes nothing."""
     load_kinds()
+    check_paths(config)
+    tagger, spec = load_tagger(config)
     engine, factory = open_database(config)
     now = utcnow()
     run_id = now.strftime("%Y%m%dT%H%M%SZ-") + uuid.uuid4().hex[:8]
     holder = runs.holder_id(run_id)
-    tagger, spec = load_tagger(config)
     ctx = RunContext(config, run_id, now, engine, factory, tagger, sources, holder, dry_run)
     ctx.prepare = spec
     if dry_run:

@@ -128,7 +128,7 @@ def smtp_sender(
             ) from None
         try:
             if username and password:
-                smtp.login(username, password)
+                _login(smtp, username, password, settings, where)
             refused = smtp.sendmail(sender, list(recipients), message)
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(
@@ -141,6 +141,24 @@ def smtp_sender(
         return {address: _response(code, text) for address, (code, text) in refused.items()}
 
     return send
+
+
+def _login(
+    smtp: smtplib.SMTP, username: str, password: str, settings: EmailSettings, where: str
+) -> None:
+    """Log in; a refused login names the settings to fix (not just "535 ...")."""
+    try:
+        smtp.login(username, password)
+    except smtplib.SMTPAuthenticationError as exc:
+        source = (
+            f"the credentials block {settings.credentials_block!r}"
+            if settings.credentials_block
+            else f"the environment variable {settings.password_env} (digest.email.password_env)"
+        )
+        raise DeliveryError(
+            f"the SMTP server {where} refused the login of {username!r}"
+            f" ({_reason(exc)}): check digest.email.username and the password in {source}"
+        ) from None
 
 
 def _connect(settings: EmailSettings, host: str, context: ssl.SSLContext) -> smtplib.SMTP:

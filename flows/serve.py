@@ -109,14 +109,24 @@ def to_deployment(spec: dict[str, Any], config_file: str) -> Any:
     """A RunnerDeployment for one prefect.yaml entry."""
     flow = _flow_for(spec["entrypoint"])
     parameters = {**(spec.get("parameters") or {}), "config": config_file}
-    return flow.to_deployment(
-        name=spec["name"],
-        description=spec.get("description"),
-        tags=spec.get("tags"),
-        parameters=parameters,
-        schedules=[schedule(s) for s in spec.get("schedules") or []] or None,
-        concurrency_limit=concurrency_limit(spec.get("concurrency_limit")),
-    )
+    schedules = [schedule(s) for s in spec.get("schedules") or []] or None
+    try:
+        return flow.to_deployment(
+            name=spec["name"],
+            description=spec.get("description"),
+            tags=spec.get("tags"),
+            parameters=parameters,
+            schedules=schedules,
+            concurrency_limit=concurrency_limit(spec.get("concurrency_limit")),
+        )
+    except ValueError as exc:  # pydantic's ValidationError: a misspelt timezone, tags...
+        raise ConfigError(f"prefect.yaml: deployment {spec['name']!r}: {_brief(exc)}") from None
+
+
+def _brief(exc: ValueError) -> str:
+    """pydantic's message without its documentation links."""
+    lines = str(exc).splitlines()
+    return " ".join(line.strip() for line in lines if "errors.pydantic.dev" not in line)
 
 
 def schedule(spec: dict[str, Any]) -> Any:

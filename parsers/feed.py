@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+import xml.sax
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +24,10 @@ from parsers.dates import SHANGHAI, parse_date, plausible
 from parsers.encoding import decode_body
 from parsers.language import detect_language, normalise_language
 from parsers.metadata import clean_space, element_text, normalise_doi
+
+
+class BrokenFeedError(ParseError):
+    """The feed's XML breaks before any whole entry (a feed cut short breaks so too)."""
 
 
 @dataclass(slots=True)
@@ -67,7 +72,26 @@ def parse_feed(content: bytes, url: str, *, now: dt.datetime | None = None) -> l
         entry = _entry(raw, url, feed_language, now)
         if entry is not None:
             entries.append(entry)
+    if not entries:
+        _nothing_read(parsed, url)
     return entries
+
+
+def _nothing_read(parsed: Any, url: str) -> None:
+    """A feed none of whose entries could be read says why, instead of passing for an empty
+    feed: XML broken before any whole entry (feedparser gave up on it), or entries without a
+    link. A well-formed feed with no items is just empty (no error)."""
+    problem = parsed.get("bozo_exception")
+    if isinstance(problem, xml.sax.SAXParseException):
+        where = f"line {problem.getLineNumber()}, column {problem.getColumnNumber()}"
+        raise BrokenFeedError(
+            f"{url}: the feed's XML is broken ({problem.getMessage()} at {where}) and no entry"
+            " could be read; open the feed in a browser, and tell its publisher"
+        )
+    if parsed.entries:
+        raise ParseError(
+            f"{url}: the feed has {len(parsed.entries)} entries, but none links to a page"
+        )
 
 
 def _feedparse(content: bytes, url: str) -> Any:

@@ -48,6 +48,10 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", "application/xml", "text/xml", ""})
 ACCEPT = "text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8"
 MAX_REFRESHES = 3  # meta refreshes followed from one listed URL
+# HTML longer than this (characters) parses in a thread when it parses in this process: a page of
+# megabytes takes seconds to tens of seconds (a 10 MB report about 45 s), and on the event loop it
+# would stall every other source's fetching until their requests time out.
+BIG_HTML = 256 * 1024
 _FILL = ("authors", "published", "language", "doi", "abstract", "container", "keywords")
 
 # The run's settings for preparing records where they are parsed (dedupe.prepare): set by
@@ -230,9 +234,9 @@ async def parse_page(
     now: dt.datetime | None = None,
 ) -> DocumentRecord:
     """Bytes → record by what they are. HTML, PDF and DOCX parse in the process pool once a run
-    has enough pages (parsers.pool); before that HTML here, binary formats in a thread. Where
-    they parse, parsed records are also prepared for the store (normalised, sketched, tagged:
-    dedupe.prepare) when the run set PREPARE."""
+    has enough pages (parsers.pool); before that HTML here (a page over BIG_HTML in a thread),
+    binary formats in a thread. Where they parse, parsed records are also prepared for the store
+    (normalised, sketched, tagged: dedupe.prepare) when the run set PREPARE."""
     url, kind = page.final_url, document_format(page.content, page.content_type, page.final_url)
     spec = PREPARE.get()
     if kind in ("pdf", "docx") and page.truncated:
@@ -247,8 +251,17 @@ async def parse_page(
         return merge_fallback(record, fallback)
     if kind == "html":
         html = page.text if page.text is not None else decode_body(page.content)[0]
+        big = len(html) > BIG_HTML
         return await parse_pool.submit(
-            parse_html, html, url, source, fields=fields, fallback=fallback, now=now, spec=spec
+            parse_html,
+            html,
+            url,
+            source,
+            fields=fields,
+            fallback=fallback,
+            now=now,
+            spec=spec,
+            in_thread=big,
         )
     raise ParseError(f"{url}: unsupported content type {page.content_type or '?'}")
 

@@ -8,7 +8,7 @@ import re
 from agglowatch.config import FeedSource
 from agglowatch.errors import ParseError
 from agglowatch.records import DocumentRecord, FetchedPage, Harvest
-from parsers.feed import parse_feed
+from parsers.feed import BrokenFeedError, parse_feed
 from sources.articles import fetch_documents
 from sources.base import SourceContext, SourceKind, register
 
@@ -34,8 +34,13 @@ class FeedKind(SourceKind):
             retry = [str(url) for url in ctx.state.get("retry", []) if url in set(listed)]
             documents, failed = await _articles(ctx, list(dict.fromkeys(retry + listed)), {})
             return _harvest(ctx, documents, listed, failed)
-        entries = parse_feed(page.content, page.final_url, now=ctx.now)
         cut = _cut_short(page)
+        try:
+            entries = parse_feed(page.content, page.final_url, now=ctx.now)
+        except BrokenFeedError:
+            if not cut:
+                raise
+            entries = []  # broken where it was cut: said as such below
         if cut and not entries:
             raise ParseError(f"{config.url}: the feed is cut short (truncated XML), no entries")
         records = {entry.url: entry.to_record(config.name) for entry in entries if entry.url}

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from agglowatch.config import HtmlSource
 from agglowatch.errors import ConfigError, FetchError, ParseError
-from agglowatch.records import FetchedPage, Harvest
-from parsers.encoding import decode_body
+from agglowatch.records import DocumentRecord, FetchedPage, Harvest
+from parsers.encoding import decode_body, looks_binary
+from parsers.errorpage import error_page_reason
 from parsers.listing import extract_links, next_page
-from sources.articles import fetch_documents
+from parsers.metadata import clean_space, element_text, load_tree
+from sources.articles import document_format, fetch_documents
 from sources.base import SourceContext, SourceKind, register
 
 LISTING_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
@@ -115,5 +117,27 @@ async def list_links(
             url = next_page(html, page.final_url, config.next) if more else None
         except ConfigError as exc:  # a bad selector fails this source, not the whole run
             raise ParseError(f"{config.name}: fix the source's configuration: {exc}") from exc
+        if not found and len(seen_pages) == 1 and (why := not_a_listing(page, html)):
+            raise ParseError(f"{config.url}: not a listing page: {why}; check the source's url")
         links.update(dict.fromkeys(found))
     return list(links)
+
+
+def not_a_listing(page: FetchedPage, html: str) -> str | None:
+    """Why a first listing page without links is no listing at all (empty, a PDF or image, a
+    "page not found" served with status 200), or None. Said so, the user checks the URL instead
+    of the links selector, and the source fails, so its documents are not counted missing."""
+    if not page.content.strip():
+        return "the server sent an empty page"
+    if document_format(page.content, page.content_type, page.final_url) != "html":
+        return f"the server sent {page.content_type or 'a file'}, not HTML"
+    if looks_binary(html):
+        return "the server sent binary data, not HTML"
+    try:
+        tree = load_tree(html)
+    except ParseError:
+        return None
+    title = clean_space(tree.findtext(".//title") or "")
+    record = DocumentRecord(source="", url=page.final_url, title=title, text=element_text(tree))
+    reason = error_page_reason(record)
+    return f"it is an error page ({reason})" if reason else None

@@ -9,7 +9,9 @@ Counting rules (FetchStats):
   redirect hop and each robots.txt request count once. URLs refused before sending (scheme,
   private address, robots.txt) count nothing.
 - `bytes`: decoded body bytes kept (what ends up in FetchedPage.content, and robots.txt bodies);
-  bodies of error, redirect and 304 answers are not read and count nothing.
+  bodies of error, redirect and 304 answers are not read and count nothing, except the first
+  ERROR_DETAIL_BYTES of a JSON 4xx answer: an API says there what was wrong with the request
+  (Crossref: "Filter from-pub-dat specified but there is no such filter"), and the error says it.
 
 Retries (the run's only retry layer): connect errors, timeouts, broken connections, 429 and 5xx
 are retried `retries` times with exponential backoff (counted from the start of the failed attempt,
@@ -33,6 +35,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import hashlib
+import json
 import logging
 import math
 import ssl
@@ -41,6 +44,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -71,6 +75,7 @@ MAX_RETRY_AFTER = 120.0  # seconds; a server asking for longer is given up on, n
 MAX_BACKOFF = 60.0
 DEADLINE_FACTOR = 10  # one attempt (connect + whole body) may last timeout x this (slow drips)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+ERROR_DETAIL_BYTES = 8192
 
 
 @dataclass(slots=True)
@@ -81,6 +86,7 @@ class _Reply:
     reason: str
     headers: dict[str, str]
     final_url: str = ""
+    detail: str = ""  # what a JSON 4xx answer says was wrong (see ERROR_DETAIL_BYTES)
     content: bytes = b""
     truncated: bool = False
     same_cut: bool = False  # the body cut last time, recognised by length and first bytes
@@ -527,20 +533,49 @@ def _timeout_detail(exc: BaseException, timeout: float) -> str:
 async def _read(
     response: httpx.Response, stats: FetchStats, cap: int, shown: str, cut: Probe | None = None
 ) -> _Reply:
-    """Headers always; the body only for 2xx answers (error and redirect bodies are skipped).
+    """Headers always; the body for 2xx answers, the start of a JSON 4xx's (its `detail`).
     With `cut`, a body of the same declared length whose first bytes hash the same is the one
     cut last time: reading stops there (`same_cut`)."""
     status = response.status_code
     reason = response.reason_phrase or _phrase(status)
     headers = dict(response.headers.items())
     if not 200 <= status < 300:
-        return _Reply(status, reason, headers)
+        return _Reply(status, reason, headers, detail=await _error_detail(response, shown))
     head = cut.head if cut is not None and _declared(headers) == cut.length else None
     body = await read_capped(response, cap, shown, head)
     stats.bytes += len(body.content)
     reply = _Reply(status, reason, headers, content=body.content, truncated=body.truncated)
     reply.same_cut = body.same_head
     return reply
+
+
+async def _error_detail(response: httpx.Response, shown: str) -> str:
+    """The message of a JSON 4xx answer (an API naming the bad parameter), or ""."""
+    status = response.status_code
+    json_type = media_type(response.headers.get("content-type")).endswith("json")
+    if not 400 <= status < 500 or status == 429 or not json_type:
+        return ""
+    try:
+        body = await read_capped(response, ERROR_DETAIL_BYTES, shown)
+        data = json.loads(body.content)
+    except (FetchError, httpx.HTTPError, ValueError):
+        return ""
+    return _api_message(data)[:500]
+
+
+def _api_message(data: Any) -> str:
+    """Crossref's message (a text or a list of {message}), OpenAlex's message or error."""
+    if isinstance(data, list):
+        return "; ".join(filter(None, (_api_message(item) for item in data)))
+    if not isinstance(data, dict):
+        return ""
+    for key in ("message", "error", "detail"):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+        if isinstance(value, list | dict) and (found := _api_message(value)):
+            return found
+    return ""
 
 
 def _judge(reply: _Reply, shown: str) -> _Failure | None:
@@ -555,7 +590,8 @@ def _judge(reply: _Reply, shown: str) -> _Failure | None:
         )
     if status in REDIRECTS:
         label += " without a Location header"
-    raise HTTPStatusError(f"{label} from {shown}", shown, status)
+    said = f"; the server says: {reply.detail}" if reply.detail else ""
+    raise HTTPStatusError(f"{label} from {shown}{said}", shown, status)
 
 
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:

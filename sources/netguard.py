@@ -107,7 +107,11 @@ async def resolve(host: str, resolver: Resolver, shown: str) -> list[str]:
     try:
         addresses = await resolver(host)
     except OSError as exc:
-        raise FetchError(f"{shown}: cannot resolve host {host}: {exc}", url=shown) from exc
+        raise FetchError(
+            f"{shown}: cannot resolve host {host}: {exc}; check the host name in the URL"
+            " (or this machine's DNS, if other hosts fail too)",
+            url=shown,
+        ) from exc
     if not addresses:
         raise FetchError(f"{shown}: host {host} resolves to no address", url=shown)
     for address in addresses:

@@ -253,7 +253,11 @@ def test_credentials_from_a_block_provider(tmp_path: Path, factory: sessionmaker
 def test_missing_credentials_are_clear_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NOT_SET_PW", raising=False)
     settings = EmailSettings(
-        to=["a@example.org"], sender="m@example.org", host="h", password_env="NOT_SET_PW"
+        to=["a@example.org"],
+        sender="m@example.org",
+        host="h",
+        username="u",
+        password_env="NOT_SET_PW",
     )
     with pytest.raises(DeliveryError, match="NOT_SET_PW"):
         resolve_credentials(settings)
