@@ -8,7 +8,9 @@ run never pays the start-up of the workers), and in this process before that. Th
   can copy held locks), with the parser modules preloaded into the server so that a worker starts
   in milliseconds; "spawn" where forkserver is missing;
 - is started once and reused for the whole run, then shut down when it has been idle for
-  IDLE_SECONDS (the end of a run), at interpreter exit, or by `shutdown()`;
+  IDLE_SECONDS (the end of a run), at interpreter exit, or by `shutdown()`; `prestart()`, called
+  when a run opens, starts the forkserver ahead, so that its imports overlap the run's opening and
+  first fetches (a run's pages used to wait 2-5 s for them once it reached MIN_PAGES);
 - survives a worker dying (segfault, out of memory, killed: BrokenProcessPool): the page is
   retried once in a fresh pool; a page that kills its worker twice fails alone with a ParseError,
   so its source keeps every other page; after MAX_BREAKS broken pools, or when no pool can be
@@ -49,6 +51,7 @@ import heapq
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import threading
@@ -421,6 +424,22 @@ async def submit(
 ) -> T:
     """func(*args, **kwargs) through the shared pool."""
     return await shared().submit(func, *args, in_thread=in_thread, **kwargs)
+
+
+def prestart() -> None:
+    """Start the forkserver now when the shared pool is to use workers: its preloaded imports
+    (1-4 s, in a process of its own) then run while the run opens and fetches its first pages,
+    and the workers, once MIN_PAGES pages call for them, fork in milliseconds. No worker starts
+    here, so a run that never parses MIN_PAGES pages (an empty or unchanged run) pays only those
+    imports; the server lives as long as this process, as it does once any pool has started,
+    and stops with it. Failing to start it is no error: the pool tries again when it starts."""
+    if shared().in_process_only:
+        return
+    try:
+        if _context().get_start_method() == "forkserver":
+            multiprocessing.forkserver.ensure_running()
+    except (OSError, ValueError) as exc:
+        log.debug("no forkserver started ahead of the pool: %s", exc)
 
 
 def shutdown() -> None:
