@@ -27,7 +27,8 @@ the main process ~0.3 ms of bookkeeping (executor threads, queues, wake-ups), a 
 four pages a task. A page that arrives with a slot free goes at once, alone, so a run whose pages
 trickle in from the network waits for no batch. Each page of a batch succeeds or fails alone
 (its result or exception is pickled on its own); a batch whose worker dies retries each of its
-pages alone, so only the page that kills its worker twice fails.
+pages alone, so only the page that kills its worker twice fails. PDF and DOCX files (slow to
+parse, `in_thread`) go alone too, so that no page waits behind one.
 
 A worker's long-lived objects (the modules it imported, among them the parent's main module
 that multiprocessing imports again in every worker, and the Tagger its first page built) are
@@ -139,8 +140,8 @@ class ParsePool:
     async def _in_worker(
         self, executor: ProcessPoolExecutor, call: Callable[[], T], in_thread: bool
     ) -> T:
-        try:
-            return await self._dispatch(executor, call)
+        try:  # a slow binary format goes alone: pages batched behind it would wait for it
+            return await self._dispatch(executor, call, alone=in_thread)
         except BrokenProcessPool:
             self._broken(executor)
         retry = await self._acquire(count=False)

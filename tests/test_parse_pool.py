@@ -335,3 +335,34 @@ def test_pages_batched_with_one_that_kills_its_worker_are_retried(
         assert pool.breaks == 1 and pool.running
     assert sizes[2] > 1  # the batch the crash was in (after the two busy calls)
     assert crashed == 42 and all(isinstance(p, int) and p != MAIN for p in [first, *others])
+
+
+def slow_binary(value: int) -> int:
+    return value
+
+
+def test_a_binary_file_goes_to_the_workers_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDF and DOCX parsing (in_thread) is slow: no page waits behind it in a batch."""
+
+    async def run(pool: ParsePool) -> list[object]:
+        busy = [asyncio.create_task(pool.submit(started_at, 0.3)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        waiting = [asyncio.create_task(pool.submit(pid)) for _ in range(2)]
+        waiting.append(asyncio.create_task(pool.submit(slow_binary, 7, in_thread=True)))
+        waiting += [asyncio.create_task(pool.submit(pid)) for _ in range(2)]
+        await asyncio.gather(*busy)
+        return list(await asyncio.gather(*waiting))
+
+    batches: list[list[object]] = []
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        send = pool._send
+
+        def spy(batch: list[parse_pool._Call]) -> None:
+            batches.append([getattr(item.call, "func", None) for item in batch])
+            send(batch)
+
+        monkeypatch.setattr(pool, "_send", spy)
+        results = asyncio.run(run(pool))
+    assert results[2] == 7
+    assert [slow_binary] in batches and max(len(b) for b in batches) > 1
