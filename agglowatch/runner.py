@@ -92,9 +92,12 @@ def open_database(config: Config) -> tuple[Engine, sessionmaker[Session]]:
 
 def open_run(config: Config, sources: list[Any], *, dry_run: bool = False) -> RunContext:
     """Migrate, close dead runs, take the sources' leases, load seeds, record the run.
-    The taxonomy and the seeds folder are checked first: a bad one writes nothing."""
+    The taxonomy and the seeds folder are checked first: a bad one writes nothing. The parse
+    workers' forkserver starts meanwhile (parsers.pool.prestart)."""
     load_kinds()
     check_paths(config)
+    if sources:
+        parse_pool.prestart()  # its imports overlap building the Tagger and what follows
     tagger, spec = load_tagger(config)
     engine, factory = open_database(config)
     now = utcnow()

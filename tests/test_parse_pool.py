@@ -253,3 +253,116 @@ def test_waiting_pages_reach_the_workers_by_priority() -> None:
         assert pool._in_flight == 0 and not pool._waiting
     order = sorted(("a", "a2", "b", "c"), key=started.__getitem__)
     assert order == ["a", "a2", "b", "c"]
+
+
+def extract_in_s(html: str, url: str) -> object:
+    return extract_article(html, url, source="s")
+
+
+def unpicklable(value: int) -> object:
+    """A result no worker can send back (a local function)."""
+    return lambda: value
+
+
+def batch_sizes(pool: ParsePool, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of calls in each task the pool sends to its workers, as it sends them."""
+    sizes: list[int] = []
+    send = pool._send
+
+    def spy(batch: list[parse_pool._Call]) -> None:
+        sizes.append(len(batch))
+        send(batch)
+
+    monkeypatch.setattr(pool, "_send", spy)
+    return sizes
+
+
+async def behind_busy_slots(pool: ParsePool, calls: list[tuple[object, ...]]) -> list[object]:
+    """`calls` submitted while every slot of a one-worker pool is taken, so that they wait and go
+    to the worker in batches; their outcomes in submission order (exceptions included)."""
+    busy = [asyncio.create_task(pool.submit(started_at, 0.3)) for _ in range(2)]
+    await asyncio.sleep(0.05)
+    waiting = [asyncio.create_task(pool.submit(*call)) for call in calls]  # type: ignore[arg-type]
+    await asyncio.gather(*busy)
+    return list(await asyncio.gather(*waiting, return_exceptions=True))
+
+
+def test_waiting_pages_go_in_batches_with_the_same_records_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pages = html_pages()
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        sizes = batch_sizes(pool, monkeypatch)
+        calls = [(extract_in_s, html, url) for html, url in pages]
+        pooled = asyncio.run(behind_busy_slots(pool, calls))
+        assert pool._in_flight == 0 and not pool._waiting
+    assert max(sizes) == parse_pool.BATCH_PAGES and sum(sizes) == len(pages) + 2
+    expected = in_process(pages)
+    assert len(pooled) == len(expected)
+    for got, want in zip(pooled, expected, strict=True):  # in the order the pages were submitted
+        if isinstance(want, Exception):
+            assert type(got) is type(want) and str(got) == str(want)
+        else:
+            assert got == want
+
+
+def test_a_page_failing_in_a_batch_fails_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parser error, and a result that cannot be sent back, fail their own page only; the
+    parser error keeps the worker's traceback, as a task of its own did."""
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        sizes = batch_sizes(pool, monkeypatch)
+        calls = [(pid,), (refuse, "https://example.org/x"), (pid,), (unpicklable, 3), (pid,)]
+        ok, refused, ok2, unsent, ok3 = asyncio.run(behind_busy_slots(pool, calls))
+    assert max(sizes) > 1
+    assert {ok, ok2, ok3} - {MAIN} == {ok} and isinstance(ok, int)
+    assert isinstance(refused, ParseError) and "no usable text" in str(refused)
+    assert "refuse" in str(refused.__cause__)  # the remote traceback
+    assert isinstance(unsent, Exception) and not isinstance(unsent, ParseError)
+
+
+def test_pages_batched_with_one_that_kills_its_worker_are_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker dies under a batch: every page of it is retried alone in a fresh pool, so the
+    others parse and the one-off crash is retried like any page."""
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        sizes = batch_sizes(pool, monkeypatch)
+        calls = [(pid,), (die_once, str(tmp_path / "marker"), 41, MAIN), (pid,), (pid,)]
+        first, crashed, *others = asyncio.run(behind_busy_slots(pool, calls))
+        assert pool.breaks == 1 and pool.running
+    assert sizes[2] > 1  # the batch the crash was in (after the two busy calls)
+    assert crashed == 42 and all(isinstance(p, int) and p != MAIN for p in [first, *others])
+
+
+def slow_binary(value: int) -> int:
+    return value
+
+
+def test_a_binary_file_goes_to_the_workers_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDF and DOCX parsing (in_thread) is slow: no page waits behind it in a batch."""
+
+    async def run(pool: ParsePool) -> list[object]:
+        busy = [asyncio.create_task(pool.submit(started_at, 0.3)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        waiting = [asyncio.create_task(pool.submit(pid)) for _ in range(2)]
+        waiting.append(asyncio.create_task(pool.submit(slow_binary, 7, in_thread=True)))
+        waiting += [asyncio.create_task(pool.submit(pid)) for _ in range(2)]
+        await asyncio.gather(*busy)
+        return list(await asyncio.gather(*waiting))
+
+    batches: list[list[object]] = []
+    with ParsePool(1, min_pages=0) as pool:
+        assert asyncio.run(pool.submit(pid)) != MAIN
+        send = pool._send
+
+        def spy(batch: list[parse_pool._Call]) -> None:
+            batches.append([getattr(item.call, "func", None) for item in batch])
+            send(batch)
+
+        monkeypatch.setattr(pool, "_send", spy)
+        results = asyncio.run(run(pool))
+    assert results[2] == 7
+    assert [slow_binary] in batches and max(len(b) for b in batches) > 1
