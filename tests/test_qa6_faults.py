@@ -20,7 +20,7 @@ from parsers.pool import ParsePool
 from sources import articles
 from sources.http import Fetcher
 from tests.e2e_site import ARTICLE_EN, Site
-from tests.test_pipeline_e2e import run_once
+from tests.test_pipeline_e2e import make_config, run_once
 from tests.test_rounds_of_change import html_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,20 +70,8 @@ def feed_site_config(tmp_path: Path, httpserver: HTTPServer, body: bytes) -> Con
     httpserver.expect_request("/feed.xml").respond_with_data(
         body, content_type="application/rss+xml"
     )
-    text = f"""
-database: sqlite:///{tmp_path / "db.sqlite"}
-output: {tmp_path / "out"}
-seeds: {ROOT / "seeds"}
-themes: {ROOT / "themes.yaml"}
-fetch: {{allow_private_addresses: true, per_host_delay: 0, backoff: 0.01, respect_robots: false}}
-sources:
-  - name: news
-    kind: feed
-    url: {httpserver.url_for("/feed.xml")}
-"""
-    path = tmp_path / "agglowatch.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
+    database = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    return make_config(tmp_path, database, httpserver.url_for("/feed.xml"))
 
 
 @pytest.mark.parametrize(
