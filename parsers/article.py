@@ -98,8 +98,8 @@ def extract_article(
         text=without_leading_title(text or "", title, metadata.title_tag),
         canonical_url=_canonical(metadata, url),
         # the author-list markup is looked for only on pages that mention it at all
-        authors=_authors(
-            picked, metadata, lines, title_at, tree if _mentions_author(html) else None
+        authors=normal_case(
+            _authors(picked, metadata, lines, title_at, tree if _mentions_author(html) else None)
         ),
         published=_published(picked, tree, metadata, lines, url, title, now),
         language=detect_language(f"{title}\n{text}", _language_hint(metadata)),
@@ -822,12 +822,24 @@ _POSTED_ON = re.compile(
 
 def english_names(value: str) -> list[str]:
     """Names of an English byline, without the wire agency's role words before them, the
-    places the writers filed from, when they posted, and the capitals a wire prints names in
-    ('ZHOU HUIYING' is cited as 'Zhou Huiying')."""
+    places the writers filed from and when they posted."""
     value = _POSTED_ON.sub("", value.strip())
-    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value))
-    names = split_names(value, loose=True)
-    return [n.title() if n.isupper() and " " in n else n for n in names]
+    return split_names(_FILED_IN.sub("", _ENGLISH_ROLE.sub("", value)), loose=True)
+
+
+_ALL_CAPS_NAME = re.compile(r"[A-Z][A-Z'’.-]*(?:\s+[A-Z][A-Z'’.-]*)+")
+
+
+def normal_case(names: list[str]) -> list[str]:
+    """Wires, Nikkei and AP print bylines in capitals, and their JSON-LD and author <meta> copy
+    them ('HIROSHI ONOGI'): the name is cited as 'Hiroshi Onogi' wherever it was read. One word
+    in capitals ('BBC', 'AFP') may be an acronym and is left as it is."""
+    return [_title_case(name) if _ALL_CAPS_NAME.fullmatch(name) else name for name in names]
+
+
+def _title_case(name: str) -> str:
+    """'JOHN MCDONALD' -> 'John McDonald'; initials ('J.R.') keep their capitals."""
+    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m[1].upper(), name.title())
 
 
 _POSTER_WINDOW = 8  # lines between a poster's name and their post's '发表于 <date>'
@@ -966,6 +978,11 @@ def _field_value(value: str) -> str:
     return _NEXT_FIELD.split(value, maxsplit=1)[0].strip(" \t-—·•】］])）")
 
 
+# 'Written by Katherine Yuen.': the sentence's full stop after a surname (three letters or
+# more, so an initial's 'J.' and 'Jr.' keep theirs) is no part of the name.
+_FULL_STOP = re.compile(r"(?<=[a-z]{3})\.$", re.I)
+
+
 def split_names(value: str, *, loose: bool) -> list[str]:
     """'张三 李四', '张三、李四', 'A. Smith and B. Jones' -> names; drops what is not a name.
 
@@ -981,6 +998,7 @@ def split_names(value: str, *, loose: bool) -> list[str]:
         trimmed = _NAME_SUFFIX.sub("", piece).strip()
         if trimmed != piece and len(trimmed) >= 2:  # '张三摄' -> '张三', but never '李摄' -> '李'
             piece = trimmed
+        piece = _FULL_STOP.sub("", piece)
         tokens = _han_tokens(piece) if _HAS_HAN.search(piece) else [piece]
         # '作者：陈晓丹 实习生 林蓉': a role word between the names is not one of them
         tokens = [_ROLE_PREFIX.sub("", t) if _HAS_HAN.search(t) else t for t in tokens]

@@ -242,12 +242,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("authors", "13_bbc_zhongwen.html"): "blind miss, not yet worked on: gives ['BBC', '中文']",
     ("authors", "14_mingpao_2007.html"): "blind miss, not yet worked on: gives []",
     ("published", "14_mingpao_2007.html"): "blind miss, not yet worked on: gives None",
-    (
-        "authors",
-        "19_nikkei.html",
-    ): "blind miss, not yet worked on: gives ['HIROSHI ONOGI', 'LAUREN CHEN']",
-    ("authors", "21_ap.html"): "blind miss, not yet worked on: gives ['MARIA HOLT', 'JIANG WEN']",
-    ("authors", "23_wp_cpi_blog.html"): "blind miss, not yet worked on: gives ['Katherine Yuen.']",
 }
 
 test_title, test_authors, test_published = site_tests(PAGES, CASES, KNOWN_MISSES, URLS)
