@@ -321,7 +321,8 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
 # '文/李佳', '文｜赵一鸣': the writer's credit with a slash or bar; '编译｜刘晓': who wrote the
 # Chinese text of a foreign report is its author (a 翻译 of a quoted document is not).
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
+# '■文：梁啟明', '◎文/李佳': a paper's byline mark before the credit.
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[◎□■●]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))

@@ -359,7 +359,7 @@ def find_published_date(
         return found
     return (
         date_from_lines(lines, title_at, now)
-        or date_of_edition(lines, title_at, now)
+        or date_of_edition(lines, title_at, now, tree)
         or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
@@ -513,24 +513,47 @@ def date_of_issue(
 
 _MONTH_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
 # An e-paper's issue navigation: '上一期 下一期', '第A01版：要闻', '版面导航'.
-_EDITION_NAV = re.compile(r"上一期|下一期|版面导航|第\s*[A-Z]?\d{1,3}\s*版")
+_EDITION_NAV = re.compile(
+    r"上一期|下一期|前一期|后一期|後一期|往期回顾|往期回顧|版面导航|第\s*[A-Z]?\d{1,3}\s*版"
+)
 _EDITION_REACH = 2  # lines after the masthead's date that may hold the issue navigation
+_EDITION_LINKS = 2  # links into the day's folder that make a masthead's date the issue's
 
 
 def date_of_edition(
-    lines: list[Line], title_at: int | None, now: dt.datetime | None = None
+    lines: list[Line],
+    title_at: int | None,
+    now: dt.datetime | None = None,
+    tree: lxml.html.HtmlElement | None = None,
 ) -> dt.date | None:
     """'2024年03月07日 星期四 上一期 下一期' above the headline of a newspaper's e-paper page: the
     date of the issue the article is printed in, beside the links to the other issues and
-    pages. A date above the headline without them may be a header's clock."""
+    pages, or (an old paper's archive: '2007年6月15日 星期五', its section menu linking
+    '../20070615/gaa.htm') beside links into that day's folder. A date above the headline
+    without either may be a header's clock."""
+    linked: set[dt.date] | None = None
     for index in range(title_at or 0):
         reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
-        if len(reach[0]) > 200 or not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+        if len(reach[0]) > 200:
             continue
+        nav = any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200)
         day = _first_day(reach[0], lines[index], True, now)
-        if day:
+        if day and not nav and tree is not None:
+            linked = _linked_days(tree, now) if linked is None else linked
+            nav = day in linked
+        if day and nav:
             return day
     return None
+
+
+def _linked_days(tree: lxml.html.HtmlElement, now: dt.datetime | None) -> set[dt.date]:
+    """The days whose date folders at least _EDITION_LINKS of the page's links open."""
+    counts: dict[dt.date, int] = {}
+    for href in tree.xpath("//a/@href"):
+        day = _from_url(str(href), now)
+        if day:
+            counts[day] = counts.get(day, 0) + 1
+    return {day for day, count in counts.items() if count >= _EDITION_LINKS}
 
 
 def date_from_citation(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:

@@ -241,9 +241,20 @@ def other_stories(lines: list[Line]) -> set[int]:
     for index, line in enumerate(lines):
         if line.heading:
             inside = bool(sel.OTHER_STORIES.match(line.text))
-        elif inside:
+        elif inside or _INLINE_OTHER_STORIES.match(line.text):
             found.add(index)
     return found
+
+
+# '相关稿件：（2013-03-12）…', 'Related: …': an e-paper's or a CMS's related list as one line,
+# its heading a label run into the links it introduces.
+# Only words that name stories: '相关负责人：' opens a quote of the page's own.
+_INLINE_OTHER_STORIES = re.compile(
+    r"^(?:(?:相关|相關)(?:稿件|新闻|新聞|文章|阅读|閱讀|链接|鏈接|連結|报道|報導)"
+    r"|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|更多(?:新闻|新聞|阅读|閱讀)"
+    r"|related(?:\s+(?:articles?|stories|news|links|reading))?|see\s+also|read\s+more)\s*[:：]",
+    re.I,
+)
 
 
 # --- <meta>, <link>, JSON-LD ---------------------------------------------------------------------

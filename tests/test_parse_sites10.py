@@ -231,7 +231,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "blind miss, not yet worked on: gives"
         " 济南、淄博、泰安等7市将联手推进交通、产业、生态等一体化"
     ),
-    ("published", "04_dzrb_epaper.html"): "blind miss, not yet worked on: gives 2013-03-12",
     ("title", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives 上游新闻",
     ("authors", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives []",
     ("authors", "06_gmw_theory.html"): "blind miss, not yet worked on: gives ['周晓岚']",
@@ -240,8 +239,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("published", "11_eastmoney_report.html"): "blind miss, not yet worked on: gives 2016-08-23",
     ("authors", "12_xueqiu.html"): "blind miss, not yet worked on: gives []",
     ("authors", "13_bbc_zhongwen.html"): "blind miss, not yet worked on: gives ['BBC', '中文']",
-    ("authors", "14_mingpao_2007.html"): "blind miss, not yet worked on: gives []",
-    ("published", "14_mingpao_2007.html"): "blind miss, not yet worked on: gives None",
 }
 
 test_title, test_authors, test_published = site_tests(PAGES, CASES, KNOWN_MISSES, URLS)

@@ -1,14 +1,18 @@
 """The rules blind set 10 (tests/test_parse_sites10.py) led to, each on a synthetic page of its
 own, beside a control that does not trigger it: bylines (names printed in capitals, wherever
-they are read; a sentence's full stop after the last name)."""
+they are read; a sentence's full stop after the last name; a paper's byline mark before '文：');
+dates (a related list run into its label on one line; an e-paper's 前一期/后一期 navigation; an
+archive's masthead date beside links into that day's folder)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 
-from tests.test_parse_sites4_rules import page
+from parsers.article import extract_article
+from tests.test_parse_sites4_rules import FILLER, NOW, page
 
 EN_FILLER = (
     "<p>"
@@ -59,3 +63,70 @@ def test_a_name_printed_in_capitals_is_cited_in_its_own_case(
 )
 def test_a_sentences_full_stop_after_the_last_name(byline: str, expected: list[str]) -> None:
     assert page(f"<p>{byline}</p>{EN_FILLER}").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("■文：梁啟明", ["梁啟明"]),
+        ("◎文/李佳", ["李佳"]),
+        ("□ 文｜赵一鸣", ["赵一鸣"]),
+        ("■图文：本报摄影部", []),  # control: no person after the mark's label
+    ],
+)
+def test_a_papers_byline_mark_before_the_writers_credit(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("related", "expected"),
+    [
+        ("<p><b>相关稿件：</b><a href='/c/1.htm'>（2013-03-12）规划编制工作启动</a></p>", None),
+        ("<p>Related: <a href='/c/1.htm'>Plan launched (2013-03-12)</a></p>", None),
+        ("<p>相關新聞：<a href='/c/1.htm'>規劃啟動 2013-03-12</a></p>", None),
+        # control: the page's own quote, opened by a word that names no stories
+        ("<p>相关负责人：2013-03-12起实施新规</p>", dt.date(2013, 3, 12)),
+    ],
+)
+def test_a_related_list_run_into_its_label_dates_another_story(
+    related: str, expected: dt.date | None
+) -> None:
+    assert page(f"{FILLER}{related}").published == expected
+
+
+def archive(masthead: str, menu: str) -> dt.date | None:
+    """An old newspaper's archived article: the masthead's date, a section menu, the column
+    (far enough below the masthead that the date is not read as the headline's own)."""
+    sections = "".join(
+        f"<br><a href='/s/{n}.htm'>{n}</a>" for n in ("中國", "國際", "體育", "副刊")
+    )
+    html = (
+        f"<html><body><table><tr><td>{masthead}</td></tr></table><div>{menu}{sections}</div>"
+        f"<h1>珠三角城市群的下一步</h1><p>■文：梁啟明</p>{FILLER}{FILLER}</body></html>"
+    )
+    return extract_article(html, "http://x.example/a.htm", source="s", now=NOW).published
+
+
+SECTIONS = "<a href='../20070615/gaa.htm'>要聞</a><a href='../20070615/faa.htm'>觀點</a>"
+
+
+@pytest.mark.parametrize(
+    ("masthead", "menu", "expected"),
+    [
+        ("2013年03月19日 星期二 <a>前一期</a> | <a>后一期</a>", "", dt.date(2013, 3, 19)),
+        ("2013年03月19日 星期二 <a>往期回顾</a>", "", dt.date(2013, 3, 19)),
+        ("2007年6月15日 星期五", SECTIONS, dt.date(2007, 6, 15)),
+        ("2007年6月15日 星期五", SECTIONS.replace("2007/0615", "2007/06/15"), dt.date(2007, 6, 15)),
+        # controls: a header's clock, beside links to other days or to one story of that day
+        ("2007年6月15日 星期五", SECTIONS.replace("20070615", "20070614"), None),
+        ("2007年6月15日 星期五", "<a href='/20070615/gaa.htm'>要聞</a>", None),
+        ("2007年6月15日 星期五", "<a href='/news/gaa.htm'>要聞</a>", None),
+    ],
+)
+def test_an_issue_date_beside_the_issues_own_links(
+    masthead: str, menu: str, expected: dt.date | None
+) -> None:
+    assert archive(masthead, menu) == expected
