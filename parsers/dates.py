@@ -596,19 +596,44 @@ def date_from_metadata(
         day = parse_date(value, now=now)
         if not day:
             continue
-        if month is None and _MONTH_ONLY_VALUE.fullmatch(value.strip()):
-            month = day
+        if _MONTH_ONLY_VALUE.fullmatch(value.strip()):  # the issue month, however often given
+            month = month or day
             continue
         if month is not None and (day.year, day.month) != (month.year, month.month):
-            return day if day < month and _shown_published(day, lines or [], now) else month
+            return _day_for_month(day, month, lines or [], now)
         return day
     return month
 
 
-def _shown_published(day: dt.date, lines: list[Line], now: dt.datetime | None) -> bool:
-    """Whether a line of the page labels `day` as the publication date ('Published: <day>')."""
+def _day_for_month(
+    day: dt.date, month: dt.date, lines: list[Line], now: dt.datetime | None
+) -> dt.date:
+    """A declared day outside the issue month dates the paper when the page shows it as the
+    paper's: published before the issue ('Published: 15 January 2024' above 'Issue Date: April
+    2024'), or put online after it ('出版日期：2022-07' beside '网络出版日期：2022-08-05', as
+    CNKI and Chinese journals print it). Otherwise the issue's month stands."""
+    if day < month and _shown_published(day, lines, now):
+        return day
+    if month < day <= month + _ONLINE_AFTER and _shown_published(day, lines, now, _ONLINE_LABEL):
+        return day
+    return month
+
+
+_ONLINE_AFTER = dt.timedelta(days=366)  # an issue put online later than this is a reprint
+_ONLINE_LABEL = re.compile(
+    r"网络出版|網絡出版|网络首发|網絡首發|在线出版|在線出版|"
+    r"\b(?:published|available|first\s+published)\s+online\b",
+    re.I,
+)
+
+
+def _shown_published(
+    day: dt.date, lines: list[Line], now: dt.datetime | None, labels: re.Pattern[str] | None = None
+) -> bool:
+    """Whether a line of the page labels `day` as the publication date ('Published: <day>'), or
+    with `labels` as what they name."""
     for line in lines:
-        label = _PUBLISHED_LABEL.search(line.text) if len(line.text) <= 300 else None
+        label = (labels or _PUBLISHED_LABEL).search(line.text) if len(line.text) <= 300 else None
         if label and any(
             m.day == day and not m.widget for m in find_dates(line.text[label.end() :], now)[:1]
         ):
@@ -695,7 +720,7 @@ def date_from_lines(
             revised = labelled and title_at is not None and index in window
             if day and revised and _revision_dated(lines[index].text):
                 return (
-                    _shown_before(lines, title_at or 0, index, now)
+                    _shown_before(lines, title_at or 0, index, day, now)
                     or _published_by(lines[index + 1 : window.stop], day)
                     or day
                 )
@@ -719,16 +744,24 @@ def _revision_dated(text: str) -> bool:
 
 
 def _shown_before(
-    lines: list[Line], title_at: int, revised_at: int, now: dt.datetime | None
+    lines: list[Line], title_at: int, revised_at: int, revised: dt.date, now: dt.datetime | None
 ) -> dt.date | None:
     """A date shown between the headline and a revision's label (both near the headline): the
     publication's (MERICS, think tanks: the report's date under its title, 'Last updated'
-    below a short text)."""
-    for line in lines[title_at + 1 : revised_at]:
+    below a short text). A revision labelled above the headline (a header's '数据更新时间', a
+    CMS's 'Updated' bar) gives way to a day shown on the lines just under it, when not later."""
+    if revised_at > title_at:
+        below = lines[title_at + 1 : revised_at]
+    else:
+        below = lines[title_at + 1 : title_at + 1 + _UNDER_HEADLINE]
+    for line in below:
         day = _line_date(line, False, False, now)
-        if day:
+        if day and (revised_at > title_at or day <= revised):
             return day
     return None
+
+
+_UNDER_HEADLINE = 2  # lines under the headline that show its date (the byline's, the source's)
 
 
 def _published_by(lines: list[Line], revised: dt.date) -> dt.date | None:
