@@ -604,6 +604,7 @@ _BYLINE_HINT = re.compile(
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
             "文", "编译", "編譯", "来源", "出处", "发表", "发布", "张贴", "by",
+            "研究员", "研究員", "分析师", "分析師", "analyst",
         )
     ),
     re.I,
@@ -625,6 +626,9 @@ def _byline_names(text: str) -> list[str]:
             names = split_names(_without_marks(_field_value(match["v"])), loose=True)
             if names:
                 return names
+    names = _analysts(text)
+    if names:
+        return names
     match = _AUTHOR_SPACED.search(text) if len(text) < 60 else None
     if match:
         names = _name_run(match["v"])
@@ -636,6 +640,25 @@ def _byline_names(text: str) -> list[str]:
         if 2 <= len(value) <= 40:
             return [value]
     return _reporters(text) or _other_bylines(text)
+
+
+# '研究员：李明远,王诗涵', '分析师：张三 李四', 'Analysts: A, B': a research report's analysts
+# are its authors (brokers' reports, 东方财富, 慧博).
+_ANALYST_LABEL = re.compile(
+    r"(?:^|(?<=[\s(（【\[|｜]))(?:证券分析师|研究员|研究員|分析师|分析師|Analysts?)\s*[:：]\s*(?P<v>.*)$",
+    re.I,
+)
+
+
+def _analysts(text: str) -> list[str]:
+    """The analysts a report's label credits, each a person's name ('研究员：我们认为' is a
+    transcript's speaker, not a credit)."""
+    match = _ANALYST_LABEL.search(text) if len(text) <= 200 else None
+    if not match:
+        return []
+    names = split_names(_field_value(match["v"]), loose=False)
+    people = all(_looks_like_person(n) or not _HAS_HAN.search(n) for n in names)
+    return names if people else []
 
 
 # '刘思远1 黄佳琪2 孙嘉树1,3': a paper's author line whose affiliation superscripts run into

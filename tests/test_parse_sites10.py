@@ -234,9 +234,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("title", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives 上游新闻",
     ("authors", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives []",
     ("authors", "06_gmw_theory.html"): "blind miss, not yet worked on: gives ['周晓岚']",
-    ("published", "10_cupr_journal.html"): "blind miss, not yet worked on: gives 2022-07-01",
-    ("authors", "11_eastmoney_report.html"): "blind miss, not yet worked on: gives []",
-    ("published", "11_eastmoney_report.html"): "blind miss, not yet worked on: gives 2016-08-23",
     ("authors", "12_xueqiu.html"): "blind miss, not yet worked on: gives []",
     ("authors", "13_bbc_zhongwen.html"): "blind miss, not yet worked on: gives ['BBC', '中文']",
 }

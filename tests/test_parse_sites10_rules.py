@@ -1,8 +1,10 @@
 """The rules blind set 10 (tests/test_parse_sites10.py) led to, each on a synthetic page of its
 own, beside a control that does not trigger it: bylines (names printed in capitals, wherever
-they are read; a sentence's full stop after the last name; a paper's byline mark before '文：');
+they are read; a sentence's full stop after the last name; a paper's byline mark before '文：'; a research
+report's analysts);
 dates (a related list run into its label on one line; an e-paper's 前一期/后一期 navigation; an
-archive's masthead date beside links into that day's folder)."""
+archive's masthead date beside links into that day's folder; a journal's month-only issue
+beside the day it went online; a revision's date above the headline)."""
 
 from __future__ import annotations
 
@@ -78,6 +80,21 @@ def test_a_papers_byline_mark_before_the_writers_credit(byline: str, expected: l
     assert page(f"<p>{byline}</p>").authors == expected
 
 
+@pytest.mark.parametrize(
+    ("credit", "expected"),
+    [
+        ("建筑建材 2016-08-22 中信建投证券 研究员：李明远,王诗涵 评级：增持", ["李明远", "王诗涵"]),
+        ("分析师：张伟 刘洋", ["张伟", "刘洋"]),
+        ("Analysts: Mei Chen, Tom Reyes", ["Mei Chen", "Tom Reyes"]),
+        # controls: a transcript's speaker; an institute's title
+        ("研究员：我们认为轨交投资仍将增长", []),
+        ("高级研究员：城市发展研究所", []),
+    ],
+)
+def test_a_reports_analysts_are_its_authors(credit: str, expected: list[str]) -> None:
+    assert page(f"<p>{credit}</p>").authors == expected
+
+
 # --- dates ---------------------------------------------------------------------------------------
 
 
@@ -130,3 +147,52 @@ def test_an_issue_date_beside_the_issues_own_links(
     masthead: str, menu: str, expected: dt.date | None
 ) -> None:
     assert archive(masthead, menu) == expected
+
+
+def journal(shown: str, online: str = "2022/08/05") -> dt.date | None:
+    """A Chinese journal's article page: the issue month declared twice, the online day once."""
+    head = (
+        '<meta name="citation_date" content="2022-07">'
+        '<meta name="citation_publication_date" content="2022/07">'
+        f'<meta name="citation_online_date" content="{online}">'
+    )
+    return page(f"<ul><li>收稿日期：2022-03-14</li>{shown}</ul>", head=head).published
+
+
+@pytest.mark.parametrize(
+    ("shown", "online", "expected"),
+    [
+        ("<li>出版日期：2022-07</li><li>网络出版日期：2022-08-05</li>", "2022/08/05", (2022, 8, 5)),
+        ("<li>Published online: 5 August 2022</li>", "2022/08/05", (2022, 8, 5)),
+        ("<li>網絡出版日期：2022-09-30</li>", "2022/09/30", (2022, 9, 30)),
+        # controls: a later day the page does not show as the paper's going online; one put
+        # online more than a year after the issue (a reprint)
+        ("<li>出版日期：2022-07</li>", "2022/08/05", (2022, 7, 1)),
+        ("<li>网络出版日期：2023-08-05</li>", "2023/08/05", (2022, 7, 1)),
+    ],
+)
+def test_a_month_only_issue_beside_the_day_it_went_online(
+    shown: str, online: str, expected: tuple[int, int, int]
+) -> None:
+    assert journal(shown, online) == dt.date(*expected)
+
+
+@pytest.mark.parametrize(
+    ("bar", "under", "expected"),
+    [
+        ("数据更新时间：2016-08-23 08:45", "建筑建材 2016-08-22 中信建投证券", (2016, 8, 22)),
+        ("Updated 2024-03-09 10:00", "By Ann Lee | 2024-03-07", (2024, 3, 7)),
+        # controls: nothing dated under the headline; a day under it after the revision's
+        ("数据更新时间：2016-08-23 08:45", "中信建投证券", (2016, 8, 23)),
+        ("数据更新时间：2016-08-23 08:45", "建筑建材 2016-08-25 中信建投证券", (2016, 8, 23)),
+    ],
+)
+def test_a_revision_above_the_headline_gives_way_to_the_day_under_it(
+    bar: str, under: str, expected: tuple[int, int, int]
+) -> None:
+    html = (
+        f"<html><body><div>{bar}</div><h1>城市群基建专题：轨交投资进入高峰期</h1>"
+        f"<div>{under}</div>{FILLER}{FILLER}</body></html>"
+    )
+    published = extract_article(html, "http://x.example/a.html", source="s", now=NOW).published
+    assert published == dt.date(*expected)
