@@ -394,6 +394,7 @@ def _authors(
         or _author_box(tree)
         or _forum_poster(lines, title_at)
         or _first_floor_poster(lines, title_at)
+        or _followed_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _titled_writer(metadata)
@@ -544,8 +545,22 @@ def _declared_authors(metadata: PageMetadata) -> list[str]:
     names = [name for value in values for name in split_names(value, loose=True)]
     if names:
         return _unique(names)
-    authors = jsonld_first(metadata.jsonld, "author", "creator")
+    authors = _people(jsonld_first(metadata.jsonld, "author", "creator"))
     return _unique(n for value in jsonld_names(authors) for n in split_names(value, loose=True))
+
+
+def _people(value: Any) -> Any:
+    """A JSON-LD author value without the items typed as organisations ('@type':
+    'NewsMediaOrganization', BBC's 'BBC News 中文'): the outlet is no writer, and the page's
+    byline names who is."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if not _organisation(item)]
+
+
+def _organisation(item: Any) -> bool:
+    kind = item.get("@type") if isinstance(item, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and k.endswith("Organization") for k in kinds)
 
 
 def _first_last(name: str) -> str:
@@ -604,7 +619,7 @@ _BYLINE_HINT = re.compile(
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
             "文", "编译", "編譯", "来源", "出处", "发表", "发布", "张贴", "by",
-            "研究员", "研究員", "分析师", "分析師", "analyst",
+            "研究员", "研究員", "分析师", "分析師", "analyst", "author",
         )
     ),
     re.I,
@@ -626,7 +641,7 @@ def _byline_names(text: str) -> list[str]:
             names = split_names(_without_marks(_field_value(match["v"])), loose=True)
             if names:
                 return names
-    names = _analysts(text)
+    names = _analysts(text) or _comma_labelled(text)
     if names:
         return names
     match = _AUTHOR_SPACED.search(text) if len(text) < 60 else None
@@ -648,6 +663,20 @@ _ANALYST_LABEL = re.compile(
     r"(?:^|(?<=[\s(（【\[|｜]))(?:证券分析师|研究员|研究員|分析师|分析師|Analysts?)\s*[:：]\s*(?P<v>.*)$",
     re.I,
 )
+
+
+# 'Author, Jane Smith', '作者, 黃子謙': BBC's bylines, whose labels (hidden from sight, read
+# out by screen readers) end in a comma.
+_COMMA_LABEL = re.compile(r"^(?:作者|Authors?)\s*[,，]\s*(?P<v>[^,，]{2,40})$", re.I)
+
+
+def _comma_labelled(text: str) -> list[str]:
+    """The one name after a comma-ended author label, when it alone fills the line."""
+    match = _COMMA_LABEL.match(text)
+    if not match:
+        return []
+    value = match["v"].strip()
+    return [value] if split_names(value, loose=False) == [value] else []
 
 
 def _analysts(text: str) -> list[str]:
@@ -909,6 +938,32 @@ def _first_floor_poster(lines: list[Line], title_at: int | None) -> list[str]:
     return []
 
 
+# '松江观潮 固收研究爱好者 关注': a post's author card (雪球, 微博, 知乎, 百家号): the poster's
+# name, a tag line, the follow button.
+_AUTHOR_CARD = re.compile(
+    r"^(?P<v>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3}|[^\s]{2,20})(?:\s+[^\s]{1,20})?"
+    r"\s+[·•]?\s*[+＋]?\s*(?:关注|關注|Follow)$"
+)
+_CARD_REACH = 4  # lines between the card and the headline, either side
+# The card's next line: when and where it was posted ('发布于2025-04-18 21:15 · 来自雪球').
+_POSTED_LINE = re.compile(r"发布于|发表于|發佈於|發表於|来自|來自|\d{1,2}:\d{2}|posted", re.I)
+
+
+def _followed_poster(lines: list[Line], title_at: int | None) -> list[str]:
+    """A social post's writer: the name on the author card with a follow button, beside the
+    headline, with the time of posting on the next line (a recommended account's card in a
+    side bar has none)."""
+    if title_at is None:
+        return []
+    start = max(0, title_at - _CARD_REACH)
+    for index in range(start, min(len(lines) - 1, title_at + _CARD_REACH)):
+        match = _AUTHOR_CARD.match(lines[index].text)
+        if match and not lines[index].chrome and _POSTED_LINE.search(lines[index + 1].text):
+            names = split_names(match["v"], loose=True)
+            return names if names == [match["v"]] else []
+    return []
+
+
 def _people_in_source(lines: list[Line]) -> list[str]:
     """'来源：尹娟': a 来源 that is a person's name (common surname, 2-3 characters)."""
     for line in lines:
@@ -992,7 +1047,10 @@ def _looks_like_person(value: str) -> bool:
 # '[美] 约翰·史密斯', '（清）王夫之': a translated or classical author's country or dynasty.
 _ORIGIN_MARK = re.compile(r"^[\[【（(〔［][\u4e00-\u9fff]{1,2}[\]】）)〕］]\s*")
 # '王小明（中国人民大学教授）、张大伟（…）': each author's affiliation, between two names.
-_AFFILIATION = re.compile(r"[（(][^（）()]{2,30}[）)](?=\s*[、，,;；和与]\s*[\u4e00-\u9fff])")
+# '作者：周晓岚（南开大学…教授） 孟繁宇': a space after the brackets parts the names too.
+_AFFILIATION = re.compile(
+    r"[（(][^（）()]{2,30}[）)](?=(?:\s*[、，,;；和与]|\s)\s*[\u4e00-\u9fff])"
+)
 
 
 def _field_value(value: str) -> str:

@@ -233,9 +233,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ),
     ("title", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives 上游新闻",
     ("authors", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives []",
-    ("authors", "06_gmw_theory.html"): "blind miss, not yet worked on: gives ['周晓岚']",
-    ("authors", "12_xueqiu.html"): "blind miss, not yet worked on: gives []",
-    ("authors", "13_bbc_zhongwen.html"): "blind miss, not yet worked on: gives ['BBC', '中文']",
 }
 
 test_title, test_authors, test_published = site_tests(PAGES, CASES, KNOWN_MISSES, URLS)

@@ -1,7 +1,8 @@
 """The rules blind set 10 (tests/test_parse_sites10.py) led to, each on a synthetic page of its
 own, beside a control that does not trigger it: bylines (names printed in capitals, wherever
-they are read; a sentence's full stop after the last name; a paper's byline mark before '文：'; a research
-report's analysts);
+they are read; a sentence's full stop after the last name; a paper's byline mark before '文：';
+a research report's analysts; an organisation declared as the author; BBC's comma-ended
+labels; an affiliation before a space; a social post's author card);
 dates (a related list run into its label on one line; an e-paper's 前一期/后一期 navigation; an
 archive's masthead date beside links into that day's folder; a journal's month-only issue
 beside the day it went online; a revision's date above the headline)."""
@@ -93,6 +94,93 @@ def test_a_papers_byline_mark_before_the_writers_credit(byline: str, expected: l
 )
 def test_a_reports_analysts_are_its_authors(credit: str, expected: list[str]) -> None:
     assert page(f"<p>{credit}</p>").authors == expected
+
+
+def jsonld_author(author: object) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "author": author}
+    return f"<script type='application/ld+json'>{json.dumps(data, ensure_ascii=False)}</script>"
+
+
+BBC = {"@type": "NewsMediaOrganization", "name": "BBC News 中文"}
+
+
+@pytest.mark.parametrize(
+    ("author", "byline", "expected"),
+    [
+        (BBC, "<p>記者 黃子謙</p>", ["黃子謙"]),
+        (BBC, "", []),
+        ([BBC, {"@type": "Person", "name": "Lu Yifan"}], "", ["Lu Yifan"]),
+        ({"@type": ["Organization"], "name": "Nikkei Asia"}, "<p>By Ann Lee</p>", ["Ann Lee"]),
+        # controls: a person, or a name with no type, is the page's author
+        ({"@type": "Person", "name": "Lu Yifan"}, "<p>記者 黃子謙</p>", ["Lu Yifan"]),
+        ({"name": "Lu Yifan"}, "<p>記者 黃子謙</p>", ["Lu Yifan"]),
+    ],
+)
+def test_an_organisation_declared_as_author_is_no_writer(
+    author: object, byline: str, expected: list[str]
+) -> None:
+    assert page(f"{byline}{FILLER}", head=jsonld_author(author)).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("<li><span class='hidden'>作者, </span><span>黃子謙</span></li>", ["黃子謙"]),
+        ("<li><span class='hidden'>Author, </span><span>Jane Smith</span></li>", ["Jane Smith"]),
+        # controls: a prose line opened by the word, and a role after the label
+        ("<p>作者, 本文发表时正在北京调研</p>", []),
+        ("<li><span class='hidden'>Role, </span><span>BBC中文記者</span></li>", []),
+    ],
+)
+def test_an_author_label_ended_by_a_comma(byline: str, expected: list[str]) -> None:
+    assert page(f"<ul>{byline}</ul>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("作者：周晓岚（南开大学城市与区域研究中心主任、教授） 孟繁宇", ["周晓岚", "孟繁宇"]),
+        ("作者：周晓岚（南开大学教授）、孟繁宇（南开大学研究员）", ["周晓岚", "孟繁宇"]),
+        # control: the affiliation after the last name is its end
+        ("作者：周晓岚（南开大学城市与区域研究中心主任、教授）", ["周晓岚"]),
+    ],
+)
+def test_an_affiliation_before_a_space_and_the_next_name(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+def post(card: str, posted: str) -> list[str]:
+    """A social post: the author card with its follow button, the posting line, the headline."""
+    html = (
+        "<html><body><div class='nav'><a href='/'>雪球</a></div>"
+        f"<div>{card}</div><div>{posted}</div><h1>长三角城投债的分化：从都市圈半径看区县平台</h1>"
+        f"{FILLER}{FILLER}</body></html>"
+    )
+    return extract_article(html, "http://x.example/a.html", source="s", now=NOW).authors
+
+
+@pytest.mark.parametrize(
+    ("card", "posted", "expected"),
+    [
+        (
+            "<a>松江观潮</a> <span>固收研究爱好者</span> <span>关注</span>",
+            "<a>发布于2025-04-18 21:15 · 来自雪球</a>",
+            ["松江观潮"],
+        ),
+        (
+            "<a>城市观察员</a> <span>+关注</span>",
+            "<span>04-18 21:15 来自 iPhone</span>",
+            ["城市观察员"],
+        ),
+        ("<a>Lu Yifan</a> · <span>Follow</span>", "<span>Posted Apr 18, 2025</span>", ["Lu Yifan"]),
+        # controls: a card with no time of posting under it (a recommended account)
+        ("<a>松江观潮</a> <span>关注</span>", "<span>推荐账号</span>", []),
+    ],
+)
+def test_a_posts_author_card_with_its_follow_button(
+    card: str, posted: str, expected: list[str]
+) -> None:
+    assert post(card, posted) == expected
 
 
 # --- dates ---------------------------------------------------------------------------------------
