@@ -270,6 +270,7 @@ class PageMetadata:
     html_lang: str | None = None
     title_tag: str | None = None
     headings: list[str] = field(default_factory=list)  # h1 texts, then h2
+    h1_count: int = 0  # how many of `headings` are h1 texts
 
     def first(self, names: Iterable[str]) -> str | None:
         for name in names:
@@ -307,6 +308,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
         data.title_tag = clean_space(title.text_content()) or None
     for tag in ("h1", "h2"):  # '<h1>主标题<br>副标题</h1>' keeps the space the page shows
         data.headings += [t for t in (_heading_text(h) for h in tree.iter(tag)) if t]
+        data.h1_count = len(data.headings) if tag == "h1" else data.h1_count
     data.jsonld = [*_article_objects(tree), *_microdata_objects(tree, data)]
     return data
 

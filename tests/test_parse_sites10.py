@@ -227,10 +227,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         "convention: a notice with a 文号 is credited to its issuing body"
         " (gives ['自然资源部办公厅'])"
     ),
-    ("title", "04_dzrb_epaper.html"): (
-        "blind miss, not yet worked on: gives"
-        " 济南、淄博、泰安等7市将联手推进交通、产业、生态等一体化"
-    ),
     ("title", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives 上游新闻",
     ("authors", "05_cqrb_upstream.html"): "blind miss, not yet worked on: gives []",
 }

@@ -2,7 +2,8 @@
 own, beside a control that does not trigger it: bylines (names printed in capitals, wherever
 they are read; a sentence's full stop after the last name; a paper's byline mark before '文：';
 a research report's analysts; an organisation declared as the author; BBC's comma-ended
-labels; an affiliation before a space; a social post's author card);
+labels; an affiliation before a space; a social post's author card); titles (the <h1> stacked
+between a paper's kicker and deck);
 dates (a related list run into its label on one line; an e-paper's 前一期/后一期 navigation; an
 archive's masthead date beside links into that day's folder; a journal's month-only issue
 beside the day it went online; a revision's date above the headline)."""
@@ -181,6 +182,49 @@ def test_a_posts_author_card_with_its_follow_button(
     card: str, posted: str, expected: list[str]
 ) -> None:
     assert post(card, posted) == expected
+
+
+# --- titles --------------------------------------------------------------------------------------
+
+KICKER, HEADLINE, DECK = (
+    "“一圈一带”建设提速",
+    "省会城市群经济圈今年主攻十大领域",
+    "七市将联手推进交通一体化",
+)
+
+
+def stacked(headings: str, title: str = "大众日报数字报") -> str:
+    """An e-paper's article: a generic <title> (or a <meta>), the headline block, the byline,
+    the text."""
+    head = title if title.startswith("<") else f"<title>{title}</title>"
+    html = (
+        f"<html><head>{head}</head><body><div class='nav'><a href='/'>首页</a>"
+        f"</div>{headings}<p>本报记者 孙远明</p>{FILLER}{FILLER}</body></html>"
+    )
+    return extract_article(html, "http://x.example/a.htm", source="s", now=NOW).title
+
+
+@pytest.mark.parametrize(
+    ("headings", "title", "expected"),
+    [
+        (f"<h3>{KICKER}</h3><h1>{HEADLINE}</h1><h2>{DECK}</h2>", "大众日报数字报", HEADLINE),
+        (f"<h1>{HEADLINE}</h1><h2>{DECK}</h2>", "大众日报数字报", HEADLINE),
+        (f"<h1>{HEADLINE}</h1><h3>{DECK}</h3>", "大众日报数字报", HEADLINE),
+        # controls: the site's name in an <h1> over the post's <h2>; an <h1> apart from the
+        # headings over the body
+        ("<h1>城市观察</h1><h2>都市圈的下一步怎么走</h2>", "城市观察博客", "都市圈的下一步怎么走"),
+        (
+            "<h1>城市观察</h1><h2>都市圈的下一步怎么走</h2>",
+            "<meta property='og:site_name' content='城市观察'>",
+            "都市圈的下一步怎么走",
+        ),
+        (f"<h1>{HEADLINE}</h1><p>导读</p><h2>{DECK}</h2>", "大众日报数字报", DECK),
+    ],
+)
+def test_the_headline_between_its_kicker_and_its_deck(
+    headings: str, title: str, expected: str
+) -> None:
+    assert stacked(headings, title) == expected
 
 
 # --- dates ---------------------------------------------------------------------------------------
