@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -147,10 +147,29 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
     """Visible text of `root`, one line per block; no scripts, styles or hidden parts.
 
     `join_labels` joins a lone 'label：' line to the value on the next line (table layouts).
+    An app's empty shell (Vue, React: '<div id="app"></div>', the text drawn by script) shows
+    what its <noscript> copy holds, as a reader without scripts (and a search crawler) sees it.
     """
+    lines = _walk_lines(root, sel.SKIP_TAGS)
+    if _app_shell(lines, root):
+        lines = _walk_lines(root, sel.SKIP_TAGS - {"noscript"})
+    return _join_labels(lines) if join_labels else lines
+
+
+_SHELL_CHARS = 200  # visible characters below which a page with a <noscript> copy is a shell
+
+
+def _app_shell(lines: list[Line], root: lxml.html.HtmlElement) -> bool:
+    if sum(len(line.text) for line in lines) >= _SHELL_CHARS:
+        return False
+    return any(len(n.text_content()) >= _SHELL_CHARS for n in root.iter("noscript"))
+
+
+def _walk_lines(root: lxml.html.HtmlElement, skip_tags: AbstractSet[str]) -> list[Line]:
+    """The lines of `root`'s text, skipping `skip_tags` and hidden elements."""
     builder = _LineBuilder()
     marks: list[tuple[bool, bool, bool, bool]] = []
-    skip_tags, block_tags, heading_tags = sel.SKIP_TAGS, sel.BLOCK_TAGS, sel.HEADING_TAGS
+    block_tags, heading_tags = sel.BLOCK_TAGS, sel.HEADING_TAGS
     add, flush, push, pop = builder.add, builder.flush, marks.append, marks.pop
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -188,7 +207,7 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
             if element is not root:
                 add(element.tail)
     builder.flush()
-    return _join_labels(builder.lines) if join_labels else builder.lines
+    return builder.lines
 
 
 def _label_row_header(cell: lxml.html.HtmlElement, builder: _LineBuilder) -> None:

@@ -3,7 +3,7 @@ own, beside a control that does not trigger it: bylines (names printed in capita
 they are read; a sentence's full stop after the last name; a paper's byline mark before '文：';
 a research report's analysts; an organisation declared as the author; BBC's comma-ended
 labels; an affiliation before a space; a social post's author card); titles (the <h1> stacked
-between a paper's kicker and deck);
+between a paper's kicker and deck); a script-drawn app's empty shell read from its <noscript> copy;
 dates (a related list run into its label on one line; an e-paper's 前一期/后一期 navigation; an
 archive's masthead date beside links into that day's folder; a journal's month-only issue
 beside the day it went online; a revision's date above the headline)."""
@@ -15,6 +15,7 @@ import json
 
 import pytest
 
+from agglowatch.records import DocumentRecord
 from parsers.article import extract_article
 from tests.test_parse_sites4_rules import FILLER, NOW, page
 
@@ -225,6 +226,43 @@ def test_the_headline_between_its_kicker_and_its_deck(
     headings: str, title: str, expected: str
 ) -> None:
     assert stacked(headings, title) == expected
+
+
+# --- a script-drawn page ------------------------------------------------------------------------
+
+COPY = (
+    "<h1>成渝中线高铁启动前期工作</h1><p>上游新闻·重庆晨报记者 陈维灯 实习生 李欣怡 "
+    f"2020-10-21 15:32</p>{FILLER}{FILLER}"
+)
+
+
+def app(shell: str, copy: str) -> DocumentRecord:
+    """A page whose text a script draws into `shell`, with `copy` inside <noscript>."""
+    html = (
+        "<html><head><title>上游新闻-汇聚向上的力量</title></head><body>"
+        f"{shell}<noscript>{copy}</noscript><script>window.__INITIAL_STATE__={{}}</script>"
+        "</body></html>"
+    )
+    return extract_article(html, "http://x.example/a.html", source="s", now=NOW)
+
+
+def test_an_apps_empty_shell_shows_its_noscript_copy() -> None:
+    record = app("<div id='app'></div>", COPY)
+    assert (record.title, record.authors, record.published) == (
+        "成渝中线高铁启动前期工作",
+        ["陈维灯", "李欣怡"],
+        dt.date(2020, 10, 21),
+    )
+
+
+def test_a_drawn_page_keeps_its_noscript_notice_out_of_its_text() -> None:
+    # controls: a page with its own text, whose <noscript> holds another byline and day
+    shell = f"<h1>城市群协同发展迈出新步伐</h1><p>记者 王敏</p>{FILLER}{FILLER}"
+    record = app(shell, COPY)
+    assert (record.title, record.authors) == ("城市群协同发展迈出新步伐", ["王敏"])
+    # an empty shell whose <noscript> only asks for scripts: no byline read from it
+    record = app(f"<div id='app'></div>{FILLER}", "<p>请启用JavaScript 记者 陈维灯</p>")
+    assert record.authors == []
 
 
 # --- dates ---------------------------------------------------------------------------------------
