@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
@@ -342,7 +343,7 @@ def find_published_date(
     """A page's publication day: a government document's 成文日期 (or its signature), metadata,
     then labelled or near-title text, an e-paper's issue date, a script's publish-time variable,
     a citation of the issue it first appeared in, the URL (then the canonical URL the page
-    declares), htmldate."""
+    declares), a masthead's date that the links into its day's folder confirm, htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
@@ -359,11 +360,12 @@ def find_published_date(
         return found
     return (
         date_from_lines(lines, title_at, now)
-        or date_of_edition(lines, title_at, now, tree)
+        or date_of_edition(lines, title_at, now)
         or date_from_script(tree, now)
         or date_from_citation(lines, now)
         or _from_url(url, now)
         or _from_url(_declared_address(metadata), now)
+        or date_of_edition(lines, title_at, now, _linked_days(tree, now))
         or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
 
@@ -524,24 +526,21 @@ def date_of_edition(
     lines: list[Line],
     title_at: int | None,
     now: dt.datetime | None = None,
-    tree: lxml.html.HtmlElement | None = None,
+    linked: AbstractSet[dt.date] | None = None,
 ) -> dt.date | None:
     """'2024年03月07日 星期四 上一期 下一期' above the headline of a newspaper's e-paper page: the
     date of the issue the article is printed in, beside the links to the other issues and
-    pages, or (an old paper's archive: '2007年6月15日 星期五', its section menu linking
-    '../20070615/gaa.htm') beside links into that day's folder. A date above the headline
-    without either may be a header's clock."""
-    linked: set[dt.date] | None = None
+    pages; or, given the days that the page's `linked` folders hold (an old paper's archive:
+    '2007年6月15日 星期五', its section menu linking '../20070615/gaa.htm'), one of them. A date
+    above the headline without either may be a header's clock."""
     for index in range(title_at or 0):
         reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
         if len(reach[0]) > 200:
             continue
-        nav = any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200)
+        if linked is None and not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+            continue
         day = _first_day(reach[0], lines[index], True, now)
-        if day and not nav and tree is not None:
-            linked = _linked_days(tree, now) if linked is None else linked
-            nav = day in linked
-        if day and nav:
+        if day and (linked is None or day in linked):
             return day
     return None
 

@@ -284,7 +284,7 @@ def test_a_related_list_run_into_its_label_dates_another_story(
     assert page(f"{FILLER}{related}").published == expected
 
 
-def archive(masthead: str, menu: str) -> dt.date | None:
+def archive(masthead: str, menu: str, url: str = "http://x.example/a.htm") -> dt.date | None:
     """An old newspaper's archived article: the masthead's date, a section menu, the column
     (far enough below the masthead that the date is not read as the headline's own)."""
     sections = "".join(
@@ -294,10 +294,17 @@ def archive(masthead: str, menu: str) -> dt.date | None:
         f"<html><body><table><tr><td>{masthead}</td></tr></table><div>{menu}{sections}</div>"
         f"<h1>珠三角城市群的下一步</h1><p>■文：梁啟明</p>{FILLER}{FILLER}</body></html>"
     )
-    return extract_article(html, "http://x.example/a.htm", source="s", now=NOW).published
+    return extract_article(html, url, source="s", now=NOW).published
 
 
 SECTIONS = "<a href='../20070615/gaa.htm'>要聞</a><a href='../20070615/faa.htm'>觀點</a>"
+
+
+def test_a_header_clock_beside_the_days_links_leaves_the_addresss_date() -> None:
+    # control: a news site's clock over its hot list of the day's stories; the page's own
+    # address dates it
+    url = "http://x.example/news/2007/06/13/1.htm"
+    assert archive("2007年6月15日 星期五", SECTIONS, url) == dt.date(2007, 6, 13)
 
 
 @pytest.mark.parametrize(
@@ -306,7 +313,7 @@ SECTIONS = "<a href='../20070615/gaa.htm'>要聞</a><a href='../20070615/faa.htm
         ("2013年03月19日 星期二 <a>前一期</a> | <a>后一期</a>", "", dt.date(2013, 3, 19)),
         ("2013年03月19日 星期二 <a>往期回顾</a>", "", dt.date(2013, 3, 19)),
         ("2007年6月15日 星期五", SECTIONS, dt.date(2007, 6, 15)),
-        ("2007年6月15日 星期五", SECTIONS.replace("2007/0615", "2007/06/15"), dt.date(2007, 6, 15)),
+        ("2007年6月15日 星期五", SECTIONS.replace("20070615", "2007/06/15"), dt.date(2007, 6, 15)),
         # controls: a header's clock, beside links to other days or to one story of that day
         ("2007年6月15日 星期五", SECTIONS.replace("20070615", "20070614"), None),
         ("2007年6月15日 星期五", "<a href='/20070615/gaa.htm'>要聞</a>", None),
