@@ -98,8 +98,8 @@ def extract_article(
         text=without_leading_title(text or "", title, metadata.title_tag),
         canonical_url=_canonical(metadata, url),
         # the author-list markup is looked for only on pages that mention it at all
-        authors=_authors(
-            picked, metadata, lines, title_at, tree if _mentions_author(html) else None
+        authors=normal_case(
+            _authors(picked, metadata, lines, title_at, tree if _mentions_author(html) else None)
         ),
         published=_published(picked, tree, metadata, lines, url, title, now),
         language=detect_language(f"{title}\n{text}", _language_hint(metadata)),
@@ -321,7 +321,8 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
 # '文/李佳', '文｜赵一鸣': the writer's credit with a slash or bar; '编译｜刘晓': who wrote the
 # Chinese text of a foreign report is its author (a 翻译 of a quoted document is not).
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
+# '■文：梁啟明', '◎文/李佳': a paper's byline mark before the credit.
+_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[◎□■●]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
@@ -393,6 +394,7 @@ def _authors(
         or _author_box(tree)
         or _forum_poster(lines, title_at)
         or _first_floor_poster(lines, title_at)
+        or _followed_poster(lines, title_at)
         or _people_in_source(lines)
         or _name_under_title(lines, title_at)
         or _titled_writer(metadata)
@@ -543,8 +545,22 @@ def _declared_authors(metadata: PageMetadata) -> list[str]:
     names = [name for value in values for name in split_names(value, loose=True)]
     if names:
         return _unique(names)
-    authors = jsonld_first(metadata.jsonld, "author", "creator")
+    authors = _people(jsonld_first(metadata.jsonld, "author", "creator"))
     return _unique(n for value in jsonld_names(authors) for n in split_names(value, loose=True))
+
+
+def _people(value: Any) -> Any:
+    """A JSON-LD author value without the items typed as organisations ('@type':
+    'NewsMediaOrganization', BBC's 'BBC News 中文'): the outlet is no writer, and the page's
+    byline names who is."""
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if not _organisation(item)]
+
+
+def _organisation(item: Any) -> bool:
+    kind = item.get("@type") if isinstance(item, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    return any(isinstance(k, str) and k.endswith("Organization") for k in kinds)
 
 
 def _first_last(name: str) -> str:
@@ -603,6 +619,7 @@ _BYLINE_HINT = re.compile(
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
             "文", "编译", "編譯", "来源", "出处", "发表", "发布", "张贴", "by",
+            "研究员", "研究員", "分析师", "分析師", "analyst", "author",
         )
     ),
     re.I,
@@ -624,6 +641,9 @@ def _byline_names(text: str) -> list[str]:
             names = split_names(_without_marks(_field_value(match["v"])), loose=True)
             if names:
                 return names
+    names = _analysts(text) or _comma_labelled(text)
+    if names:
+        return names
     match = _AUTHOR_SPACED.search(text) if len(text) < 60 else None
     if match:
         names = _name_run(match["v"])
@@ -635,6 +655,39 @@ def _byline_names(text: str) -> list[str]:
         if 2 <= len(value) <= 40:
             return [value]
     return _reporters(text) or _other_bylines(text)
+
+
+# '研究员：李明远,王诗涵', '分析师：张三 李四', 'Analysts: A, B': a research report's analysts
+# are its authors (brokers' reports, 东方财富, 慧博).
+_ANALYST_LABEL = re.compile(
+    r"(?:^|(?<=[\s(（【\[|｜]))(?:证券分析师|研究员|研究員|分析师|分析師|Analysts?)\s*[:：]\s*(?P<v>.*)$",
+    re.I,
+)
+
+
+# 'Author, Jane Smith', '作者, 黃子謙': BBC's bylines, whose labels (hidden from sight, read
+# out by screen readers) end in a comma.
+_COMMA_LABEL = re.compile(r"^(?:作者|Authors?)\s*[,，]\s*(?P<v>[^,，]{2,40})$", re.I)
+
+
+def _comma_labelled(text: str) -> list[str]:
+    """The one name after a comma-ended author label, when it alone fills the line."""
+    match = _COMMA_LABEL.match(text)
+    if not match:
+        return []
+    value = match["v"].strip()
+    return [value] if split_names(value, loose=False) == [value] else []
+
+
+def _analysts(text: str) -> list[str]:
+    """The analysts a report's label credits, each a person's name ('研究员：我们认为' is a
+    transcript's speaker, not a credit)."""
+    match = _ANALYST_LABEL.search(text) if len(text) <= 200 else None
+    if not match:
+        return []
+    names = split_names(_field_value(match["v"]), loose=False)
+    people = all(_looks_like_person(n) or not _HAS_HAN.search(n) for n in names)
+    return names if people else []
 
 
 # '刘思远1 黄佳琪2 孙嘉树1,3': a paper's author line whose affiliation superscripts run into
@@ -822,12 +875,24 @@ _POSTED_ON = re.compile(
 
 def english_names(value: str) -> list[str]:
     """Names of an English byline, without the wire agency's role words before them, the
-    places the writers filed from, when they posted, and the capitals a wire prints names in
-    ('ZHOU HUIYING' is cited as 'Zhou Huiying')."""
+    places the writers filed from and when they posted."""
     value = _POSTED_ON.sub("", value.strip())
-    value = _FILED_IN.sub("", _ENGLISH_ROLE.sub("", value))
-    names = split_names(value, loose=True)
-    return [n.title() if n.isupper() and " " in n else n for n in names]
+    return split_names(_FILED_IN.sub("", _ENGLISH_ROLE.sub("", value)), loose=True)
+
+
+_ALL_CAPS_NAME = re.compile(r"[A-Z][A-Z'’.-]*(?:\s+[A-Z][A-Z'’.-]*)+")
+
+
+def normal_case(names: list[str]) -> list[str]:
+    """Wires, Nikkei and AP print bylines in capitals, and their JSON-LD and author <meta> copy
+    them ('HIROSHI ONOGI'): the name is cited as 'Hiroshi Onogi' wherever it was read. One word
+    in capitals ('BBC', 'AFP') may be an acronym and is left as it is."""
+    return [_title_case(name) if _ALL_CAPS_NAME.fullmatch(name) else name for name in names]
+
+
+def _title_case(name: str) -> str:
+    """'JOHN MCDONALD' -> 'John McDonald'; initials ('J.R.') keep their capitals."""
+    return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m[1].upper(), name.title())
 
 
 _POSTER_WINDOW = 8  # lines between a poster's name and their post's '发表于 <date>'
@@ -870,6 +935,32 @@ def _first_floor_poster(lines: list[Line], title_at: int | None) -> list[str]:
             names = split_names(above.text, loose=True)
             return names if names == [above.text] else []
         return []
+    return []
+
+
+# '松江观潮 固收研究爱好者 关注': a post's author card (雪球, 微博, 知乎, 百家号): the poster's
+# name, a tag line, the follow button.
+_AUTHOR_CARD = re.compile(
+    r"^(?P<v>[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){0,3}|[^\s]{2,20})(?:\s+[^\s]{1,20})?"
+    r"\s+[·•]?\s*[+＋]?\s*(?:关注|關注|Follow)$"
+)
+_CARD_REACH = 4  # lines between the card and the headline, either side
+# The card's next line: when and where it was posted ('发布于2025-04-18 21:15 · 来自雪球').
+_POSTED_LINE = re.compile(r"发布于|发表于|發佈於|發表於|来自|來自|\d{1,2}:\d{2}|posted", re.I)
+
+
+def _followed_poster(lines: list[Line], title_at: int | None) -> list[str]:
+    """A social post's writer: the name on the author card with a follow button, beside the
+    headline, with the time of posting on the next line (a recommended account's card in a
+    side bar has none)."""
+    if title_at is None:
+        return []
+    start = max(0, title_at - _CARD_REACH)
+    for index in range(start, min(len(lines) - 1, title_at + _CARD_REACH)):
+        match = _AUTHOR_CARD.match(lines[index].text)
+        if match and not lines[index].chrome and _POSTED_LINE.search(lines[index + 1].text):
+            names = split_names(match["v"], loose=True)
+            return names if names == [match["v"]] else []
     return []
 
 
@@ -956,7 +1047,10 @@ def _looks_like_person(value: str) -> bool:
 # '[美] 约翰·史密斯', '（清）王夫之': a translated or classical author's country or dynasty.
 _ORIGIN_MARK = re.compile(r"^[\[【（(〔［][\u4e00-\u9fff]{1,2}[\]】）)〕］]\s*")
 # '王小明（中国人民大学教授）、张大伟（…）': each author's affiliation, between two names.
-_AFFILIATION = re.compile(r"[（(][^（）()]{2,30}[）)](?=\s*[、，,;；和与]\s*[\u4e00-\u9fff])")
+# '作者：周晓岚（南开大学…教授） 孟繁宇': a space after the brackets parts the names too.
+_AFFILIATION = re.compile(
+    r"[（(][^（）()]{2,30}[）)](?=(?:\s*[、，,;；和与]|\s)\s*[\u4e00-\u9fff])"
+)
 
 
 def _field_value(value: str) -> str:
@@ -964,6 +1058,11 @@ def _field_value(value: str) -> str:
     before a name and affiliations between names are not the end)."""
     value = _AFFILIATION.sub("", _ORIGIN_MARK.sub("", value.strip()))
     return _NEXT_FIELD.split(value, maxsplit=1)[0].strip(" \t-—·•】］])）")
+
+
+# 'Written by Katherine Yuen.': the sentence's full stop after a surname (three letters or
+# more, so an initial's 'J.' and 'Jr.' keep theirs) is no part of the name.
+_FULL_STOP = re.compile(r"(?<=[a-z]{3})\.$", re.I)
 
 
 def split_names(value: str, *, loose: bool) -> list[str]:
@@ -981,6 +1080,7 @@ def split_names(value: str, *, loose: bool) -> list[str]:
         trimmed = _NAME_SUFFIX.sub("", piece).strip()
         if trimmed != piece and len(trimmed) >= 2:  # '张三摄' -> '张三', but never '李摄' -> '李'
             piece = trimmed
+        piece = _FULL_STOP.sub("", piece)
         tokens = _han_tokens(piece) if _HAS_HAN.search(piece) else [piece]
         # '作者：陈晓丹 实习生 林蓉': a role word between the names is not one of them
         tokens = [_ROLE_PREFIX.sub("", t) if _HAS_HAN.search(t) else t for t in tokens]

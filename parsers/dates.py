@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, urlsplit
@@ -342,7 +343,7 @@ def find_published_date(
     """A page's publication day: a government document's 成文日期 (or its signature), metadata,
     then labelled or near-title text, an e-paper's issue date, a script's publish-time variable,
     a citation of the issue it first appeared in, the URL (then the canonical URL the page
-    declares), htmldate."""
+    declares), a masthead's date that the links into its day's folder confirm, htmldate."""
     tree = page if isinstance(page, lxml.html.HtmlElement) else _tree_or_none(page)
     if tree is None:
         return _from_url(url, now)
@@ -364,6 +365,7 @@ def find_published_date(
         or date_from_citation(lines, now)
         or _from_url(url, now)
         or _from_url(_declared_address(metadata), now)
+        or date_of_edition(lines, title_at, now, _linked_days(tree, now))
         or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
 
@@ -513,24 +515,44 @@ def date_of_issue(
 
 _MONTH_ONLY = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月")
 # An e-paper's issue navigation: '上一期 下一期', '第A01版：要闻', '版面导航'.
-_EDITION_NAV = re.compile(r"上一期|下一期|版面导航|第\s*[A-Z]?\d{1,3}\s*版")
+_EDITION_NAV = re.compile(
+    r"上一期|下一期|前一期|后一期|後一期|往期回顾|往期回顧|版面导航|第\s*[A-Z]?\d{1,3}\s*版"
+)
 _EDITION_REACH = 2  # lines after the masthead's date that may hold the issue navigation
+_EDITION_LINKS = 2  # links into the day's folder that make a masthead's date the issue's
 
 
 def date_of_edition(
-    lines: list[Line], title_at: int | None, now: dt.datetime | None = None
+    lines: list[Line],
+    title_at: int | None,
+    now: dt.datetime | None = None,
+    linked: AbstractSet[dt.date] | None = None,
 ) -> dt.date | None:
     """'2024年03月07日 星期四 上一期 下一期' above the headline of a newspaper's e-paper page: the
     date of the issue the article is printed in, beside the links to the other issues and
-    pages. A date above the headline without them may be a header's clock."""
+    pages; or, given the days that the page's `linked` folders hold (an old paper's archive:
+    '2007年6月15日 星期五', its section menu linking '../20070615/gaa.htm'), one of them. A date
+    above the headline without either may be a header's clock."""
     for index in range(title_at or 0):
         reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
-        if len(reach[0]) > 200 or not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+        if len(reach[0]) > 200:
+            continue
+        if linked is None and not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
             continue
         day = _first_day(reach[0], lines[index], True, now)
-        if day:
+        if day and (linked is None or day in linked):
             return day
     return None
+
+
+def _linked_days(tree: lxml.html.HtmlElement, now: dt.datetime | None) -> set[dt.date]:
+    """The days whose date folders at least _EDITION_LINKS of the page's links open."""
+    counts: dict[dt.date, int] = {}
+    for href in tree.xpath("//a/@href"):
+        day = _from_url(str(href), now)
+        if day:
+            counts[day] = counts.get(day, 0) + 1
+    return {day for day, count in counts.items() if count >= _EDITION_LINKS}
 
 
 def date_from_citation(lines: list[Line], now: dt.datetime | None = None) -> dt.date | None:
@@ -573,19 +595,44 @@ def date_from_metadata(
         day = parse_date(value, now=now)
         if not day:
             continue
-        if month is None and _MONTH_ONLY_VALUE.fullmatch(value.strip()):
-            month = day
+        if _MONTH_ONLY_VALUE.fullmatch(value.strip()):  # the issue month, however often given
+            month = month or day
             continue
         if month is not None and (day.year, day.month) != (month.year, month.month):
-            return day if day < month and _shown_published(day, lines or [], now) else month
+            return _day_for_month(day, month, lines or [], now)
         return day
     return month
 
 
-def _shown_published(day: dt.date, lines: list[Line], now: dt.datetime | None) -> bool:
-    """Whether a line of the page labels `day` as the publication date ('Published: <day>')."""
+def _day_for_month(
+    day: dt.date, month: dt.date, lines: list[Line], now: dt.datetime | None
+) -> dt.date:
+    """A declared day outside the issue month dates the paper when the page shows it as the
+    paper's: published before the issue ('Published: 15 January 2024' above 'Issue Date: April
+    2024'), or put online after it ('出版日期：2022-07' beside '网络出版日期：2022-08-05', as
+    CNKI and Chinese journals print it). Otherwise the issue's month stands."""
+    if day < month and _shown_published(day, lines, now):
+        return day
+    if month < day <= month + _ONLINE_AFTER and _shown_published(day, lines, now, _ONLINE_LABEL):
+        return day
+    return month
+
+
+_ONLINE_AFTER = dt.timedelta(days=366)  # an issue put online later than this is a reprint
+_ONLINE_LABEL = re.compile(
+    r"网络出版|網絡出版|网络首发|網絡首發|在线出版|在線出版|"
+    r"\b(?:published|available|first\s+published)\s+online\b",
+    re.I,
+)
+
+
+def _shown_published(
+    day: dt.date, lines: list[Line], now: dt.datetime | None, labels: re.Pattern[str] | None = None
+) -> bool:
+    """Whether a line of the page labels `day` as the publication date ('Published: <day>'), or
+    with `labels` as what they name."""
     for line in lines:
-        label = _PUBLISHED_LABEL.search(line.text) if len(line.text) <= 300 else None
+        label = (labels or _PUBLISHED_LABEL).search(line.text) if len(line.text) <= 300 else None
         if label and any(
             m.day == day and not m.widget for m in find_dates(line.text[label.end() :], now)[:1]
         ):
@@ -672,7 +719,7 @@ def date_from_lines(
             revised = labelled and title_at is not None and index in window
             if day and revised and _revision_dated(lines[index].text):
                 return (
-                    _shown_before(lines, title_at or 0, index, now)
+                    _shown_before(lines, title_at or 0, index, day, now)
                     or _published_by(lines[index + 1 : window.stop], day)
                     or day
                 )
@@ -696,16 +743,24 @@ def _revision_dated(text: str) -> bool:
 
 
 def _shown_before(
-    lines: list[Line], title_at: int, revised_at: int, now: dt.datetime | None
+    lines: list[Line], title_at: int, revised_at: int, revised: dt.date, now: dt.datetime | None
 ) -> dt.date | None:
     """A date shown between the headline and a revision's label (both near the headline): the
     publication's (MERICS, think tanks: the report's date under its title, 'Last updated'
-    below a short text)."""
-    for line in lines[title_at + 1 : revised_at]:
+    below a short text). A revision labelled above the headline (a header's '数据更新时间', a
+    CMS's 'Updated' bar) gives way to a day shown on the lines just under it, when not later."""
+    if revised_at > title_at:
+        below = lines[title_at + 1 : revised_at]
+    else:
+        below = lines[title_at + 1 : title_at + 1 + _UNDER_HEADLINE]
+    for line in below:
         day = _line_date(line, False, False, now)
-        if day:
+        if day and (revised_at > title_at or day <= revised):
             return day
     return None
+
+
+_UNDER_HEADLINE = 2  # lines under the headline that show its date (the byline's, the source's)
 
 
 def _published_by(lines: list[Line], revised: dt.date) -> dt.date | None:

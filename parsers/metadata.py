@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -147,10 +148,29 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
     """Visible text of `root`, one line per block; no scripts, styles or hidden parts.
 
     `join_labels` joins a lone 'label：' line to the value on the next line (table layouts).
+    An app's empty shell (Vue, React: '<div id="app"></div>', the text drawn by script) shows
+    what its <noscript> copy holds, as a reader without scripts (and a search crawler) sees it.
     """
+    lines = _walk_lines(root, sel.SKIP_TAGS)
+    if _app_shell(lines, root):
+        lines = _walk_lines(root, sel.SKIP_TAGS - {"noscript"})
+    return _join_labels(lines) if join_labels else lines
+
+
+_SHELL_CHARS = 200  # visible characters below which a page with a <noscript> copy is a shell
+
+
+def _app_shell(lines: list[Line], root: lxml.html.HtmlElement) -> bool:
+    if sum(len(line.text) for line in lines) >= _SHELL_CHARS:
+        return False
+    return any(len(n.text_content()) >= _SHELL_CHARS for n in root.iter("noscript"))
+
+
+def _walk_lines(root: lxml.html.HtmlElement, skip_tags: AbstractSet[str]) -> list[Line]:
+    """The lines of `root`'s text, skipping `skip_tags` and hidden elements."""
     builder = _LineBuilder()
     marks: list[tuple[bool, bool, bool, bool]] = []
-    skip_tags, block_tags, heading_tags = sel.SKIP_TAGS, sel.BLOCK_TAGS, sel.HEADING_TAGS
+    block_tags, heading_tags = sel.BLOCK_TAGS, sel.HEADING_TAGS
     add, flush, push, pop = builder.add, builder.flush, marks.append, marks.pop
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -188,7 +208,7 @@ def page_lines(root: lxml.html.HtmlElement, *, join_labels: bool = False) -> lis
             if element is not root:
                 add(element.tail)
     builder.flush()
-    return _join_labels(builder.lines) if join_labels else builder.lines
+    return builder.lines
 
 
 def _label_row_header(cell: lxml.html.HtmlElement, builder: _LineBuilder) -> None:
@@ -241,9 +261,20 @@ def other_stories(lines: list[Line]) -> set[int]:
     for index, line in enumerate(lines):
         if line.heading:
             inside = bool(sel.OTHER_STORIES.match(line.text))
-        elif inside:
+        elif inside or _INLINE_OTHER_STORIES.match(line.text):
             found.add(index)
     return found
+
+
+# '相关稿件：（2013-03-12）…', 'Related: …': an e-paper's or a CMS's related list as one line,
+# its heading a label run into the links it introduces.
+# Only words that name stories: '相关负责人：' opens a quote of the page's own.
+_INLINE_OTHER_STORIES = re.compile(
+    r"^(?:(?:相关|相關)(?:稿件|新闻|新聞|文章|阅读|閱讀|链接|鏈接|連結|报道|報導)"
+    r"|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|更多(?:新闻|新聞|阅读|閱讀)"
+    r"|related(?:\s+(?:articles?|stories|news|links|reading))?|see\s+also|read\s+more)\s*[:：]",
+    re.I,
+)
 
 
 # --- <meta>, <link>, JSON-LD ---------------------------------------------------------------------
@@ -259,6 +290,7 @@ class PageMetadata:
     html_lang: str | None = None
     title_tag: str | None = None
     headings: list[str] = field(default_factory=list)  # h1 texts, then h2
+    h1_count: int = 0  # how many of `headings` are h1 texts
 
     def first(self, names: Iterable[str]) -> str | None:
         for name in names:
@@ -296,6 +328,7 @@ def read_metadata(tree: lxml.html.HtmlElement) -> PageMetadata:
         data.title_tag = clean_space(title.text_content()) or None
     for tag in ("h1", "h2"):  # '<h1>主标题<br>副标题</h1>' keeps the space the page shows
         data.headings += [t for t in (_heading_text(h) for h in tree.iter(tag)) if t]
+        data.h1_count = len(data.headings) if tag == "h1" else data.h1_count
     data.jsonld = [*_article_objects(tree), *_microdata_objects(tree, data)]
     return data
 

@@ -128,7 +128,7 @@ def choose_title(
         return clean_title(declared) or None
     above = _lines_above_body(lines, body)
     headline = (
-        _nearest_heading(above)
+        _nearest_heading(above, _main_heading(metadata))
         or _labelled_headline(above)
         or _headline_over_byline(lines)
         or _body_lead(body, menu)
@@ -168,6 +168,17 @@ def choose_title(
 
 
 _MENU_SEPARATOR = re.compile(r"\s*[|｜]\s*")
+
+
+def _main_heading(metadata: PageMetadata) -> str | None:
+    """The page's first <h1>, unless it names the site ('城市观察' over the post's <h2>, as
+    <title> '城市观察博客' shows it: a headline <title> shows is agreed on before this)."""
+    if not metadata.headings or metadata.h1_count == 0:
+        return None
+    first = squash(metadata.headings[0])
+    if first in site_names(metadata) or first in squash(metadata.title_tag or ""):
+        return None
+    return metadata.headings[0]
 
 
 def menu_items(lines: list[Line]) -> set[str]:
@@ -364,11 +375,23 @@ def _whole_heading(line: str, headings: list[str]) -> str:
     return line
 
 
-def _nearest_heading(above: list[Line]) -> str | None:
-    """An <h1>-<h3> of the article just above its body (nearest first), not a menu or link."""
-    for line in above:
+def _nearest_heading(above: list[Line], main: str | None = None) -> str | None:
+    """An <h1>-<h3> of the article just above its body (nearest first), not a menu or link.
+    A paper's headline block stacks a kicker (引题) over the headline and a deck (副题) under it,
+    the deck nearest the body: the page's <h1> (`main`) in that stack is the headline."""
+    for index, line in enumerate(above):
         if line.heading and not line.chrome and not line.link and not _not_headline(line.text):
-            return line.text
+            return _stacked_main(above[index:], main) or line.text
+    return None
+
+
+def _stacked_main(stack: list[Line], main: str | None) -> str | None:
+    """`main` when it is one of the headings stacked one right over another from stack[0] up."""
+    for line in stack[1:]:
+        if not line.heading or line.chrome or line.link:
+            return None
+        if main and line.text == main and not _not_headline(main):
+            return main
     return None
 
 
