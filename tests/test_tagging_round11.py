@@ -10,7 +10,8 @@
   剧情, 观众, "where to stay", "day one") sets a text where cities are places to eat or see;
 - setting: a paper's record with the authors' affiliations (作者单位) and a laboratory's words
   (制备, 薄膜, "thin film") is a laboratory study, where a member city is an address.
-Each rule has a twin that stays as it was.
+Each rule has a twin that stays as it was. These test the rules alone (booster off): the booster
+(tests/test_booster.py) must not be what makes them pass.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ THEMES_YAML = Path(__file__).resolve().parent.parent / "themes.yaml"
 
 @pytest.fixture(scope="module")
 def rules() -> Tagger:
-    return Tagger(load_taxonomy(THEMES_YAML))
+    return Tagger(load_taxonomy(THEMES_YAML), booster=False)
 
 
 @pytest.mark.parametrize(
