@@ -92,7 +92,6 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tagging.booster import zone_counts
 from tagging.booster_fit import document_counts, fit_booster
 from tagging.evaluation import EvalDocument, LabelStats, load_eval_set
 from tagging.tagger import Tagger, fold_document
@@ -484,8 +483,7 @@ def run_booster(
     ]
     start = time.process_time()
     probs = [
-        booster.probabilities(zone_counts(f.text, f.title_end, f.keywords_end, booster.vocabulary))
-        for f in folded
+        booster.probabilities(booster.count(f.text, f.title_end, f.keywords_end)) for f in folded
     ]
     cpu = time.process_time() - start
     systems: dict[str, Labels] = {

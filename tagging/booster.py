@@ -8,8 +8,9 @@ its cheap form (round 11):
 - features: the character bigrams of the Han runs and the words and pairs of consecutive words
   of the tagger's own folded text (NFKC, Simplified, case-folded: nothing is folded twice),
   title x3 and keywords x2, restricted to about 1,500 n-grams selected by weight (booster_fit);
-  sublinear tf-idf over those, L2-normalised; a sparse dot product per theme, pure Python, no
-  numpy when tagging;
+  sublinear tf-idf over those, L2-normalised. The tagger finds the selected n-grams with two
+  precomputed Aho-Corasick automata (C, one pass each: NgramFinder) and scores a theme by a
+  sparse dot product in pure Python - no numpy, no n-gram it does not use;
 - it can add, never invent or remove: a theme is added when the rules found at least one of its
   terms (full or supporting) in the document but did not apply it, and the model's probability
   reaches `threshold` (0.7, fixed before the leave-one-split-out run). Regions are not scored by
@@ -42,47 +43,82 @@ from itertools import pairwise
 from operator import add
 from pathlib import Path
 
+from ahocorasick_rs import AhoCorasick, MatchKind
+
 WEIGHTS = Path(__file__).with_name("booster.json")
 DEFAULT_THRESHOLD = 0.7  # chosen before the LOSO run, kept whatever it showed (see the bench)
 TITLE_WEIGHT, KEYWORD_WEIGHT = 3, 2
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _LATIN_RUN = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def grams(text: str, vocabulary: frozenset[str] | None = None) -> dict[str, int]:
+def grams(text: str) -> Counter[str]:
     """Counts of the n-grams of one zone of match-form text (folded, case-folded): the
-    character bigrams of its Han runs (each counted as str.count counts it, without overlaps)
-    and its words and pairs of consecutive words (prefixed "w:"). With a `vocabulary`, only
-    those n-grams are counted: the sets are built in C and only the few kept are counted."""
-    han: set[str] = set()
+    character bigrams of its Han runs, at every position, and its words and pairs of
+    consecutive words (prefixed "w:"). The reference the weights are fitted on; the tagger
+    counts the same for the selected n-grams only, by automaton (NgramFinder)."""
+    counts: Counter[str] = Counter()
     for run in _HAN_RUN.findall(text):
-        han.update(map(add, run, run[1:]))
-    if vocabulary is not None:
-        han.intersection_update(vocabulary)
-    out = {g: text.count(g) for g in han}
+        counts.update(map(add, run, run[1:]))
     words = _WORD.findall(text)
-    if words:
-        latin = Counter(["w:" + w for w in words])
-        latin.update([f"w:{a} {b}" for a, b in pairwise(words)])
-        kept = latin.keys() if vocabulary is None else vocabulary.intersection(latin)
-        out.update((g, latin[g]) for g in kept)
-    return out
+    counts.update(["w:" + w for w in words])
+    counts.update([f"w:{a} {b}" for a, b in pairwise(words)])
+    return counts
 
 
-def zone_counts(
-    text: str, title_end: int, keywords_end: int, vocabulary: frozenset[str] | None = None
-) -> dict[str, int]:
-    """Weighted counts of the n-grams of a folded document (tagger.fold_document): each in the
-    title counts 3, in the keywords 2, in the stream 1 (only those of `vocabulary`, if given)."""
-    counts = grams(text[keywords_end + 1 :], vocabulary)
+def zone_counts(text: str, title_end: int, keywords_end: int) -> dict[str, int]:
+    """Weighted counts of every n-gram of a folded document (tagger.fold_document): each in the
+    title counts 3, in the keywords 2, in the stream 1."""
+    counts = grams(text[keywords_end + 1 :])
     for zone, weight in (
         (text[:title_end], TITLE_WEIGHT),
         (text[title_end + 1 : keywords_end], KEYWORD_WEIGHT),
     ):
-        for gram, n in grams(zone, vocabulary).items():
-            counts[gram] = counts.get(gram, 0) + weight * n
-    return counts
+        for gram, n in grams(zone).items():
+            counts[gram] += weight * n
+    return dict(counts)
+
+
+class NgramFinder:
+    """The selected n-grams found by two Aho-Corasick automata (in C, one pass each): the Han
+    bigrams in the folded text, the words and word pairs in its Latin form (every run of other
+    characters one space, so that " city " matches the word and not "capacity"). Counts as
+    `zone_counts` counts them, restricted to the selection."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        ordered = sorted(vocabulary)
+        self._han = [g for g in ordered if not g.startswith("w:")]
+        self._latin = [g for g in ordered if g.startswith("w:")]
+        kind = MatchKind.Standard  # overlapping matches: every position, as grams() counts
+        self._han_automaton = AhoCorasick(self._han, matchkind=kind) if self._han else None
+        latin = [f" {g[2:]} " for g in self._latin]
+        self._latin_automaton = AhoCorasick(latin, matchkind=kind) if latin else None
+
+    def counts(self, text: str, title_end: int, keywords_end: int) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        han, automaton = self._han, self._han_automaton
+        found = automaton.find_matches_as_indexes(text, True) if automaton is not None else []
+        for i, start, _ in found:
+            weight = (
+                1 if start > keywords_end else TITLE_WEIGHT if start < title_end else KEYWORD_WEIGHT
+            )
+            counts[han[i]] = counts.get(han[i], 0) + weight
+        if self._latin_automaton is None or _WORD.search(text) is None:
+            return counts
+        latin = self._latin
+        for zone, weight in (
+            (text[:title_end], TITLE_WEIGHT),
+            (text[title_end + 1 : keywords_end], KEYWORD_WEIGHT),
+            (text[keywords_end + 1 :], 1),
+        ):
+            matches = self._latin_automaton.find_matches_as_indexes(
+                f" {_NON_WORD.sub(' ', zone)} ", overlapping=True
+            )
+            for i, _, _ in matches:
+                counts[latin[i]] = counts.get(latin[i], 0) + weight
+        return counts
 
 
 Vector = dict[str, float]  # a document's row: n-gram -> normalised tf-idf
@@ -98,18 +134,23 @@ class Booster:
     weights: tuple[dict[str, float], ...]  # one per label: n-gram -> weight
     threshold: float = DEFAULT_THRESHOLD
     vocabulary: frozenset[str] = field(default_factory=frozenset)  # the keys of idf, as a set
+    finder: NgramFinder | None = field(default=None, compare=False, repr=False)  # from idf
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", frozenset(self.idf))
+        object.__setattr__(self, "finder", NgramFinder(self.idf))
+
+    def count(self, text: str, title_end: int, keywords_end: int) -> dict[str, int]:
+        """The selected n-grams of a folded document, with their weighted counts."""
+        assert self.finder is not None
+        return self.finder.counts(text, title_end, keywords_end)
 
     def vector(self, counts: dict[str, int]) -> Vector:
         """The document's row: sublinear tf-idf of the selected n-grams present, L2-normalised."""
         idf = self.idf
-        values = {
-            g: (1.0 + math.log(counts[g])) * idf[g] for g in self.vocabulary.intersection(counts)
-        }
-        norm = math.sqrt(sum(v * v for v in values.values())) or 1.0
-        return {g: v / norm for g, v in values.items()}
+        values = {g: (1.0 + math.log(n)) * idf[g] for g, n in counts.items() if g in idf}
+        scale = 1.0 / (math.sqrt(sum([v * v for v in values.values()])) or 1.0)
+        return {g: v * scale for g, v in values.items()}
 
     def probability(self, vector: Vector, label: str) -> float:
         """P(label) of a document's row: a sparse dot product over the n-grams both have."""

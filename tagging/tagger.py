@@ -79,7 +79,7 @@ from functools import cache, partial
 
 from agglowatch.errors import ConfigError
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
-from tagging.booster import Booster, Vector, load_booster, zone_counts
+from tagging.booster import Booster, Vector, load_booster
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
@@ -364,8 +364,7 @@ def _booster_for(taxonomy: Taxonomy, booster: Booster | bool | None) -> Booster 
 
 
 def _vector(booster: Booster, folded: _Folded) -> Vector:
-    found = zone_counts(folded.text, folded.title_end, folded.keywords_end, booster.vocabulary)
-    return booster.vector(found)
+    return booster.vector(booster.count(folded.text, folded.title_end, folded.keywords_end))
 
 
 def _boosted(booster: Booster, vector: Vector, theme: str) -> bool:

@@ -12,7 +12,7 @@ import yaml
 
 from agglowatch.errors import ConfigError
 from tagging import Tagger, load_taxonomy, parse_taxonomy
-from tagging.booster import WEIGHTS, Booster, load_booster, zone_counts
+from tagging.booster import WEIGHTS, Booster, NgramFinder, load_booster, zone_counts
 from tagging.booster_fit import build
 from tagging.evaluation import load_eval_set
 from tagging.tagger import fold_document
@@ -114,12 +114,27 @@ def test_weights_for_other_themes_are_refused() -> None:
     assert Tagger(parse_taxonomy(raw), booster=False).booster is None
 
 
-def test_counts_of_a_vocabulary_are_the_full_counts_restricted(shipped: Booster) -> None:
-    """What the tagger counts (the selected n-grams only) is what the weights were fitted on."""
-    for document in load_eval_set(EVAL_SET)[::25]:
+def test_the_automata_count_what_the_weights_were_fitted_on(shipped: Booster) -> None:
+    """What the tagger counts by automaton (the selected n-grams only) is what the fit counts."""
+    for document in load_eval_set(EVAL_SET)[::5]:
         folded = fold_document(
             document.title, document.text, abstract=document.abstract, keywords=document.keywords
         )
         full = zone_counts(folded.text, folded.title_end, folded.keywords_end)
-        kept = zone_counts(folded.text, folded.title_end, folded.keywords_end, shipped.vocabulary)
+        kept = shipped.count(folded.text, folded.title_end, folded.keywords_end)
         assert kept == {g: n for g, n in full.items() if g in shipped.vocabulary}
+
+
+def test_words_are_counted_whole_and_in_every_zone() -> None:
+    """ "city" is not in "capacity"; a pair is two words in a row, whatever stood between them;
+    the title counts 3, the keywords 2, the stream 1; a Han bigram repeated overlapping counts
+    at every position."""
+    folded = fold_document(
+        "City cluster", "The capacity of a city, cluster by cluster. 哈哈哈", keywords=["city"]
+    )
+    counts = NgramFinder(["w:city", "w:city cluster", "w:cluster", "哈哈"]).counts(
+        folded.text, folded.title_end, folded.keywords_end
+    )
+    reference = zone_counts(folded.text, folded.title_end, folded.keywords_end)
+    assert counts == {"w:city": 3 + 2 + 1, "w:city cluster": 3 + 1, "w:cluster": 3 + 2, "哈哈": 2}
+    assert counts == {g: n for g, n in reference.items() if g in counts}
