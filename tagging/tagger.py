@@ -77,7 +77,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
 
+from agglowatch.errors import ConfigError
 from agglowatch.records import DocumentRecord, RegionMatch, TagResult, ThemeMatch
+from tagging.booster import Booster, Vector, load_booster
 from tagging.index import CONTEXT, REGIONS, THEMES, Hit, TermIndex
 from tagging.names import NameFinder
 from tagging.taxonomy import Entry, Taxonomy
@@ -215,10 +217,11 @@ class EntryScore:
     threshold: float
     terms: list[str] = field(default_factory=list)  # as written in the taxonomy, strongest first
     subject: bool = True  # False: only a passing mention (or supporting words) - never applied
+    learned: bool = False  # themes: withheld by the rules, added by the booster (tagging/booster)
 
     @property
     def applied(self) -> bool:
-        return self.subject and self.score >= self.threshold
+        return self.learned or (self.subject and self.score >= self.threshold)
 
 
 @dataclass(slots=True)
@@ -267,8 +270,11 @@ class _Evidence:
 class Tagger:
     """Build once from a Taxonomy (one automaton for all terms), then tag any number of texts."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, *, booster: Booster | bool | None = None) -> None:
+        """`booster`: None follows the taxonomy's `defaults.booster`, False is the rules alone,
+        True the shipped weights, or a Booster of one's own (see tagging/booster.py)."""
         self.taxonomy = taxonomy
+        self.booster = _booster_for(taxonomy, booster)
         self.index = TermIndex(taxonomy)
         regional = frozenset(i for i, e in enumerate(taxonomy.themes) if e.named_by_regions)
         self._names = NameFinder(taxonomy.names, regional)
@@ -319,12 +325,17 @@ class Tagger:
             crowd = Crowd.of(evidence, folded)
         groups = (self._themes, self._regions)
         results: list[EntryScore] = []
+        vector: Vector | None = None  # the booster's row of the document, made once if asked
         # themes first: whether the document is about any theme tells how to read its places
         for (group, position), found in sorted(evidence.items(), key=_group_of):
             if group == REGIONS and not crowd.themed:
                 crowd.themed = any(r.applied for r in results)
             if group != CONTEXT:
                 result = groups[group].score(position, found, folded, crowd)
+                if group == THEMES and self.booster is not None and not result.applied:
+                    if vector is None:
+                        vector = _vector(self.booster, folded)
+                    result.learned = _boosted(self.booster, vector, result.id)
                 if result.applied or not applied_only:
                     result.terms = groups[group].names(position, found)
                     results.append(result)
@@ -336,6 +347,29 @@ class Tagger:
 
 def _group_of(item: tuple[tuple[int, int], _Evidence]) -> int:
     return item[0][0]
+
+
+def _booster_for(taxonomy: Taxonomy, booster: Booster | bool | None) -> Booster | None:
+    """The booster a Tagger uses: its weights must be for exactly the taxonomy's themes."""
+    if booster is None:
+        booster = taxonomy.defaults.booster
+    if booster is False:
+        return None
+    if booster is True:
+        try:
+            return load_booster(labels=taxonomy.theme_ids)
+        except ValueError as exc:
+            raise ConfigError(f"defaults.booster: {exc}; set it false for this taxonomy") from exc
+    return booster
+
+
+def _vector(booster: Booster, folded: _Folded) -> Vector:
+    return booster.vector(booster.count(folded.text, folded.title_end, folded.keywords_end))
+
+
+def _boosted(booster: Booster, vector: Vector, theme: str) -> bool:
+    """A theme the rules found a term of but withheld: the booster's p reaches its threshold."""
+    return booster.probability(vector, theme) >= booster.threshold
 
 
 def fold_document(

@@ -109,6 +109,7 @@ class Defaults(_Strict):
     threshold: float = Field(default=0.3, gt=0, le=1)
     region_threshold: float = Field(default=0.35, gt=0, le=1)
     support_weight: float = Field(default=0.3, gt=0, le=1)
+    booster: bool = False  # themes: the learned booster (tagging/booster.py) may add a theme
 
 
 class Context(_Strict):

@@ -92,7 +92,17 @@ def prefect_harness() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def tagger() -> Tagger:
-    """A Tagger of the shipped themes.yaml, one per test module."""
+    """The rules of the shipped themes.yaml, one Tagger per test module: the rules' tests test
+    the rules alone (the learned booster has tests of its own, tests/test_booster.py)."""
+    from tagging import Tagger, load_taxonomy
+
+    themes = Path(__file__).resolve().parent.parent / "themes.yaml"
+    return Tagger(load_taxonomy(themes), booster=False)
+
+
+@pytest.fixture(scope="module")
+def shipped_tagger() -> Tagger:
+    """The Tagger as it ships: the rules and, as themes.yaml asks, the learned booster."""
     from tagging import Tagger, load_taxonomy
 
     return Tagger(load_taxonomy(Path(__file__).resolve().parent.parent / "themes.yaml"))

@@ -98,3 +98,18 @@ def test_no_loso_fit_sees_the_held_split(monkeypatch: pytest.MonkeyPatch) -> Non
     assert set(experiment.LOSO_THRESHOLDS) <= {
         float(name.split("+")[1]) for name in result.stats if name.startswith("c' old+")
     }
+
+
+def test_booster_loso_adds_only_where_the_blind_rules_found_words() -> None:
+    """--booster: the held split's model is fitted on the others, and a theme is added only where
+    the blind rules found a term of it (here: innovation in every held document, nothing else)."""
+    documents = _documents()
+    held = [d for d in documents if d.split == "holdout10"]
+    applied: dict[str, set[str]] = {d.id: set() for d in held}
+    evidenced = {d.id: {"innovation"} for d in held}
+    result = experiment.run_booster(documents, "holdout10", (applied, evidenced))
+    assert result.train == len(documents) - len(held)
+    for t in experiment.BOOSTER_THRESHOLDS:
+        added = result.stats[f"+g {t}"]
+        assert added.fp + added.tp <= len(held)  # at most innovation, once a document
+    assert result.stats["a' old rules"].tp == 0
