@@ -41,6 +41,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -224,6 +225,7 @@ class RunnerRun:
 
     workers: int
     wall: float = 0.0
+    reference: float = 0.0  # trafilatura.extract over the same pages, timed just before this run
     main_cpu: float = 0.0  # CPU time of this process (event loop, store threads)
     worker_cpu: float = 0.0  # CPU time of the parse workers (parse, normalise, sketch, tag)
     new: int = 0
@@ -440,12 +442,25 @@ def run_benchmark(
             close_run(run, [])
             run.engine.dispose()
         workers = max(1, default_workers())
+        texts = [decode_body(page.body, page.content_type)[0] for page in pages]
         for number in range(rounds):  # 1 core and N cores taking turns
             for size in (0, workers):
                 place = Path(folder) / f"round{number}"
                 place.mkdir(exist_ok=True)
+                reference = reference_pass(texts)
                 runs.append(run_through_runner(pages, size, per_source, place))
+                runs[-1].reference = reference
     return pages, stages, runs
+
+
+def reference_pass(texts: list[str]) -> float:
+    """trafilatura.extract over every page, timed: taken again right before each run, because
+    on a shared VM the machine's speed drifts by up to 1.5x within minutes, and a ratio against
+    a reference timed minutes earlier measures the drift as much as the pipeline."""
+    started = time.perf_counter()
+    for text in texts:
+        trafilatura.extract(text)
+    return time.perf_counter() - started
 
 
 def report(pages: list[ArticlePage], stages: Stages, runs: list[RunnerRun]) -> list[str]:
@@ -496,7 +511,9 @@ def runner_lines(n: int, extract: float, runs: list[RunnerRun]) -> list[str]:
         mode = "in-process, 1 CPU" if run.workers == 0 else f"{run.workers} parse workers"
         lines.append(
             f"    {mode:18s} {run.wall:6.2f} s wall, {n / run.wall:6.1f} docs/s, ratio "
-            f"{run.wall / extract:.2f}; CPU ms/doc: main process {1000 * run.main_cpu / n:.1f}, "
+            f"{run.wall / extract:.2f} ({run.wall / run.reference:.2f} to trafilatura timed "
+            f"just before: {run.reference:.2f} s); CPU ms/doc: main process "
+            f"{1000 * run.main_cpu / n:.1f}, "
             f"workers {1000 * run.worker_cpu / n:.1f}; {run.tagged_in_main} tagged in the main "
             f"process; {run.new} new, {run.duplicates} duplicates; "
             f"planted pairs clustered {run.planted_found} of {run.planted}, other pages "
@@ -511,10 +528,26 @@ def runner_lines(n: int, extract: float, runs: list[RunnerRun]) -> list[str]:
             f"  ratio pipeline / trafilatura.extract (best run): {best_one / extract:.2f} "
             f"in-process, {best_many / extract:.2f} with the pool; N-core / 1-core speed-up "
             f"{best_one / best_many:.2f}x",
+            *adjacent_ratios(runs),
             f"  stored documents (title, text, hash, themes, regions) and clusters "
             f"{'identical' if same else 'DIFFER'} between in-process and pooled runs",
         ]
     return lines
+
+
+def adjacent_ratios(runs: list[RunnerRun]) -> list[str]:
+    """Each run against the reference timed just before it, and each round's 1-core / N-core
+    pair: the figures least moved by the machine's drift."""
+    pooled = sorted(r.wall / r.reference for r in runs if r.workers > 0)
+    alone = sorted(r.wall / r.reference for r in runs if r.workers == 0)
+    pairs = [a.wall / b.wall for a, b in zip(runs[::2], runs[1::2], strict=False) if b.workers]
+    if not pooled or not alone:
+        return []
+    return [
+        f"  against trafilatura timed just before each run: with the pool best {pooled[0]:.2f}"
+        f" (median {statistics.median(pooled):.2f}), in-process best {alone[0]:.2f}; speed-up"
+        f" within each round {', '.join(f'{x:.2f}x' for x in pairs)}"
+    ]
 
 
 # --- retag on a large store ----------------------------------------------------------------------
