@@ -215,9 +215,6 @@ URLS = {
 }
 
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("authors", "05_lifeweek_chengzhongcun.html"): (
-        "blind miss, not yet worked on: gives ['王海燕', '分享到', '微信', '微博']"
-    ),
     ("authors", "07_dahe_zhongyuan.html"): (
         "blind miss, not yet worked on: gives ['王旭东', '李凯']"
     ),
@@ -226,14 +223,8 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("published", "12_baike_chengyu.html"): ("blind miss, not yet worked on: gives 2020-01-03"),
     ("authors", "13_ltn_gaotie_wuri.html"): ("blind miss, not yet worked on: gives []"),
     ("published", "13_ltn_gaotie_wuri.html"): ("blind miss, not yet worked on: gives None"),
-    ("authors", "18_foreignpolicy_common_prosperity.html"): (
-        "blind miss, not yet worked on: gives ['Martin Keller', 'Sun Hu']"
-    ),
     ("published", "18_foreignpolicy_common_prosperity.html"): (
         "blind miss, not yet worked on: gives 2021-09-22"
-    ),
-    ("authors", "19_eastasiaforum_jingjinji.html"): (
-        "blind miss, not yet worked on: gives ['Xin Li', 'ANU']"
     ),
     ("authors", "20_carnegie_hukou_plenum.html"): (
         "blind miss, not yet worked on: gives ['Eleanor Whitfield', 'Tianyu Zhou']"

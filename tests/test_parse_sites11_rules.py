@@ -1,0 +1,81 @@
+"""The rules blind set 11 (tests/test_parse_sites11.py) led to, each on a synthetic page of its
+own, beside a control that does not trigger it: bylines (a share or follow bar's words on the
+byline's or the editor's line; who wrote up an as-told-to piece, '口述｜X 整理｜Y'; an English
+byline longer than the old 80-character cap, whose last name lost its last letters; an
+institution's acronym after a name, 'Xin Li, ANU')."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_parse_sites4_rules import page
+from tests.test_parse_sites10_rules import EN_FILLER
+
+# --- bylines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("编辑：王海燕 分享到 微信 微博", ["王海燕"]),
+        ("作者：李娜 分享 朋友圈 QQ空间", ["李娜"]),
+        ("By Ann Lee Facebook Twitter Email", ["Ann Lee"]),
+        # controls: names that are no share bar's words
+        ("作者：李娜 王微", ["李娜", "王微"]),
+        ("编辑：王海燕", ["王海燕"]),
+    ],
+)
+def test_a_share_bars_words_are_never_names(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("口述｜陈伟强　整理｜主笔 吴琪", ["吴琪"]),
+        ("口述：张大妈 整理：记者 李娜", ["李娜"]),
+        # control: no 整理 credit, the speaker alone is no author
+        ("口述｜陈伟强", []),
+    ],
+)
+def test_who_wrote_up_an_as_told_to_piece_is_its_author(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        (
+            "By Martin Keller, a senior fellow at the Institute for Global Economics, and Sun"
+            " Hui, an assistant professor of economics at the University of Toronto.",
+            ["Martin Keller", "Sun Hui"],
+        ),
+        (
+            "By Anna Berg, a research associate at the Centre for Urban Studies in Oslo, and"
+            " Ole Hansen",
+            ["Anna Berg", "Ole Hansen"],
+        ),
+        # control: a short byline
+        ("By Martin Keller and Sun Hui", ["Martin Keller", "Sun Hui"]),
+    ],
+)
+def test_a_long_english_byline_keeps_each_names_last_letter(
+    byline: str, expected: list[str]
+) -> None:
+    assert page(f"<p>{byline}</p>{EN_FILLER}").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("Author: Xin Li, ANU", ["Xin Li"]),
+        ("By Emma Price, LSE, and Tom Reyes, CSIS", ["Emma Price", "Tom Reyes"]),
+        # controls: an agency alone is the credit; a name's own capitals stay
+        ("By AFP", ["AFP"]),
+        ("Author: Xin Li, Tom Reyes", ["Xin Li", "Tom Reyes"]),
+    ],
+)
+def test_an_institutions_acronym_after_a_name_is_no_author(
+    byline: str, expected: list[str]
+) -> None:
+    assert page(f"<p>{byline}</p>{EN_FILLER}").authors == expected
