@@ -469,17 +469,20 @@ def _editor_names(lines: list[Line]) -> set[str]:
 
 
 # Elements whose class or id names them as the author list (CNKI's #authorpart, ScienceDirect's
-# .author-group, WordPress and think-tank '.authors', '.author-name-list'...).
+# .author-group, WordPress and think-tank '.authors', '.author-name-list'...), or as its
+# contributors (the Lowy Interpreter's '.contributor', magazines' '.contributors').
 _AUTHOR_BOXES = lxml.etree.XPath(
     "//*[contains(translate(@class, 'AUTHOR', 'author'), 'author')"
-    " or contains(translate(@id, 'AUTHOR', 'author'), 'author')]"
+    " or contains(translate(@id, 'AUTHOR', 'author'), 'author')"
+    " or contains(translate(@class, 'CONTRIBUTOR', 'contributor'), 'contributor')]"
 )
 _BOX_CHROME = frozenset({"aside", "footer", "nav"})
 
 
 def _mentions_author(html: str) -> bool:
-    """'author' in any case (a plain substring test: much cheaper than the XPath)."""
-    return "uthor" in html or "UTHOR" in html
+    """'author' or 'contributor' in any case (a plain substring test: much cheaper than the
+    XPath)."""
+    return any(word in html for word in ("uthor", "UTHOR", "ontributor", "ONTRIBUTOR"))
 
 
 def _author_box(tree: lxml.html.HtmlElement | None) -> list[str]:
@@ -1078,7 +1081,7 @@ def split_names(value: str, *, loose: bool) -> list[str]:
 
     `loose` accepts user handles (forum and blog names) besides personal names.
     """
-    value = clean_space(value)
+    value = _writers_credited_after(clean_space(value))
     if not value:
         return []
     pieces = _SEPARATORS.split(value)
@@ -1094,6 +1097,22 @@ def split_names(value: str, *, loose: bool) -> list[str]:
         tokens = [_ROLE_PREFIX.sub("", t) if _HAS_HAN.search(t) else t for t in tokens]
         names += [t for t in tokens if _valid_name(t, loose)]
     return _unique(_without_acronyms(names))
+
+
+# '王旭东/文 李凯/图': each role after its name (大河网 and many papers credit so).
+_CREDIT_AFTER = re.compile(
+    rf"(?P<name>[^\s/／:：]{{2,20}})\s*[/／]\s*(?P<role>文|{_SLASH_ROLES})(?=\s|$)"
+)
+
+
+def _writers_credited_after(value: str) -> str:
+    """When a value marks its writers with '/文' after their names, a name marked with another
+    role ('/图', '/摄') is the photographer's or the designer's, no author; the '/文' mark is no
+    part of the name. Without a '/文' the value is left as it is ('张三/摄' alone credits him)."""
+    credits = list(_CREDIT_AFTER.finditer(value))
+    if not any(m["role"] == "文" for m in credits):
+        return value
+    return _CREDIT_AFTER.sub(lambda m: m["name"] if m["role"] == "文" else "", value).strip()
 
 
 def _before_share_bar(piece: str) -> str:

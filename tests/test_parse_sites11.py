@@ -215,9 +215,6 @@ URLS = {
 }
 
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("authors", "07_dahe_zhongyuan.html"): (
-        "blind miss, not yet worked on: gives ['王旭东', '李凯']"
-    ),
     ("published", "09_cenews_tanpuhui.html"): ("blind miss, not yet worked on: gives 2025-03-08"),
     ("published", "10_tsn_wuchang.html"): ("blind miss, not yet worked on: gives 2007-09-02"),
     ("published", "12_baike_chengyu.html"): ("blind miss, not yet worked on: gives 2020-01-03"),
@@ -229,7 +226,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("authors", "20_carnegie_hukou_plenum.html"): (
         "blind miss, not yet worked on: gives ['Eleanor Whitfield', 'Tianyu Zhou']"
     ),
-    ("authors", "21_lowy_bri_second_act.html"): ("blind miss, not yet worked on: gives []"),
     ("published", "24_ssrn_land_finance.html"): ("blind miss, not yet worked on: gives 2010-02-01"),
 }
 

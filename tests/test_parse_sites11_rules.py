@@ -2,7 +2,8 @@
 own, beside a control that does not trigger it: bylines (a share or follow bar's words on the
 byline's or the editor's line; who wrote up an as-told-to piece, '口述｜X 整理｜Y'; an English
 byline longer than the old 80-character cap, whose last name lost its last letters; an
-institution's acronym after a name, 'Xin Li, ANU')."""
+institution's acronym after a name, 'Xin Li, ANU'; each role after its name, 'X/文 Y/图'; a
+box marked as the contributors)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 
 from tests.test_parse_sites4_rules import page
 from tests.test_parse_sites10_rules import EN_FILLER
+
+EN_H1 = "Belt and Road's quieter second act"
 
 # --- bylines -------------------------------------------------------------------------------------
 
@@ -79,3 +82,36 @@ def test_an_institutions_acronym_after_a_name_is_no_author(
     byline: str, expected: list[str]
 ) -> None:
     assert page(f"<p>{byline}</p>{EN_FILLER}").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("作者：大河网记者 王旭东/文 李凯/图", ["王旭东"]),
+        ("本报记者 张明/文 刘洋/摄", ["张明"]),
+        # control: no '/文' mark, the names are read as before
+        ("记者 张明/李娜", ["张明", "李娜"]),
+    ],
+)
+def test_a_role_after_each_name_keeps_only_the_writers(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+@pytest.mark.parametrize(
+    ("box", "expected"),
+    [
+        (
+            "<div class='contributor'><a href='/people/hq'>Harriet Quinn</a></div>",
+            ["Harriet Quinn"],
+        ),
+        (
+            "<div class='article-contributors'><a href='/p/a'>Ann Lee</a> <a href='/p/b'>Tom"
+            " Reyes</a></div>",
+            ["Ann Lee", "Tom Reyes"],
+        ),
+        # control: a contributors box whose link is no name
+        ("<div class='contributor'><a href='/c'>All contributors</a></div>", []),
+    ],
+)
+def test_a_box_marked_as_the_contributors_names_the_authors(box: str, expected: list[str]) -> None:
+    assert page(f"{box}{EN_FILLER}", h1=EN_H1).authors == expected
