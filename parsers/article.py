@@ -344,8 +344,10 @@ _AUTHOR_SPACED = re.compile(
 # '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name),
 # '南方日报记者/郭思琪 实习生/林可欣' (南方+: a slash after each role)
 _REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜/／]\s*)(?P<v>[^\s:：|｜/／].*)$")
+# '（记者 张三）', '〔記者蔡淑媛∕台中報導〕' (自由時報: tortoise-shell brackets, a division slash).
 _BRACKET_REPORTER = re.compile(
-    rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
+    rf"[（(【\[〔][^（）()【】\[\]〔〕]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]〔〕]{{2,40}})"
+    r"[）)】\]〕]"
 )
 _BRACKET_BEFORE_SOURCE = re.compile(r"[\[【]\s*(?P<v>[^\]】]{2,20}?)\s*[\]】]\s*(?:来源|出处)")
 # The value stops at a word's end, never inside one: a byline that runs past the cap ('By A, a
@@ -791,7 +793,7 @@ def _tight_reporters(text: str) -> list[str]:
 def _bracket_reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _BRACKET_REPORTER.finditer(text):
-        names += _name_run(match["v"])
+        names += _name_run(match["v"].replace("∕", "／"))  # a division slash is a slash
     return names
 
 

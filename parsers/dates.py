@@ -167,8 +167,27 @@ def find_dates(text: str, now: dt.datetime | None = None) -> list[DateMatch]:
         day = _han_day(match)
         if day is not None:
             found.append(DateMatch(day, match.start(), match.end(), False))
+    for match in _MINGUO_DATE.finditer(text):
+        day = _minguo_day(match)
+        if day is not None:
+            found.append(DateMatch(day, match.start(), match.end(), _widget(text, match, now)))
     found.sort(key=lambda m: m.start)
     return _drop_overlaps(found)
+
+
+# '中華民國93年5月12日': a Taiwanese paper's edition date in the Minguo calendar (year 1 =
+# 1912). The era's name makes the short year unambiguous, so it is read anywhere, no label
+# needed (a bare '93年5月12日' is not: it may be a two-digit year or a date in the text).
+_MINGUO_DATE = re.compile(
+    r"(?:中華民國|中华民国|民國|民国)\s*(?P<y>\d{1,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+)
+
+
+def _minguo_day(match: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(match["y"]) + 1911, int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
 
 
 def _han_day(match: re.Match[str]) -> dt.date | None:
@@ -532,12 +551,15 @@ def date_of_edition(
     date of the issue the article is printed in, beside the links to the other issues and
     pages; or, given the days that the page's `linked` folders hold (an old paper's archive:
     '2007年6月15日 星期五', its section menu linking '../20070615/gaa.htm'), one of them. A date
-    above the headline without either may be a header's clock."""
+    above the headline without either may be a header's clock, unless it is written in the
+    Minguo era ('中華民國93年5月12日 星期三', 自由時報): a paper's masthead, set when the
+    edition was (a script's clock counts Gregorian years; today's date is still a clock's)."""
     for index in range(title_at or 0):
         reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
         if len(reach[0]) > 200:
             continue
-        if linked is None and not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+        navigated = any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200)
+        if linked is None and not navigated and not _MINGUO_DATE.search(reach[0]):
             continue
         day = _first_day(reach[0], lines[index], True, now)
         if day and (linked is None or day in linked):

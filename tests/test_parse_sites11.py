@@ -218,13 +218,13 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("published", "09_cenews_tanpuhui.html"): ("blind miss, not yet worked on: gives 2025-03-08"),
     ("published", "10_tsn_wuchang.html"): ("blind miss, not yet worked on: gives 2007-09-02"),
     ("published", "12_baike_chengyu.html"): ("blind miss, not yet worked on: gives 2020-01-03"),
-    ("authors", "13_ltn_gaotie_wuri.html"): ("blind miss, not yet worked on: gives []"),
-    ("published", "13_ltn_gaotie_wuri.html"): ("blind miss, not yet worked on: gives None"),
     ("published", "18_foreignpolicy_common_prosperity.html"): (
         "blind miss, not yet worked on: gives 2021-09-22"
     ),
     ("authors", "20_carnegie_hukou_plenum.html"): (
-        "blind miss, not yet worked on: gives ['Eleanor Whitfield', 'Tianyu Zhou']"
+        'convention: English names are cited in "Given Surname" order (tests/test_parse_sites2.py)'
+        " and the page's citation_author 'Zhou, Tianyu' declares Zhou the surname; the writer"
+        " keeps the card's 'Zhou Tianyu' as printed: gives ['Eleanor Whitfield', 'Tianyu Zhou']"
     ),
     ("published", "24_ssrn_land_finance.html"): ("blind miss, not yet worked on: gives 2010-02-01"),
 }

@@ -3,13 +3,18 @@ own, beside a control that does not trigger it: bylines (a share or follow bar's
 byline's or the editor's line; who wrote up an as-told-to piece, '口述｜X 整理｜Y'; an English
 byline longer than the old 80-character cap, whose last name lost its last letters; an
 institution's acronym after a name, 'Xin Li, ANU'; each role after its name, 'X/文 Y/图'; a
-box marked as the contributors)."""
+box marked as the contributors; a reporter in tortoise-shell brackets, '〔記者X∕台中報導〕');
+dates (a masthead's edition date in the Minguo era above the headline)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from tests.test_parse_sites4_rules import page
+from parsers.article import extract_article
+
+from tests.test_parse_sites4_rules import FILLER, NOW, page
 from tests.test_parse_sites10_rules import EN_FILLER
 
 EN_H1 = "Belt and Road's quieter second act"
@@ -115,3 +120,40 @@ def test_a_role_after_each_name_keeps_only_the_writers(byline: str, expected: li
 )
 def test_a_box_marked_as_the_contributors_names_the_authors(box: str, expected: list[str]) -> None:
     assert page(f"{box}{EN_FILLER}", h1=EN_H1).authors == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("〔記者蔡淑媛∕台中報導〕", ["蔡淑媛"]),
+        ("〔記者林志明／台北報導〕", ["林志明"]),
+        # control: the round brackets as before
+        ("（记者 张明）", ["张明"]),
+    ],
+)
+def test_a_reporter_in_tortoise_shell_brackets(byline: str, expected: list[str]) -> None:
+    assert page(f"<p>{byline}</p>").authors == expected
+
+
+def masthead_page(masthead: str) -> str:
+    """An old paper's page: its masthead's date above the headline, no other date."""
+    return (
+        f"<html><body><table><tr><td>自由時報</td><td class='today'>{masthead}</td></tr></table>"
+        f"<h1>高鐵通車在即 台中烏日站區開發拚成形</h1>{FILLER}{FILLER}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("masthead", "expected"),
+    [
+        ("中華民國93年5月12日 星期三", dt.date(2004, 5, 12)),
+        ("民國104年10月21日", dt.date(2015, 10, 21)),
+        # control: a Gregorian date there, without an issue's navigation, may be a clock's
+        ("2004年5月12日 星期三", None),
+    ],
+)
+def test_a_masthead_date_in_the_minguo_era_dates_the_edition(
+    masthead: str, expected: dt.date | None
+) -> None:
+    record = extract_article(masthead_page(masthead), "http://x.example/a.htm", source="s", now=NOW)
+    assert record.published == expected
