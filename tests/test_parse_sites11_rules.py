@@ -13,7 +13,6 @@ import datetime as dt
 import pytest
 
 from parsers.article import extract_article
-
 from tests.test_parse_sites4_rules import FILLER, NOW, page
 from tests.test_parse_sites10_rules import EN_FILLER
 
