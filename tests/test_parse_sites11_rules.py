@@ -4,7 +4,8 @@ byline's or the editor's line; who wrote up an as-told-to piece, '口述｜X 整
 byline longer than the old 80-character cap, whose last name lost its last letters; an
 institution's acronym after a name, 'Xin Li, ANU'; each role after its name, 'X/文 Y/图'; a
 box marked as the contributors; a reporter in tortoise-shell brackets, '〔記者X∕台中報導〕');
-dates (a masthead's edition date in the Minguo era above the headline)."""
+dates (a masthead's edition date in the Minguo era above the headline; a related list under a
+bare '相关新闻' line, not marked as a heading)."""
 
 from __future__ import annotations
 
@@ -155,4 +156,28 @@ def test_a_masthead_date_in_the_minguo_era_dates_the_edition(
     masthead: str, expected: dt.date | None
 ) -> None:
     record = extract_article(masthead_page(masthead), "http://x.example/a.htm", source="s", now=NOW)
+    assert record.published == expected
+
+
+def related_page(heading: str) -> str:
+    """An old table layout: the story (no date of its own), then a list under `heading`."""
+    return (
+        "<html><body><h1>乌昌经济一体化迈出实质性步伐</h1>"
+        f"<table><tr><td>{FILLER}{FILLER}</td></tr></table><table><tr><td><b>{heading}</b></td>"
+        "</tr><tr><td>·<a href='/b.html'>天山北坡经济带建设座谈会召开</a> 2007-09-02</td></tr>"
+        "</table></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "expected"),
+    [
+        ("相关新闻", None),
+        ("相關報導", None),
+        # control: under a heading that names no other stories, the date is read as before
+        ("乌昌要闻", dt.date(2007, 9, 2)),
+    ],
+)
+def test_a_bare_related_line_heads_other_stories(heading: str, expected: dt.date | None) -> None:
+    record = extract_article(related_page(heading), "http://x.example/a.htm", source="s", now=NOW)
     assert record.published == expected
