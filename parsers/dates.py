@@ -373,7 +373,7 @@ def find_published_date(
         date_written(lines, now)
         or date_signed(lines, now)
         or date_of_issue(lines, title_at, now)
-        or date_from_metadata(metadata, tree, now, lines)
+        or _unless_revised(date_from_metadata(metadata, tree, now, lines), lines, now)
     )
     if found:
         return found
@@ -387,6 +387,27 @@ def find_published_date(
         or date_of_edition(lines, title_at, now, _linked_days(tree, now))
         or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
+
+
+def _unless_revised(
+    day: dt.date | None, lines: list[Line], now: dt.datetime | None
+) -> dt.date | None:
+    """A <meta> date the page shows as its update's ('发布时间：2025-03-07 08:45 更新时间：
+    2025-03-08'): the CMS filled the tag on saving the revision, and the earlier day the same
+    line labels as the publication's is the page's."""
+    if day is None:
+        return None
+    for line in lines:
+        text = line.text
+        published = _PUBLISHED_LABEL.search(text) if len(text) <= 160 else None
+        revised = _REVISED.search(text, published.end()) if published else None
+        if not published or not revised:
+            continue
+        first = find_dates(text[published.end() : revised.start()], now)
+        later = find_dates(text[revised.end() :], now)
+        if first and later and later[0].day == day and first[0].day < day:
+            return first[0].day
+    return day
 
 
 def _shown_as_the_pages(

@@ -215,7 +215,6 @@ URLS = {
 }
 
 KNOWN_MISSES: dict[tuple[str, str], str] = {
-    ("published", "09_cenews_tanpuhui.html"): ("blind miss, not yet worked on: gives 2025-03-08"),
     ("published", "12_baike_chengyu.html"): ("blind miss, not yet worked on: gives 2020-01-03"),
     ("published", "18_foreignpolicy_common_prosperity.html"): (
         "blind miss, not yet worked on: gives 2021-09-22"

@@ -5,7 +5,7 @@ byline longer than the old 80-character cap, whose last name lost its last lette
 institution's acronym after a name, 'Xin Li, ANU'; each role after its name, 'X/文 Y/图'; a
 box marked as the contributors; a reporter in tortoise-shell brackets, '〔記者X∕台中報導〕');
 dates (a masthead's edition date in the Minguo era above the headline; a related list under a
-bare '相关新闻' line, not marked as a heading)."""
+bare '相关新闻' line, not marked as a heading; a <meta> date the page labels as its update's)."""
 
 from __future__ import annotations
 
@@ -181,3 +181,26 @@ def related_page(heading: str) -> str:
 def test_a_bare_related_line_heads_other_stories(heading: str, expected: dt.date | None) -> None:
     record = extract_article(related_page(heading), "http://x.example/a.htm", source="s", now=NOW)
     assert record.published == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "line", "expected"),
+    [
+        (
+            "2025-03-08",
+            "发布时间：2025-03-07 08:45 更新时间：2025-03-08 16:20",
+            dt.date(2025, 3, 7),
+        ),
+        ("2025-03-08", "发布日期：2025-03-07 最后更新：2025-03-08", dt.date(2025, 3, 7)),
+        # controls: the <meta> names the publication's day; a later 发布时间 is no revision's
+        (
+            "2025-03-07",
+            "发布时间：2025-03-07 08:45 更新时间：2025-03-08 16:20",
+            dt.date(2025, 3, 7),
+        ),
+        ("2025-03-08", "发布时间：2025-03-09 更新时间：2025-03-08", dt.date(2025, 3, 8)),
+    ],
+)
+def test_a_meta_date_the_page_labels_as_its_update(meta: str, line: str, expected: dt.date) -> None:
+    head = f"<meta name='publishdate' content='{meta}'>"
+    assert page(f"<p>{line}</p>", head=head).published == expected
