@@ -373,7 +373,9 @@ def find_published_date(
         date_written(lines, now)
         or date_signed(lines, now)
         or date_of_issue(lines, title_at, now)
-        or _unless_revised(date_from_metadata(metadata, tree, now, lines), lines, now)
+        or _unless_written(
+            _unless_revised(date_from_metadata(metadata, tree, now, lines), lines, now), lines, now
+        )
     )
     if found:
         return found
@@ -408,6 +410,34 @@ def _unless_revised(
         if first and later and later[0].day == day and first[0].day < day:
             return first[0].day
     return day
+
+
+_DATE_WRITTEN = re.compile(r"\bDate\s+Written\s*:?", re.I)
+_POSTED_LABEL = re.compile(r"\bPosted\s*:", re.I)
+
+
+def _labelled_day(
+    lines: list[Line], label: re.Pattern[str], now: dt.datetime | None
+) -> dt.date | None:
+    """The first date right after `label` on a short line."""
+    for line in lines:
+        match = label.search(line.text) if len(line.text) <= 160 else None
+        found = find_dates(line.text[match.end() : match.end() + 40], now) if match else []
+        if found:
+            return found[0].day
+    return None
+
+
+def _unless_written(
+    day: dt.date | None, lines: list[Line], now: dt.datetime | None
+) -> dt.date | None:
+    """A <meta> date the page labels as the manuscript's ('Date Written: February 1, 2010',
+    SSRN's citation_publication_date): a working paper is published the day its repository
+    labels 'Posted:', which the page shows beside it."""
+    if day is None or _labelled_day(lines, _DATE_WRITTEN, now) != day:
+        return day
+    posted = _labelled_day(lines, _POSTED_LABEL, now)
+    return posted if posted and posted >= day else day
 
 
 def _shown_as_the_pages(

@@ -224,7 +224,6 @@ KNOWN_MISSES: dict[tuple[str, str], str] = {
         " and the page's citation_author 'Zhou, Tianyu' declares Zhou the surname; the writer"
         " keeps the card's 'Zhou Tianyu' as printed: gives ['Eleanor Whitfield', 'Tianyu Zhou']"
     ),
-    ("published", "24_ssrn_land_finance.html"): ("blind miss, not yet worked on: gives 2010-02-01"),
 }
 
 test_title, test_authors, test_published = site_tests(PAGES, CASES, KNOWN_MISSES, URLS)

@@ -5,7 +5,8 @@ byline longer than the old 80-character cap, whose last name lost its last lette
 institution's acronym after a name, 'Xin Li, ANU'; each role after its name, 'X/文 Y/图'; a
 box marked as the contributors; a reporter in tortoise-shell brackets, '〔記者X∕台中報導〕');
 dates (a masthead's edition date in the Minguo era above the headline; a related list under a
-bare '相关新闻' line, not marked as a heading; a <meta> date the page labels as its update's)."""
+bare '相关新闻' line, not marked as a heading; a <meta> date the page labels as its update's,
+or as a working paper's 'Date Written')."""
 
 from __future__ import annotations
 
@@ -204,3 +205,17 @@ def test_a_bare_related_line_heads_other_stories(heading: str, expected: dt.date
 def test_a_meta_date_the_page_labels_as_its_update(meta: str, line: str, expected: dt.date) -> None:
     head = f"<meta name='publishdate' content='{meta}'>"
     assert page(f"<p>{line}</p>", head=head).published == expected
+
+
+@pytest.mark.parametrize(
+    ("meta", "expected"),
+    [
+        ("2010/02/01", dt.date(2010, 3, 23)),
+        # control: a <meta> date that is not the written one is kept
+        ("2010/03/20", dt.date(2010, 3, 20)),
+    ],
+)
+def test_a_working_paper_is_dated_by_its_posted_day(meta: str, expected: dt.date) -> None:
+    head = f"<meta name='citation_publication_date' content='{meta}'>"
+    body = "<p>38 Pages · Posted: 23 Mar 2010</p><p>Date Written: February 1, 2010</p>"
+    assert page(f"{body}{EN_FILLER}", head=head, h1=EN_H1).published == expected
