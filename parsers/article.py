@@ -287,7 +287,7 @@ _NEXT_FIELD = re.compile(
 )
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:本报|本報|本刊|本台|本网|新华社|中新社|人民网|特约|见习|实习|首席|驻\S{1,4})?"
-    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|评论员|编辑|作者)"
+    r"(?:记者|記者|通讯员|通訊員|实习生|實習生|撰稿人|评论员|编辑|作者|主笔|主筆)"
     r"|[\u4e00-\u9fff]{2,10}?(?:记者|記者|通讯员|实习生|评论员|評論員))\s*"
 )
 _REPORTED = "报道|報導|報道|报导"  # '…报道' closing a byline, as each script and region writes it
@@ -321,8 +321,11 @@ def _label_pattern(labels: Iterable[str]) -> re.Pattern[str]:
 _AUTHOR_LABEL = _label_pattern(a for a in sel.AUTHOR_LABELS if a not in ("文", "By"))
 # '文/李佳', '文｜赵一鸣': the writer's credit with a slash or bar; '编译｜刘晓': who wrote the
 # Chinese text of a foreign report is its author (a 翻译 of a quoted document is not).
-# '■文：梁啟明', '◎文/李佳': a paper's byline mark before the credit.
-_WEN_LABEL = re.compile(r"(?:^|(?<=[\s(（【\[◎□■●]))(?:文|编译|編譯)\s*[/／|｜:：·]\s*(?P<v>.*)$")
+# '■文：梁啟明', '◎文/李佳': a paper's byline mark before the credit. '口述｜X 整理｜Y': who
+# wrote up an as-told-to piece is its author (the speaker is its source).
+_WEN_LABEL = re.compile(
+    r"(?:^|(?<=[\s(（【\[◎□■●]))(?:文|编译|編譯|整理)\s*[/／|｜:：·]\s*(?P<v>.*)$"
+)
 _ISSUER_LABEL = _label_pattern(sel.ISSUER_LABELS)
 _EDITOR_LABEL = _label_pattern(sel.COMPILER_LABELS)
 _SOURCE_LABEL = _label_pattern(("来源", "出处"))
@@ -341,11 +344,18 @@ _AUTHOR_SPACED = re.compile(
 # '记者 张三', '记者：张三', '界面新闻记者 | 张三' (a bar between the role and the name),
 # '南方日报记者/郭思琪 实习生/林可欣' (南方+: a slash after each role)
 _REPORTER = re.compile(rf"(?:{_ROLES})(?:[\s:：]+|\s*[|｜/／]\s*)(?P<v>[^\s:：|｜/／].*)$")
+# '（记者 张三）', '〔記者蔡淑媛∕台中報導〕' (自由時報: tortoise-shell brackets, a division slash).
 _BRACKET_REPORTER = re.compile(
-    rf"[（(【\[][^（）()【】\[\]]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]]{{2,40}})[）)】\]]"
+    rf"[（(【\[〔][^（）()【】\[\]〔〕]{{0,15}}?(?:{_ROLES})\s*(?P<v>[^（）()【】\[\]〔〕]{{2,40}})"
+    r"[）)】\]〕]"
 )
 _BRACKET_BEFORE_SOURCE = re.compile(r"[\[【]\s*(?P<v>[^\]】]{2,20}?)\s*[\]】]\s*(?:来源|出处)")
-_ENGLISH_BY = re.compile(r"^(?:by|written by|posted by|words by)\s+(?P<v>[^0-9|｜]{2,80})", re.I)
+# The value stops at a word's end, never inside one: a byline that runs past the cap ('By A, a
+# senior fellow at …, and Sun Hui, …') would otherwise lose the last name's last letters.
+_ENGLISH_BY = re.compile(
+    r"^(?:by|written by|posted by|words by)\s+(?P<v>[^0-9|｜]{2,200})(?![\w’'-])",
+    re.I,
+)
 _POSTED = re.compile(
     r"^(?P<v>[^\s:：]{2,20})\s+(?:发表于|发布于)|(?:^|\s)由\s*(?P<v2>[^\s，。,.;；:：]{2,20}?)\s*(?:张贴|发表|发布)|"
     r"\d\s+by\s+(?P<v3>\S{2,30})"
@@ -461,17 +471,20 @@ def _editor_names(lines: list[Line]) -> set[str]:
 
 
 # Elements whose class or id names them as the author list (CNKI's #authorpart, ScienceDirect's
-# .author-group, WordPress and think-tank '.authors', '.author-name-list'...).
+# .author-group, WordPress and think-tank '.authors', '.author-name-list'...), or as its
+# contributors (the Lowy Interpreter's '.contributor', magazines' '.contributors').
 _AUTHOR_BOXES = lxml.etree.XPath(
     "//*[contains(translate(@class, 'AUTHOR', 'author'), 'author')"
-    " or contains(translate(@id, 'AUTHOR', 'author'), 'author')]"
+    " or contains(translate(@id, 'AUTHOR', 'author'), 'author')"
+    " or contains(translate(@class, 'CONTRIBUTOR', 'contributor'), 'contributor')]"
 )
 _BOX_CHROME = frozenset({"aside", "footer", "nav"})
 
 
 def _mentions_author(html: str) -> bool:
-    """'author' in any case (a plain substring test: much cheaper than the XPath)."""
-    return "uthor" in html or "UTHOR" in html
+    """'author' or 'contributor' in any case (a plain substring test: much cheaper than the
+    XPath)."""
+    return any(word in html for word in ("uthor", "UTHOR", "ontributor", "ONTRIBUTOR"))
 
 
 def _author_box(tree: lxml.html.HtmlElement | None) -> list[str]:
@@ -618,7 +631,7 @@ _BYLINE_HINT = re.compile(
         _spaced(word)
         for word in (
             *sel.AUTHOR_LABELS, *sel.ISSUER_LABELS, *sel.REPORTER_ROLES,
-            "文", "编译", "編譯", "来源", "出处", "发表", "发布", "张贴", "by",
+            "文", "编译", "編譯", "整理", "来源", "出处", "发表", "发布", "张贴", "by",
             "研究员", "研究員", "分析师", "分析師", "analyst", "author",
         )
     ),
@@ -780,7 +793,7 @@ def _tight_reporters(text: str) -> list[str]:
 def _bracket_reporters(text: str) -> list[str]:
     names: list[str] = []
     for match in _BRACKET_REPORTER.finditer(text):
-        names += _name_run(match["v"])
+        names += _name_run(match["v"].replace("∕", "／"))  # a division slash is a slash
     return names
 
 
@@ -1070,13 +1083,13 @@ def split_names(value: str, *, loose: bool) -> list[str]:
 
     `loose` accepts user handles (forum and blog names) besides personal names.
     """
-    value = clean_space(value)
+    value = _writers_credited_after(clean_space(value))
     if not value:
         return []
     pieces = _SEPARATORS.split(value)
     names: list[str] = []
     for piece in pieces:
-        piece = _ROLE_PREFIX.sub("", piece.strip()).strip()
+        piece = _ROLE_PREFIX.sub("", _before_share_bar(piece).strip()).strip()
         trimmed = _NAME_SUFFIX.sub("", piece).strip()
         if trimmed != piece and len(trimmed) >= 2:  # '张三摄' -> '张三', but never '李摄' -> '李'
             piece = trimmed
@@ -1085,7 +1098,46 @@ def split_names(value: str, *, loose: bool) -> list[str]:
         # '作者：陈晓丹 实习生 林蓉': a role word between the names is not one of them
         tokens = [_ROLE_PREFIX.sub("", t) if _HAS_HAN.search(t) else t for t in tokens]
         names += [t for t in tokens if _valid_name(t, loose)]
-    return _unique(names)
+    return _unique(_without_acronyms(names))
+
+
+# '王旭东/文 李凯/图': each role after its name (大河网 and many papers credit so).
+_CREDIT_AFTER = re.compile(
+    rf"(?P<name>[^\s/／:：]{{2,20}})\s*[/／]\s*(?P<role>文|{_SLASH_ROLES})(?=\s|$)"
+)
+
+
+def _writers_credited_after(value: str) -> str:
+    """When a value marks its writers with '/文' after their names, a name marked with another
+    role ('/图', '/摄') is the photographer's or the designer's, no author; the '/文' mark is no
+    part of the name. Without a '/文' the value is left as it is ('张三/摄' alone credits him)."""
+    credits = list(_CREDIT_AFTER.finditer(value))
+    if not any(m["role"] == "文" for m in credits):
+        return value
+    return _CREDIT_AFTER.sub(lambda m: m["name"] if m["role"] == "文" else "", value).strip()
+
+
+def _before_share_bar(piece: str) -> str:
+    """'王海燕 分享到 微信 微博', 'Ann Lee Facebook Twitter': a share or follow bar glued to
+    the byline's line ends the names at its first word (its other words, '小红书', may be
+    unlisted platforms)."""
+    words = piece.split(" ")
+    for index, word in enumerate(words):
+        if word.casefold().rstrip(":：") in sel.SHARE_WORDS:
+            return " ".join(words[:index])
+    return piece
+
+
+# 'ANU', 'LSE', 'CSIS': one word in capitals, an institution's acronym.
+_ACRONYM_WORD = re.compile(r"[A-Z]{2,6}")
+
+
+def _without_acronyms(names: list[str]) -> list[str]:
+    """'Author: Xin Li, ANU': an acronym listed beside a person's full name is their
+    institution, not a second author. Alone ('By AFP') it is the credit and is kept."""
+    if not any(" " in n and _LATIN_NAME.fullmatch(n) for n in names):
+        return names
+    return [n for n in names if not _ACRONYM_WORD.fullmatch(n)]
 
 
 def _han_tokens(piece: str) -> list[str]:
@@ -1115,6 +1167,8 @@ def _valid_name(name: str, loose: bool) -> bool:
     if not name or name.casefold() in sel.NOT_NAMES or any(ch.isdigit() for ch in name[:1]):
         return False
     if name in sel.FORUM_ACTIONS or _PAGE_ACTION.match(name) or _names_a_unit(name):
+        return False
+    if name.casefold() in sel.SHARE_WORDS:  # '编辑：王海燕 分享到 微信 微博': the share bar
         return False
     if _HAN_NAME.fullmatch(name) or (
         re.fullmatch(r"[\u4e00-\u9fff]{4}", name) and name[:2] in sel.COMPOUND_SURNAMES

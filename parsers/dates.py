@@ -167,8 +167,27 @@ def find_dates(text: str, now: dt.datetime | None = None) -> list[DateMatch]:
         day = _han_day(match)
         if day is not None:
             found.append(DateMatch(day, match.start(), match.end(), False))
+    for match in _MINGUO_DATE.finditer(text):
+        day = _minguo_day(match)
+        if day is not None:
+            found.append(DateMatch(day, match.start(), match.end(), _widget(text, match, now)))
     found.sort(key=lambda m: m.start)
     return _drop_overlaps(found)
+
+
+# '中華民國93年5月12日': a Taiwanese paper's edition date in the Minguo calendar (year 1 =
+# 1912). The era's name makes the short year unambiguous, so it is read anywhere, no label
+# needed (a bare '93年5月12日' is not: it may be a two-digit year or a date in the text).
+_MINGUO_DATE = re.compile(
+    r"(?:中華民國|中华民国|民國|民国)\s*(?P<y>\d{1,3})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+)
+
+
+def _minguo_day(match: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(match["y"]) + 1911, int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
 
 
 def _han_day(match: re.Match[str]) -> dt.date | None:
@@ -354,7 +373,9 @@ def find_published_date(
         date_written(lines, now)
         or date_signed(lines, now)
         or date_of_issue(lines, title_at, now)
-        or date_from_metadata(metadata, tree, now, lines)
+        or _unless_written(
+            _unless_revised(date_from_metadata(metadata, tree, now, lines), lines, now), lines, now
+        )
     )
     if found:
         return found
@@ -368,6 +389,55 @@ def find_published_date(
         or date_of_edition(lines, title_at, now, _linked_days(tree, now))
         or _shown_as_the_pages(_from_htmldate(tree, now), lines, now)
     )
+
+
+def _unless_revised(
+    day: dt.date | None, lines: list[Line], now: dt.datetime | None
+) -> dt.date | None:
+    """A <meta> date the page shows as its update's ('发布时间：2025-03-07 08:45 更新时间：
+    2025-03-08'): the CMS filled the tag on saving the revision, and the earlier day the same
+    line labels as the publication's is the page's."""
+    if day is None:
+        return None
+    for line in lines:
+        text = line.text
+        published = _PUBLISHED_LABEL.search(text) if len(text) <= 160 else None
+        revised = _REVISED.search(text, published.end()) if published else None
+        if not published or not revised:
+            continue
+        first = find_dates(text[published.end() : revised.start()], now)
+        later = find_dates(text[revised.end() :], now)
+        if first and later and later[0].day == day and first[0].day < day:
+            return first[0].day
+    return day
+
+
+_DATE_WRITTEN = re.compile(r"\bDate\s+Written\s*:?", re.I)
+_POSTED_LABEL = re.compile(r"\bPosted\s*:", re.I)
+
+
+def _labelled_day(
+    lines: list[Line], label: re.Pattern[str], now: dt.datetime | None
+) -> dt.date | None:
+    """The first date right after `label` on a short line."""
+    for line in lines:
+        match = label.search(line.text) if len(line.text) <= 160 else None
+        found = find_dates(line.text[match.end() : match.end() + 40], now) if match else []
+        if found:
+            return found[0].day
+    return None
+
+
+def _unless_written(
+    day: dt.date | None, lines: list[Line], now: dt.datetime | None
+) -> dt.date | None:
+    """A <meta> date the page labels as the manuscript's ('Date Written: February 1, 2010',
+    SSRN's citation_publication_date): a working paper is published the day its repository
+    labels 'Posted:', which the page shows beside it."""
+    if day is None or _labelled_day(lines, _DATE_WRITTEN, now) != day:
+        return day
+    posted = _labelled_day(lines, _POSTED_LABEL, now)
+    return posted if posted and posted >= day else day
 
 
 def _shown_as_the_pages(
@@ -532,12 +602,15 @@ def date_of_edition(
     date of the issue the article is printed in, beside the links to the other issues and
     pages; or, given the days that the page's `linked` folders hold (an old paper's archive:
     '2007年6月15日 星期五', its section menu linking '../20070615/gaa.htm'), one of them. A date
-    above the headline without either may be a header's clock."""
+    above the headline without either may be a header's clock, unless it is written in the
+    Minguo era ('中華民國93年5月12日 星期三', 自由時報): a paper's masthead, set when the
+    edition was (a script's clock counts Gregorian years; today's date is still a clock's)."""
     for index in range(title_at or 0):
         reach = [line.text for line in lines[index : index + 1 + _EDITION_REACH]]
         if len(reach[0]) > 200:
             continue
-        if linked is None and not any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200):
+        navigated = any(_EDITION_NAV.search(t) for t in reach if len(t) <= 200)
+        if linked is None and not navigated and not _MINGUO_DATE.search(reach[0]):
             continue
         day = _first_day(reach[0], lines[index], True, now)
         if day and (linked is None or day in linked):

@@ -261,9 +261,23 @@ def other_stories(lines: list[Line]) -> set[int]:
     for index, line in enumerate(lines):
         if line.heading:
             inside = bool(sel.OTHER_STORIES.match(line.text))
+        elif _BARE_OTHER_STORIES.fullmatch(line.text):
+            inside = True  # an old table layout's '<td><b>相关新闻</b></td>': a heading too
+        elif inside and len(line.text) >= _PROSE_CHARS and not line.link:
+            inside = False  # prose again: the bare heading's list has ended
         elif inside or _INLINE_OTHER_STORIES.match(line.text):
             found.add(index)
     return found
+
+
+# A line that is only the heading of other stories, not marked as a heading ('相关新闻' in a
+# bold table cell): no colon, nothing after it.
+_BARE_OTHER_STORIES = re.compile(
+    r"(?:相关|相關)(?:稿件|新闻|新聞|文章|阅读|閱讀|链接|鏈接|連結|报道|報導)"
+    r"|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|related\s+(?:articles|stories|news)",
+    re.I,
+)
+_PROSE_CHARS = 60  # a line this long without a link is the page's prose, not a list item
 
 
 # '相关稿件：（2013-03-12）…', 'Related: …': an e-paper's or a CMS's related list as one line,

@@ -268,6 +268,19 @@ FIELD_LABELS = (
 BLOG_OWNER = re.compile(
     r"^(?P<v>[^\s|｜_:：<>《》]{2,20}?)\s*的(?:个人)?(?:博客|blog|Blog|BLOG|专栏|空间|部落格|主页)"
 )
+# Words of a share or follow bar ('分享到 微信 微博', 'Share: Facebook Twitter'), which a CMS
+# often prints on the byline's or the editor's line: never a person's name, whatever the label
+# before them (compared case-folded).
+SHARE_WORDS = frozenset(
+    {
+        "分享", "分享到", "分享至", "转发", "转发到", "收藏", "关注", "关注我们", "扫一扫", "微信",
+        "微信扫一扫", "朋友圈", "微信朋友圈", "微博", "新浪微博", "腾讯微博", "qq", "qq空间",
+        "qq好友", "豆瓣", "知乎", "抖音", "今日头条", "人人网", "复制链接", "二维码",
+        "分享給", "分享到微信", "分享到微博", "臉書", "脸书", "推特",
+        "share", "share this", "tweet", "facebook", "twitter", "linkedin", "whatsapp", "weibo",
+        "wechat", "email", "e-mail", "print", "reddit", "telegram", "pinterest", "follow",
+    }
+)  # fmt: skip
 # Common Chinese surnames: a bare 2-3 character line or 来源 value starting with one is a person.
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
