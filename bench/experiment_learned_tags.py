@@ -92,7 +92,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tagging.booster_fit import document_counts, fit_booster
+from tagging.booster_fit import document_counts, dual_logistic, fit_booster
 from tagging.evaluation import EvalDocument, LabelStats, load_eval_set
 from tagging.tagger import Tagger, fold_document
 from tagging.taxonomy import load_taxonomy
@@ -121,8 +121,6 @@ FIRST_MEASURE = {
     "holdout19": (0.929, 0.788),
 }
 MIN_DF = 2
-L2 = 1e-5  # chosen by batch-fold CV inside dev..holdout9 only (the data before holdout10)
-ITERATIONS = 400
 TITLE_WEIGHT, KEYWORD_WEIGHT = 3, 2
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -249,29 +247,9 @@ def fit(docs: list[Counter[str]], labels: list[set[str]], label_ids: list[str]) 
     model.idf = np.array([math.log((1 + n) / (1 + df[g])) + 1.0 for g in model.vocab])
     x = model.vectors(docs)
     y = np.array([[label in given for label in label_ids] for given in labels], dtype=float)
-    dual, model.bias = _dual_logistic(x @ x.T, y)
+    dual, model.bias = dual_logistic(x @ x.T, y)
     model.weights = x.T @ dual
     return model
-
-
-def _dual_logistic(kernel: Matrix, y: Matrix) -> tuple[Matrix, Matrix]:
-    """Accelerated gradient descent on L2 logistic loss with W = X^T A (each step of W stays in
-    that span, so this is gradient descent on W itself, at the cost of n x n products)."""
-    n = kernel.shape[0]
-    step = 1.0 / (float(np.linalg.eigvalsh(kernel)[-1]) / (4 * n) + L2)
-    rate = y.mean(axis=0)
-    dual, bias = np.zeros(y.shape), np.log((rate + 1e-3) / (1 - rate + 1e-3))
-    ahead, ahead_bias = dual.copy(), bias.copy()
-    for k in range(ITERATIONS):
-        p = 1.0 / (1.0 + np.exp(-(kernel @ ahead + ahead_bias)))
-        residual = (p - y) / n
-        new_dual = ahead - step * (residual + L2 * ahead)
-        new_bias = ahead_bias - 4 * residual.sum(axis=0)
-        momentum = k / (k + 3)
-        ahead = new_dual + momentum * (new_dual - dual)
-        ahead_bias = new_bias + momentum * (new_bias - bias)
-        dual, bias = new_dual, new_bias
-    return dual, bias
 
 
 def choose_threshold(

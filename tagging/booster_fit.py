@@ -96,11 +96,11 @@ def _fit(
                 x[row, i] = value * idf[i]
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     x /= np.where(norms > 0, norms, 1.0)
-    dual, bias = _dual_logistic(x @ x.T, y)
+    dual, bias = dual_logistic(x @ x.T, y)
     return x.T @ dual, bias
 
 
-def _dual_logistic(kernel: Matrix, y: Matrix) -> tuple[Matrix, Matrix]:
+def dual_logistic(kernel: Matrix, y: Matrix) -> tuple[Matrix, Matrix]:
     """Accelerated gradient descent on L2 logistic loss with W = X^T A (each step of W stays in
     that span, so this is gradient descent on W itself, at the cost of n x n products)."""
     n = kernel.shape[0]
