@@ -272,9 +272,13 @@ def other_stories(lines: list[Line]) -> set[int]:
 
 # A line that is only the heading of other stories, not marked as a heading ('相关新闻' in a
 # bold table cell): no colon, nothing after it.
-_BARE_OTHER_STORIES = re.compile(
+# The words that head a list of other stories, in both layouts below.
+_STORIES_HEADING = (
     r"(?:相关|相關)(?:稿件|新闻|新聞|文章|阅读|閱讀|链接|鏈接|連結|报道|報導)"
-    r"|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|related\s+(?:articles|stories|news)",
+    r"|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀"
+)
+_BARE_OTHER_STORIES = re.compile(
+    rf"{_STORIES_HEADING}|related\s+(?:articles|stories|news)",
     re.I,
 )
 _PROSE_CHARS = 60  # a line this long without a link is the page's prose, not a list item
@@ -284,8 +288,7 @@ _PROSE_CHARS = 60  # a line this long without a link is the page's prose, not a 
 # its heading a label run into the links it introduces.
 # Only words that name stories: '相关负责人：' opens a quote of the page's own.
 _INLINE_OTHER_STORIES = re.compile(
-    r"^(?:(?:相关|相關)(?:稿件|新闻|新聞|文章|阅读|閱讀|链接|鏈接|連結|报道|報導)"
-    r"|延伸阅读|延伸閱讀|推荐阅读|推薦閱讀|更多(?:新闻|新聞|阅读|閱讀)"
+    rf"^(?:{_STORIES_HEADING}|更多(?:新闻|新聞|阅读|閱讀)"
     r"|related(?:\s+(?:articles?|stories|news|links|reading))?|see\s+also|read\s+more)\s*[:：]",
     re.I,
 )

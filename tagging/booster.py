@@ -133,11 +133,9 @@ class Booster:
     idf: dict[str, float]
     weights: tuple[dict[str, float], ...]  # one per label: n-gram -> weight
     threshold: float = DEFAULT_THRESHOLD
-    vocabulary: frozenset[str] = field(default_factory=frozenset)  # the keys of idf, as a set
     finder: NgramFinder | None = field(default=None, compare=False, repr=False)  # from idf
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "vocabulary", frozenset(self.idf))
         object.__setattr__(self, "finder", NgramFinder(self.idf))
 
     def count(self, text: str, title_end: int, keywords_end: int) -> dict[str, int]:

@@ -122,7 +122,7 @@ def test_the_automata_count_what_the_weights_were_fitted_on(shipped: Booster) ->
         )
         full = zone_counts(folded.text, folded.title_end, folded.keywords_end)
         kept = shipped.count(folded.text, folded.title_end, folded.keywords_end)
-        assert kept == {g: n for g, n in full.items() if g in shipped.vocabulary}
+        assert kept == {g: n for g, n in full.items() if g in shipped.idf}
 
 
 def test_words_are_counted_whole_and_in_every_zone() -> None:
