@@ -27,6 +27,21 @@ def feed_with_summaries(base: str, items: list[tuple[str, str, str]]) -> str:
     )
 
 
+def serve_two_articles(
+    site: Site, tmp_path: Path, db_url: str, entries: list[tuple[str, str, str]]
+) -> Config:
+    """Two article pages (/a1.html, /a2.html) and a feed of `entries` for them, served; the
+    config of a feed source reading it, after a first run that stored both."""
+    base = site.url("").rstrip("/")
+    site.put("/a1.html", article_html("Rail links for city clusters", seed=1))
+    site.put("/a2.html", article_html("Data centres of the delta", seed=2))
+    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
+    site.install()
+    config = make_config(tmp_path, db_url, site.url("/feed.xml"))
+    assert run_once(config)["totals"]["new"] == 2
+    return config
+
+
 class FailingSite(Site):
     """A Site whose pages named in `failing` answer 503 (every attempt)."""
 
@@ -45,16 +60,11 @@ def test_a_stored_article_whose_page_fails_a_run_is_unchanged_not_updated(
     site = FailingSite(httpserver)
     site.failing = set()
     base = httpserver.url_for("").rstrip("/")
-    site.put("/a1.html", article_html("Rail links for city clusters", seed=1))
-    site.put("/a2.html", article_html("Data centres of the delta", seed=2))
     entries = [
         ("/a1.html", "Rail links", "Intercity rail in brief."),
         ("/a2.html", "Data centres", "Data centres in brief."),
     ]
-    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
-    site.install()
-    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"))
-    assert run_once(config)["totals"]["new"] == 2
+    config = serve_two_articles(site, tmp_path, db_url, entries)
     stored = {d["url"]: d for d in exported(config)}
 
     site.failing = {"/a1.html"}  # the server is busy for this page all run long...
@@ -129,14 +139,8 @@ def test_an_article_edited_behind_an_unchanged_feed_is_an_update(
     asked for (conditionally, as the html kind does), so the edit is not missed."""
     site = FailingSite(httpserver)
     site.failing = set()
-    base = httpserver.url_for("").rstrip("/")
-    site.put("/a1.html", article_html("Rail links for city clusters", seed=1))
-    site.put("/a2.html", article_html("Data centres of the delta", seed=2))
     entries = [("/a1.html", "Rail links", ""), ("/a2.html", "Data centres", "")]
-    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
-    site.install()
-    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"))
-    assert run_once(config)["totals"]["new"] == 2
+    config = serve_two_articles(site, tmp_path, db_url, entries)
 
     edited = article_html("Rail links for city clusters", seed=1).replace(
         "</article>", "<p>Correction: the line opens in 2026, not 2025.</p></article>"

@@ -14,8 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tests.e2e_site import Site
-from tests.test_faults import article_html
-from tests.test_feed_page_fails_later import feed_with_summaries
+from tests.test_feed_page_fails_later import feed_with_summaries, serve_two_articles
 from tests.test_pipeline_e2e import exported, make_config, run_once
 from tests.test_qa4_redirects import BODIES, HOME, Redirecting
 from tests.test_removal import set_feed, site_with
@@ -134,16 +133,11 @@ def test_a_feed_entry_with_a_summary_keeps_no_gone_page_alive(
     that is gone they do not, or the stored document would be seen again every run."""
     site = Site(httpserver)
     base = httpserver.url_for("").rstrip("/")
-    site.put("/a1.html", article_html("Rail links for city clusters", seed=1))
-    site.put("/a2.html", article_html("Data centres of the delta", seed=2))
     entries = [
         ("/a1.html", "Rail links", "Intercity rail in brief."),
         ("/a2.html", "Data centres", "Data centres in brief."),
     ]
-    site.put("/feed.xml", feed_with_summaries(base, entries), "application/rss+xml")
-    site.install()
-    config = make_config(tmp_path, db_url, httpserver.url_for("/feed.xml"))
-    assert run_once(config)["totals"]["new"] == 2
+    config = serve_two_articles(site, tmp_path, db_url, entries)
 
     site.pages.pop("/a2.html")  # 404; the feed still carries its entry and summary
     reports = []
